@@ -1,0 +1,113 @@
+#include "exclusion.hpp"
+
+#include "phone.hpp"
+
+namespace pgdialer {
+
+namespace {
+
+constexpr UnixMicros kMicrosPerDay = 86'400'000'000LL;
+
+bool is_true(const std::optional<bool>& flag) { return flag.value_or(false); }
+
+std::string str(std::string_view v) { return std::string(v); }
+
+// Check 1: do_not_call or suppressed. Only an internal policy listing may be
+// overridden; a registry listing or the person's own request is legal DNC,
+// and so is an unknown source.
+std::optional<Exclusion> check_do_not_call(const Contact& c) {
+  if (!is_true(c.do_not_call) && !is_true(c.suppressed)) return std::nullopt;
+  std::string reason;
+  if (auto r = present(c.do_not_call_reason))
+    reason = str(*r);
+  else if (is_true(c.suppressed) && !is_true(c.do_not_call))
+    reason = "Suppressed";
+  else
+    reason = "Do not call";
+  auto source = present(c.do_not_call_source);
+  bool internal = source && *source == "internal";
+  return Exclusion{ExclusionCategory::do_not_call, std::move(reason), internal};
+}
+
+bool has_phone(const Contact& c) { return present(c.phone) || present(c.phone_e164); }
+
+// Check 2: missing, flagged or unrecognized number. Only a flagged number that
+// still normalizes may be overridden (the rep may know the flag is stale).
+std::optional<Exclusion> check_phone(const Contact& c, const std::optional<std::string>& e164) {
+  if (!has_phone(c))
+    return Exclusion{ExclusionCategory::invalid_phone, "Missing phone number", false};
+  if (is_true(c.phone_number_invalid)) {
+    std::string reason = "Flagged as invalid";
+    if (auto r = present(c.phone_invalid_reason)) reason += ": " + str(*r);
+    return Exclusion{ExclusionCategory::invalid_phone, std::move(reason), e164.has_value()};
+  }
+  if (!e164)
+    return Exclusion{ExclusionCategory::invalid_phone, "Unrecognized phone number", false};
+  return std::nullopt;
+}
+
+// Check 3: called fewer than min_days whole days ago.
+std::optional<Exclusion> check_recency(const Contact& c, const RuleSettings& s) {
+  if (s.min_days <= 0 || !c.last_call_attempt_at) return std::nullopt;
+  long days = whole_days_between(*c.last_call_attempt_at, s.as_of);
+  if (days >= s.min_days) return std::nullopt;
+  return Exclusion{ExclusionCategory::recently_contacted, called_days_ago(days), true};
+}
+
+// Check 4: first and last name are required by PhoneBurner.
+std::optional<Exclusion> check_names(const Contact& c) {
+  bool first = !is_blank(c.first_name), last = !is_blank(c.last_name);
+  if (first && last) return std::nullopt;
+  const char* reason = !first && !last ? "Missing first and last name"
+                       : !first        ? "Missing first name"
+                                       : "Missing last name";
+  return Exclusion{ExclusionCategory::missing_required_fields, reason, true};
+}
+
+}  // namespace
+
+std::string_view category_name(ExclusionCategory category) {
+  switch (category) {
+    case ExclusionCategory::do_not_call: return "do_not_call";
+    case ExclusionCategory::invalid_phone: return "invalid_phone";
+    case ExclusionCategory::recently_contacted: return "recently_contacted";
+    case ExclusionCategory::missing_required_fields: return "missing_required_fields";
+  }
+  return "unknown";
+}
+
+long whole_days_between(UnixMicros then, UnixMicros now) {
+  if (then >= now) return 0;
+  return static_cast<long>((now - then) / kMicrosPerDay);  // positive: division floors
+}
+
+std::string called_days_ago(long days) {
+  if (days <= 0) return "Called today";
+  if (days == 1) return "Called 1 day ago";
+  return "Called " + std::to_string(days) + " days ago";
+}
+
+std::optional<std::string> normalized_phone(const Contact& c, const std::string& region) {
+  if (auto stored = present(c.phone_e164)) return str(*stored);
+  if (auto raw = present(c.phone)) return to_e164(*raw, region);
+  return std::nullopt;
+}
+
+std::optional<Exclusion> classify(const Contact& c, const RuleSettings& s,
+                                  std::optional<std::string>* e164_out) {
+  if (auto dnc = check_do_not_call(c)) return dnc;
+  std::optional<std::string> e164;
+  if (has_phone(c)) e164 = normalized_phone(c, s.region);
+  if (auto phone = check_phone(c, e164)) return phone;
+  if (e164_out) *e164_out = std::move(e164);
+  if (auto recent = check_recency(c, s)) return recent;
+  return check_names(c);
+}
+
+bool is_dialable(const Contact& c, const std::string& region) {
+  if (is_true(c.do_not_call) || is_true(c.suppressed)) return false;
+  if (!has_phone(c) || is_true(c.phone_number_invalid)) return false;
+  return normalized_phone(c, region).has_value();
+}
+
+}  // namespace pgdialer

@@ -1,0 +1,54 @@
+// The pre-push exclusion rules (spec: "Pre-Push Validation Logic").
+#pragma once
+#include "pg_free.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "contact.hpp"
+
+namespace pgdialer {
+
+// In check order: the first that matches wins.
+enum class ExclusionCategory { do_not_call, invalid_phone, recently_contacted, missing_required_fields };
+
+inline constexpr int kExclusionCategoryCount = 4;
+
+// "do_not_call", "invalid_phone", ... (the keys analysts see).
+std::string_view category_name(ExclusionCategory category);
+
+struct Exclusion {
+  ExclusionCategory category;
+  std::string reason;
+  bool overridable;
+};
+
+struct RuleSettings {
+  int min_days = 7;            // 0 disables the recency check
+  UnixMicros as_of = 0;        // "now" for the recency check
+  std::string region = "US";   // default region for numbers without a country code
+};
+
+// The contact's normalized number: a non-blank phone_e164 column is trusted
+// as is (so classification never re-parses), otherwise `phone` is parsed.
+// nullopt when there is no number or it does not normalize.
+std::optional<std::string> normalized_phone(const Contact& contact, const std::string& region);
+
+// Checks 1-4; nullopt when the contact is ready to push. When `e164` is given
+// it receives the normalized number (if any) that the checks computed, so
+// callers that need it (duplicate detection in preview) do not parse twice.
+std::optional<Exclusion> classify(const Contact& contact, const RuleSettings& settings,
+                                  std::optional<std::string>* e164 = nullptr);
+
+// "Dialable Only": not DNC or suppressed, and a phone that is present, not
+// flagged and normalizes. Recency and names do not matter.
+bool is_dialable(const Contact& contact, const std::string& region);
+
+// "Called today", "Called 1 day ago", "Called N days ago".
+std::string called_days_ago(long days);
+
+// Whole days from `then` to `now` (floor); a future `then` counts as 0.
+long whole_days_between(UnixMicros then, UnixMicros now);
+
+}  // namespace pgdialer

@@ -1,0 +1,195 @@
+#include "preview.hpp"
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "dial_time.hpp"
+#include "errors.hpp"
+
+namespace pgdialer {
+
+namespace {
+
+using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+rapidjson::Document parse_json(std::string_view json, const char* what) {
+  rapidjson::Document doc;
+  doc.Parse(json.data(), json.size());
+  if (doc.HasParseError()) throw invalid_argument(std::string(what) + " is not valid JSON");
+  return doc;
+}
+
+// jsonb ->> for one member: strings as is, scalars as text, null as absent.
+std::optional<std::string> member_text(const rapidjson::Value& object, const char* key) {
+  auto it = object.FindMember(key);
+  if (it == object.MemberEnd() || it->value.IsNull()) return std::nullopt;
+  const auto& v = it->value;
+  if (v.IsString()) return std::string(v.GetString(), v.GetStringLength());
+  if (v.IsBool()) return v.GetBool() ? "true" : "false";
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  v.Accept(w);
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+OwnedFilters filters_from(const rapidjson::Value& v) {
+  if (!v.IsObject()) throw invalid_argument("filters must be a JSON object");
+  return OwnedFilters{member_text(v, "industry"), member_text(v, "state"),
+                      member_text(v, "region")};
+}
+
+void write_string(Writer& w, std::string_view s) {
+  w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+}
+
+void write_text_or_null(Writer& w, const Text& value) {
+  if (auto v = present(value))
+    write_string(w, *v);
+  else
+    w.Null();
+}
+
+}  // namespace
+
+SessionNameFilters OwnedFilters::view() const {
+  auto text = [](const std::optional<std::string>& s) -> Text {
+    if (!s) return std::nullopt;
+    return std::string_view(*s);
+  };
+  return SessionNameFilters{text(industry), text(state), text(region)};
+}
+
+OwnedFilters parse_filters(std::string_view json) {
+  return filters_from(parse_json(json, "filters"));
+}
+
+PreviewOptions parse_preview_options(std::string_view json) {
+  auto doc = parse_json(json, "options");
+  if (!doc.IsObject()) throw invalid_argument("options must be a JSON object");
+  PreviewOptions out;
+  for (const auto& m : doc.GetObject()) {
+    std::string_view key(m.name.GetString(), m.name.GetStringLength());
+    const auto& v = m.value;
+    if (key == "min_days") {
+      if (v.IsNull()) continue;
+      if (!v.IsInt() || v.GetInt() < 0 || v.GetInt() > 365)
+        throw invalid_argument("options.min_days must be a whole number of days from 0 to 365");
+      out.min_days = v.GetInt();
+    } else if (key == "as_of") {
+      if (v.IsNull()) continue;
+      if (!v.IsString()) throw invalid_argument("options.as_of must be a timestamp string");
+      out.as_of = std::string(v.GetString(), v.GetStringLength());
+    } else if (key == "filters") {
+      if (v.IsNull()) continue;
+      out.filters = filters_from(v);
+    } else {
+      throw invalid_argument("unknown option \"" + std::string(key) + "\"",
+                             "valid options are min_days, filters and as_of");
+    }
+  }
+  return out;
+}
+
+std::optional<std::string> display_name(const Contact& c) {
+  auto first = present(c.first_name), last = present(c.last_name);
+  if (first && last) return std::string(*first) + " " + std::string(*last);
+  if (first) return std::string(*first);
+  if (last) return std::string(*last);
+  return std::nullopt;
+}
+
+// The excluded rows, written as JSON as they arrive.
+struct PreviewBuilder::ExclusionList {
+  rapidjson::StringBuffer buffer;
+  Writer writer{buffer};
+  ExclusionList() { writer.StartArray(); }
+};
+
+PreviewBuilder::PreviewBuilder(PreviewSettings settings, const PreviewOptions& options)
+    : settings_(std::move(settings)), filters_(options.filters),
+      exclusions_(std::make_unique<ExclusionList>()) {
+  if (options.min_days) settings_.rules.min_days = *options.min_days;
+  dial_minutes(0, settings_.minutes_per_contact);  // validates the rate up front
+}
+
+PreviewBuilder::~PreviewBuilder() = default;
+
+void PreviewBuilder::add(const Contact& c) {
+  // The same contact twice in one list counts once; the first occurrence wins.
+  if (auto id = c.id) {
+    if (!seen_ids_.emplace(*id).second) return;
+  }
+  ++total_;
+  names_.add(c.contact_type, c.buyer_type);
+
+  std::optional<std::string> e164;
+  if (auto exclusion = classify(c, settings_.rules, &e164)) {
+    record_exclusion(c, *exclusion);
+    return;
+  }
+  // Two ready contacts sharing a number (a firm's switchboard) would be dialed
+  // twice; the later one is held back, and the rep may still include it.
+  if (e164) {
+    auto [it, inserted] = name_by_number_.emplace(*e164, display_name(c).value_or(""));
+    if (!inserted) {
+      record_exclusion(c, Exclusion{ExclusionCategory::invalid_phone,
+                                    "Duplicate number of " + it->second, true});
+      return;
+    }
+  }
+  ++ready_;
+}
+
+void PreviewBuilder::record_exclusion(const Contact& c, const Exclusion& e) {
+  ++by_category_[static_cast<int>(e.category)];
+  Writer& w = exclusions_->writer;
+  w.StartObject();
+  w.Key("contact_id");
+  if (c.id) write_string(w, *c.id); else w.Null();
+  w.Key("name");
+  if (auto name = display_name(c)) write_string(w, *name); else w.Null();
+  w.Key("company");
+  write_text_or_null(w, c.company);
+  w.Key("category");
+  write_string(w, category_name(e.category));
+  w.Key("reason");
+  write_string(w, e.reason);
+  w.Key("overridable");
+  w.Bool(e.overridable);
+  w.EndObject();
+}
+
+std::string PreviewBuilder::finish_json() const {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  w.StartObject();
+  w.Key("total");
+  w.Int64(total_);
+  w.Key("ready");
+  w.Int64(ready_);
+  w.Key("excluded");
+  w.Int64(total_ - ready_);
+  w.Key("excluded_by_category");
+  w.StartObject();
+  for (int i = 0; i < kExclusionCategoryCount; ++i) {
+    write_string(w, category_name(static_cast<ExclusionCategory>(i)));
+    w.Int64(by_category_[i]);
+  }
+  w.EndObject();
+  w.Key("exclusions");
+  // The exclusion list is an open array; splice it in and close it.
+  std::string rows(exclusions_->buffer.GetString(), exclusions_->buffer.GetSize());
+  rows += ']';
+  w.RawValue(rows.data(), rows.size(), rapidjson::kArrayType);
+  w.Key("estimated_dial_minutes");
+  w.Double(dial_minutes(ready_, settings_.minutes_per_contact));
+  w.Key("estimated_dial_time");
+  write_string(w, dial_time(ready_, settings_.minutes_per_contact));
+  w.Key("suggested_session_name");
+  write_string(w, names_.name(filters_.view(), settings_.year, settings_.month));
+  w.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+}  // namespace pgdialer

@@ -1,0 +1,81 @@
+// The push modal's List Summary (spec: "List Summary", "Excluded Contacts").
+#pragma once
+#include "pg_free.hpp"
+
+#include <array>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "contact.hpp"
+#include "exclusion.hpp"
+#include "session_name.hpp"
+
+namespace pgdialer {
+
+// A `filters` object read the way jsonb's ->> reads it: strings as is,
+// numbers and booleans as their text, null as absent.
+struct OwnedFilters {
+  std::optional<std::string> industry, state, region;
+  SessionNameFilters view() const;
+};
+// Throws pgdialer::Error (22023) unless `json` is an object.
+OwnedFilters parse_filters(std::string_view json);
+
+// dialer.preview's `options`, parsed. Unknown keys and values of the wrong
+// type or range are errors (22023), so a typo never silently changes a list.
+struct PreviewOptions {
+  std::optional<int> min_days;       // 0..365
+  std::optional<std::string> as_of;  // timestamptz text, parsed by the caller
+  OwnedFilters filters;              // from options.filters
+};
+PreviewOptions parse_preview_options(std::string_view json);
+
+struct PreviewSettings {
+  RuleSettings rules;
+  double minutes_per_contact = 2.5;
+  int year = 1970;  // of as_of, in the session time zone (session naming)
+  int month = 1;
+};
+
+// Builds the summary one contact at a time, in array order, so a very large
+// list never needs more than the running counts, the distinct ids and numbers,
+// and the excluded rows' JSON.
+class PreviewBuilder {
+ public:
+  PreviewBuilder(PreviewSettings settings, const PreviewOptions& options);
+  ~PreviewBuilder();
+  PreviewBuilder(const PreviewBuilder&) = delete;
+  PreviewBuilder& operator=(const PreviewBuilder&) = delete;
+
+  void add(const Contact& contact);
+
+  // {"total", "ready", "excluded", "excluded_by_category", "exclusions",
+  //  "estimated_dial_minutes", "estimated_dial_time", "suggested_session_name"}
+  std::string finish_json() const;
+
+  long total() const { return total_; }
+  long ready() const { return ready_; }
+
+ private:
+  void record_exclusion(const Contact& contact, const Exclusion& exclusion);
+
+  PreviewSettings settings_;
+  OwnedFilters filters_;
+  long total_ = 0;
+  long ready_ = 0;
+  std::array<long, kExclusionCategoryCount> by_category_{};
+  std::unordered_set<std::string> seen_ids_;
+  std::unordered_map<std::string, std::string> name_by_number_;  // ready contacts only
+  SessionNameCollector names_;
+  struct ExclusionList;
+  std::unique_ptr<ExclusionList> exclusions_;
+};
+
+// "First Last" from whichever parts are present; nullopt when neither is.
+std::optional<std::string> display_name(const Contact& contact);
+
+}  // namespace pgdialer

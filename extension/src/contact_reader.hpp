@@ -1,0 +1,48 @@
+// Reads a contact from any row type, by column name, into pgdialer::Contact.
+//
+// A row's layout (which of our columns it has, at which position, of which
+// type, read how) is resolved once per row type and call site and cached in
+// fn_extra; reading a row is then a deform plus a walk over the present
+// columns. Columns that are missing read as NULL; a column of a type we
+// cannot use is an error naming the column.
+#pragma once
+
+#include "contact.hpp"
+#include "contact_columns.hpp"
+
+extern "C" {
+#include "postgres.h"
+#include "fmgr.h"
+#include "access/htup_details.h"
+#include "datatype/timestamp.h"
+#include "utils/array.h"
+}
+
+namespace pgdialer::glue {
+
+struct RowLayout;
+
+// Layout for a composite datum's row type, cached in flinfo->fn_extra.
+// `function` names the SQL function in error messages.
+RowLayout* layout_for_row(FunctionCallInfo fcinfo, HeapTupleHeader row, ColumnSet set,
+                          const char* function);
+
+// Layout for the planner-rewritten form: `names` (a text[] constant) names the
+// arguments from `first_arg` on.
+RowLayout* layout_for_arguments(FunctionCallInfo fcinfo, ArrayType* names, int first_arg,
+                                const char* function);
+
+// Fill `contact` (reset first). Strings point into memory allocated in
+// CurrentMemoryContext or into the row itself.
+void read_row(RowLayout* layout, HeapTupleHeader row, Contact* contact);
+void read_arguments(RowLayout* layout, FunctionCallInfo fcinfo, Contact* contact);
+
+// The call site's cached result row descriptor (for functions returning a
+// composite), looked up and blessed on first use.
+TupleDesc result_descriptor(FunctionCallInfo fcinfo);
+
+// A PostgreSQL timestamptz as microseconds since the Unix epoch; infinities
+// saturate.
+UnixMicros to_unix_micros(TimestampTz ts);
+
+}  // namespace pgdialer::glue

@@ -1,0 +1,115 @@
+// fmgr glue for dialer.preview(contacts anyarray, options jsonb).
+#include <optional>
+#include <string>
+
+#include "contact.hpp"
+#include "contact_columns.hpp"
+#include "preview.hpp"
+
+#include "contact_reader.hpp"
+#include "cpp_boundary.hpp"
+#include "settings.hpp"
+
+extern "C" {
+#include "access/xact.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/datetime.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+#include "utils/timestamp.h"
+
+PG_FUNCTION_INFO_V1(pgdialer_preview);
+}
+
+using namespace pgdialer;
+using namespace pgdialer::glue;
+
+namespace {
+
+const char* jsonb_arg_text(FunctionCallInfo fcinfo, int arg) {
+  if (PG_ARGISNULL(arg)) return "{}";
+  return JsonbToCString(nullptr, &PG_GETARG_JSONB_P(arg)->root, 0);
+}
+
+TimestampTz parse_timestamptz(const char* text) {
+  return DatumGetTimestampTz(DirectFunctionCall3(timestamptz_in, CStringGetDatum(text),
+                                                 ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1)));
+}
+
+// Calendar month of `ts` in the session time zone, for the session name.
+void year_month(TimestampTz ts, int* year, int* month) {
+  struct pg_tm tm;
+  fsec_t fsec;
+  int tz;
+  if (TIMESTAMP_NOT_FINITE(ts) || timestamp2tm(ts, &tz, &tm, &fsec, nullptr, nullptr) != 0)
+    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                    errmsg("dialer.preview: as_of must be a finite timestamp")));
+  *year = tm.tm_year;
+  *month = tm.tm_mon;
+}
+
+// Elements of the contacts array must be rows: array_agg(c) of a table, view
+// or subquery, or an array of a composite type.
+void check_contact_array(FunctionCallInfo fcinfo, ArrayType* contacts) {
+  if (type_is_rowtype(ARR_ELEMTYPE(contacts))) return;
+  ereport(ERROR, (errcode(ERRCODE_DATATYPE_MISMATCH),
+                  errmsg("dialer.preview expects an array of contact rows, not %s",
+                         format_type_be(get_fn_expr_argtype(fcinfo->flinfo, 0))),
+                  errhint("Aggregate whole rows: SELECT dialer.preview(array_agg(c)) FROM contacts c "
+                          "WHERE ...")));
+}
+
+}  // namespace
+
+// dialer.preview(contacts anyarray, options jsonb DEFAULT '{}') RETURNS jsonb
+// A NULL array (array_agg over no rows) previews an empty list.
+extern "C" Datum pgdialer_preview(PG_FUNCTION_ARGS) {
+  const char* options_json = jsonb_arg_text(fcinfo, 1);
+  MemoryContext call_context = CurrentMemoryContext;
+  PreviewOptions* options = cpp_call([&] {
+    return context_owned<PreviewOptions>(call_context, parse_preview_options(options_json));
+  });
+
+  TimestampTz as_of = options->as_of ? parse_timestamptz(options->as_of->c_str())
+                                     : GetCurrentTransactionStartTimestamp();
+  int year, month;
+  year_month(as_of, &year, &month);
+  int min_days = options->min_days ? *options->min_days : min_days_between_calls();
+  UnixMicros as_of_unix = to_unix_micros(as_of);
+  const char* region = default_region();
+  double minutes = minutes_per_contact();
+
+  PreviewBuilder* builder = cpp_call([&] {
+    PreviewSettings settings{RuleSettings{min_days, as_of_unix, region}, minutes, year, month};
+    return context_owned<PreviewBuilder>(call_context, std::move(settings), *options);
+  });
+
+  if (!PG_ARGISNULL(0)) {
+    ArrayType* contacts = PG_GETARG_ARRAYTYPE_P(0);
+    check_contact_array(fcinfo, contacts);
+    // Each row's strings live only until the next row.
+    MemoryContext row_context =
+        AllocSetContextCreate(call_context, "dialer.preview row", ALLOCSET_SMALL_SIZES);
+    ArrayIterator it = array_create_iterator(contacts, 0, nullptr);
+    Datum value;
+    bool isnull;
+    while (array_iterate(it, &value, &isnull)) {
+      CHECK_FOR_INTERRUPTS();
+      if (isnull) continue;
+      MemoryContextReset(row_context);
+      MemoryContext old = MemoryContextSwitchTo(row_context);
+      HeapTupleHeader row = DatumGetHeapTupleHeader(value);
+      Contact contact;
+      read_row(layout_for_row(fcinfo, row, ColumnSet::preview, "dialer.preview"), row, &contact);
+      cpp_call([&] { builder->add(contact); });
+      MemoryContextSwitchTo(old);
+    }
+    array_free_iterator(it);
+    MemoryContextDelete(row_context);
+  }
+
+  char* json = cpp_call([&] { return pstrdup_noerr(builder->finish_json()); });
+  return DirectFunctionCall1(jsonb_in, CStringGetDatum(json));
+}

@@ -1,0 +1,144 @@
+// fmgr glue for the per-contact functions: dialer.exclusion, dialer.is_dialable,
+// dialer.payload, dialer.talking_points, and the column-argument forms the
+// planner support function rewrites exclusion and is_dialable into.
+#include <optional>
+#include <string>
+
+#include "contact.hpp"
+#include "contact_columns.hpp"
+#include "exclusion.hpp"
+#include "payload.hpp"
+#include "talking_points.hpp"
+
+#include "contact_reader.hpp"
+#include "cpp_boundary.hpp"
+#include "settings.hpp"
+
+extern "C" {
+#include "access/xact.h"
+#include "funcapi.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/jsonb.h"
+#include "utils/timestamp.h"
+
+PG_FUNCTION_INFO_V1(pgdialer_exclusion);
+PG_FUNCTION_INFO_V1(pgdialer_exclusion_columns);
+PG_FUNCTION_INFO_V1(pgdialer_is_dialable);
+PG_FUNCTION_INFO_V1(pgdialer_is_dialable_columns);
+PG_FUNCTION_INFO_V1(pgdialer_payload);
+PG_FUNCTION_INFO_V1(pgdialer_talking_points);
+}
+
+using namespace pgdialer;
+using namespace pgdialer::glue;
+
+namespace {
+
+// Plain result of a classification, safe to hold across PostgreSQL calls.
+struct ClassifyResult {
+  bool excluded;
+  ExclusionCategory category;
+  text* reason;
+  bool overridable;
+};
+
+// min_days argument (NULL means the setting), validated.
+int min_days_argument(FunctionCallInfo fcinfo, int arg) {
+  if (PG_ARGISNULL(arg)) return min_days_between_calls();
+  int32 days = PG_GETARG_INT32(arg);
+  if (days < 0 || days > 365)
+    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                    errmsg("min_days must be between 0 and 365, not %d", days)));
+  return days;
+}
+
+TimestampTz as_of_argument(FunctionCallInfo fcinfo, int arg) {
+  return PG_ARGISNULL(arg) ? GetCurrentTransactionStartTimestamp() : PG_GETARG_TIMESTAMPTZ(arg);
+}
+
+Datum exclusion_datum(FunctionCallInfo fcinfo, const Contact* contact, int min_days,
+                      TimestampTz as_of) {
+  UnixMicros as_of_unix = to_unix_micros(as_of);
+  const char* region = default_region();
+  ClassifyResult r = cpp_call([&] {
+    RuleSettings settings{min_days, as_of_unix, region};
+    auto exclusion = classify(*contact, settings);
+    if (!exclusion) return ClassifyResult{false, ExclusionCategory::do_not_call, nullptr, false};
+    return ClassifyResult{true, exclusion->category, text_noerr(exclusion->reason),
+                          exclusion->overridable};
+  });
+  if (!r.excluded) PG_RETURN_NULL();
+
+  std::string_view category = category_name(r.category);  // static storage
+  Datum values[3] = {PointerGetDatum(cstring_to_text_with_len(category.data(), category.size())),
+                     PointerGetDatum(r.reason), BoolGetDatum(r.overridable)};
+  bool nulls[3] = {false, false, false};
+  HeapTuple tuple = heap_form_tuple(result_descriptor(fcinfo), values, nulls);
+  PG_RETURN_DATUM(HeapTupleGetDatum(tuple));
+}
+
+bool dialable(const Contact* contact) {
+  const char* region = default_region();
+  return cpp_call([&] { return is_dialable(*contact, region); });
+}
+
+Contact read_contact_arg(FunctionCallInfo fcinfo, ColumnSet set, const char* function) {
+  HeapTupleHeader row = PG_GETARG_HEAPTUPLEHEADER(0);
+  Contact contact;
+  read_row(layout_for_row(fcinfo, row, set, function), row, &contact);
+  return contact;
+}
+
+Contact read_column_args(FunctionCallInfo fcinfo, int first_column_arg, const char* function) {
+  Contact contact;
+  read_arguments(layout_for_arguments(fcinfo, PG_GETARG_ARRAYTYPE_P(0), first_column_arg, function),
+                 fcinfo, &contact);
+  return contact;
+}
+
+}  // namespace
+
+// dialer.exclusion(contact record, min_days integer, as_of timestamptz)
+extern "C" Datum pgdialer_exclusion(PG_FUNCTION_ARGS) {
+  if (PG_ARGISNULL(0)) PG_RETURN_NULL();
+  Contact contact = read_contact_arg(fcinfo, ColumnSet::exclusion, "dialer.exclusion");
+  return exclusion_datum(fcinfo, &contact, min_days_argument(fcinfo, 1), as_of_argument(fcinfo, 2));
+}
+
+// dialer._exclusion_columns(columns text[], min_days integer, as_of timestamptz, VARIADIC "any")
+extern "C" Datum pgdialer_exclusion_columns(PG_FUNCTION_ARGS) {
+  Contact contact = read_column_args(fcinfo, 3, "dialer.exclusion");
+  return exclusion_datum(fcinfo, &contact, min_days_argument(fcinfo, 1), as_of_argument(fcinfo, 2));
+}
+
+// dialer.is_dialable(contact record)
+extern "C" Datum pgdialer_is_dialable(PG_FUNCTION_ARGS) {
+  Contact contact = read_contact_arg(fcinfo, ColumnSet::dialable, "dialer.is_dialable");
+  PG_RETURN_BOOL(dialable(&contact));
+}
+
+// dialer._is_dialable_columns(columns text[], VARIADIC "any")
+extern "C" Datum pgdialer_is_dialable_columns(PG_FUNCTION_ARGS) {
+  Contact contact = read_column_args(fcinfo, 1, "dialer.is_dialable");
+  PG_RETURN_BOOL(dialable(&contact));
+}
+
+// dialer.payload(contact record) RETURNS jsonb
+extern "C" Datum pgdialer_payload(PG_FUNCTION_ARGS) {
+  Contact contact = read_contact_arg(fcinfo, ColumnSet::everything, "dialer.payload");
+  const char* region = default_region();
+  char* json = cpp_call([&] { return pstrdup_noerr(payload_json(contact, region)); });
+  return DirectFunctionCall1(jsonb_in, CStringGetDatum(json));
+}
+
+// dialer.talking_points(contact record) RETURNS text
+extern "C" Datum pgdialer_talking_points(PG_FUNCTION_ARGS) {
+  Contact contact = read_contact_arg(fcinfo, ColumnSet::everything, "dialer.talking_points");
+  text* result = cpp_call([&]() -> text* {
+    auto points = talking_points(contact);
+    return points ? text_noerr(*points) : nullptr;
+  });
+  if (result == nullptr) PG_RETURN_NULL();
+  PG_RETURN_TEXT_P(result);
+}
