@@ -78,7 +78,9 @@ std::string_view category_name(ExclusionCategory category) {
 
 long whole_days_between(UnixMicros then, UnixMicros now) {
   if (then >= now) return 0;
-  return static_cast<long>((now - then) / kMicrosPerDay);  // positive: division floors
+  // Unsigned difference: exact for any pair, including saturated infinities.
+  auto elapsed = static_cast<unsigned long long>(now) - static_cast<unsigned long long>(then);
+  return static_cast<long>(elapsed / kMicrosPerDay);
 }
 
 std::string called_days_ago(long days) {

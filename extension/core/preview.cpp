@@ -85,7 +85,7 @@ PreviewOptions parse_preview_options(std::string_view json) {
       out.filters = filters_from(v);
     } else {
       throw invalid_argument("unknown option \"" + std::string(key) + "\"",
-                             "valid options are min_days, filters and as_of");
+                             "Valid options are min_days, filters and as_of.");
     }
   }
   return out;
