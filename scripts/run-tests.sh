@@ -1,43 +1,53 @@
 #!/usr/bin/env bash
 # `make test`: build, run the GoogleTest suite, then pg_regress against a
 # temporary private cluster that is stopped again whatever happens.
-# Exits non-zero on any failure and ends with one "N passed, N failed" line.
+# Exits non-zero on any failure and ends with one "N passed, N failed" line
+# that counts individual tests of both suites.
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
 
 passed=0
 failed=0
-step() { # name, command...
-  local name=$1; shift
-  echo "== $name"
-  if "$@"; then passed=$((passed + 1)); echo "-- $name: ok"
-  else failed=$((failed + 1)); echo "-- $name: FAILED"; fi
-}
+suite_failed=0
+log=$(mktemp)
+trap 'scripts/pg-cluster.sh stop test >/dev/null 2>&1; rm -f "$log"' EXIT
 
-scripts/build.sh || { echo "0 passed, 1 failed"; exit 1; }
+echo "== build"
+scripts/build.sh || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
 
-unit_tests() { (cd build && ctest --output-on-failure -j"$(nproc)"); }
+echo "== unit tests (GoogleTest)"
+(cd build && ctest --output-on-failure -j"$(nproc)") | tee "$log"
+[[ ${PIPESTATUS[0]} -eq 0 ]] || suite_failed=1
+# "100% tests passed, 0 tests failed out of 57"
+if read -r unit_failed unit_total < <(sed -n 's/.*tests passed, \([0-9]*\) tests failed out of \([0-9]*\).*/\1 \2/p' "$log"); then
+  failed=$((failed + unit_failed)); passed=$((passed + unit_total - unit_failed))
+fi
 
+echo "== regression tests (pg_regress)"
 regression() {
   scripts/pg-cluster.sh wipe test >/dev/null 2>&1 || true
   scripts/pg-cluster.sh start test || return 1
   eval "$(scripts/pg-cluster.sh env test)"
   local status=0
   make -s installcheck PGUSER=postgres || status=$?
-  if [[ $status -ne 0 && -f regression.diffs ]]; then head -n 200 regression.diffs; fi
-  # A backend that crashed would show in the server log even if output matched.
-  if grep -E "terminated by signal|server process .* was terminated" "$(dirname "$PGHOST")/postgres.log"; then
+  [[ $status -ne 0 && -f regression.diffs ]] && head -n 300 regression.diffs
+  # A backend that crashed shows in the server log even if the output matched.
+  if grep -E "terminated by signal|was terminated by" "$(dirname "$PGHOST")/postgres.log"; then
     echo "a backend crashed during the regression tests" >&2
     status=1
   fi
   return $status
 }
-
-trap 'scripts/pg-cluster.sh stop test >/dev/null 2>&1' EXIT
-step "unit tests (GoogleTest)" unit_tests
-step "regression tests (pg_regress)" regression
+regression | tee "$log"
+[[ ${PIPESTATUS[0]} -eq 0 ]] || suite_failed=1
+ok=$(grep -cE '^(ok|test) .*\.\.\. +ok' "$log")
+bad=$(grep -cE '\.\.\. +FAILED' "$log")
+passed=$((passed + ok)); failed=$((failed + bad))
 scripts/pg-cluster.sh stop test
 
+# A suite that failed without naming a failing test (a crash, a build or
+# cluster error) still counts as one failure.
+if [[ $suite_failed -ne 0 && $failed -eq 0 ]]; then failed=1; fi
 echo "$passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+[[ $suite_failed -eq 0 && $failed -eq 0 ]]

@@ -87,3 +87,13 @@ SELECT dialer.preview(array_agg(c), '{"as_of": "not a time"}') FROM contacts c;
 \echo SQLSTATE :LAST_ERROR_SQLSTATE
 SELECT dialer.preview(array_agg(c), '[]') FROM contacts c;
 \echo SQLSTATE :LAST_ERROR_SQLSTATE
+
+-- The aggregate form gives the same summary without building an array.
+SELECT dialer.preview_agg(c, '{"as_of": "2026-02-20 12:00+00"}' ORDER BY id)
+     = dialer.preview(array_agg(c ORDER BY id), '{"as_of": "2026-02-20 12:00+00"}') AS same
+FROM contacts c;
+SELECT state, dialer.preview_agg(c, '{"as_of": "2026-02-20 12:00+00"}') ->> 'ready' AS ready
+FROM contacts c GROUP BY state ORDER BY state;
+SELECT dialer.preview_agg(c, '{}') IS NULL AS no_rows FROM contacts c WHERE false;
+SELECT dialer.preview_agg(x, '{}') FROM generate_series(1, 2) x;
+\echo SQLSTATE :LAST_ERROR_SQLSTATE

@@ -169,3 +169,25 @@ LANGUAGE C STABLE PARALLEL SAFE;
 
 COMMENT ON FUNCTION dialer.preview(anyarray, jsonb) IS
 'The push modal''s List Summary for SELECT dialer.preview(array_agg(c)) FROM contacts c WHERE ...: total, ready, excluded, excluded_by_category, exclusions, estimated_dial_minutes, estimated_dial_time, suggested_session_name. Options: min_days, filters, as_of.';
+
+-- The same summary as an aggregate, for very large lists: no array of every
+-- row is built first.  SELECT dialer.preview_agg(c, '{"min_days": 14}') FROM contacts c WHERE ...
+-- Over no rows it returns NULL, as aggregates do.
+CREATE FUNCTION dialer._preview_step(state internal, contact anyelement, options jsonb)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'pgdialer_preview_step'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+CREATE FUNCTION dialer._preview_final(state internal)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'pgdialer_preview_final'
+LANGUAGE C STABLE PARALLEL SAFE;
+
+CREATE AGGREGATE dialer.preview_agg(contact anyelement, options jsonb) (
+    SFUNC = dialer._preview_step,
+    STYPE = internal,
+    FINALFUNC = dialer._preview_final
+);
+
+COMMENT ON AGGREGATE dialer.preview_agg(anyelement, jsonb) IS
+'dialer.preview as an aggregate over contact rows (ordered with ORDER BY inside the call); the options of the first row apply.';

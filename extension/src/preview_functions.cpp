@@ -12,6 +12,7 @@
 
 extern "C" {
 #include "access/xact.h"
+#include "fmgr.h"
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -21,6 +22,8 @@ extern "C" {
 #include "utils/timestamp.h"
 
 PG_FUNCTION_INFO_V1(pgdialer_preview);
+PG_FUNCTION_INFO_V1(pgdialer_preview_step);
+PG_FUNCTION_INFO_V1(pgdialer_preview_final);
 }
 
 using namespace pgdialer;
@@ -61,17 +64,12 @@ void check_contact_array(FunctionCallInfo fcinfo, ArrayType* contacts) {
                           "WHERE ...")));
 }
 
-}  // namespace
-
-// dialer.preview(contacts anyarray, options jsonb DEFAULT '{}') RETURNS jsonb
-// A NULL array (array_agg over no rows) previews an empty list.
-extern "C" Datum pgdialer_preview(PG_FUNCTION_ARGS) {
-  const char* options_json = jsonb_arg_text(fcinfo, 1);
-  MemoryContext call_context = CurrentMemoryContext;
+// A builder for one preview, owned by `context`: options parsed and
+// validated, settings captured once.
+PreviewBuilder* begin_preview(const char* options_json, MemoryContext context) {
   PreviewOptions* options = cpp_call([&] {
-    return context_owned<PreviewOptions>(call_context, parse_preview_options(options_json));
+    return context_owned<PreviewOptions>(context, parse_preview_options(options_json));
   });
-
   TimestampTz as_of = options->as_of ? parse_timestamptz(options->as_of->c_str())
                                      : GetCurrentTransactionStartTimestamp();
   int year, month;
@@ -80,16 +78,46 @@ extern "C" Datum pgdialer_preview(PG_FUNCTION_ARGS) {
   UnixMicros as_of_unix = to_unix_micros(as_of);
   const char* region = default_region();
   double minutes = minutes_per_contact();
-
-  PreviewBuilder* builder = cpp_call([&] {
+  return cpp_call([&] {
     PreviewSettings settings{RuleSettings{min_days, as_of_unix, region}, minutes, year, month};
-    return context_owned<PreviewBuilder>(call_context, std::move(settings), *options);
+    return context_owned<PreviewBuilder>(context, std::move(settings), *options);
   });
+}
 
+// Read one contact row and add it. Its strings live in `row_context`, which
+// is reset first, so memory stays flat however long the list.
+void add_row(FunctionCallInfo fcinfo, PreviewBuilder* builder, Datum value,
+             MemoryContext row_context) {
+  MemoryContextReset(row_context);
+  MemoryContext old = MemoryContextSwitchTo(row_context);
+  HeapTupleHeader row = DatumGetHeapTupleHeader(value);
+  Contact contact;
+  read_row(layout_for_row(fcinfo, row, ColumnSet::preview, "dialer.preview"), row, &contact);
+  cpp_call([&] { builder->add(contact); });
+  MemoryContextSwitchTo(old);
+}
+
+Datum finish_preview(PreviewBuilder* builder) {
+  char* json = cpp_call([&] { return pstrdup_noerr(builder->finish_json()); });
+  return DirectFunctionCall1(jsonb_in, CStringGetDatum(json));
+}
+
+// The aggregate's state, in the aggregate's memory context.
+struct PreviewAggState {
+  PreviewBuilder* builder;
+  MemoryContext row_context;
+};
+
+}  // namespace
+
+// dialer.preview(contacts anyarray, options jsonb DEFAULT '{}') RETURNS jsonb
+// A NULL array (array_agg over no rows) previews an empty list.
+extern "C" Datum pgdialer_preview(PG_FUNCTION_ARGS) {
+  MemoryContext call_context = CurrentMemoryContext;
+  PreviewBuilder* builder = begin_preview(jsonb_arg_text(fcinfo, 1), call_context);
   if (!PG_ARGISNULL(0)) {
     ArrayType* contacts = PG_GETARG_ARRAYTYPE_P(0);
     check_contact_array(fcinfo, contacts);
-    // Each row's strings live only until the next row.
     MemoryContext row_context =
         AllocSetContextCreate(call_context, "dialer.preview row", ALLOCSET_SMALL_SIZES);
     ArrayIterator it = array_create_iterator(contacts, 0, nullptr);
@@ -97,19 +125,42 @@ extern "C" Datum pgdialer_preview(PG_FUNCTION_ARGS) {
     bool isnull;
     while (array_iterate(it, &value, &isnull)) {
       CHECK_FOR_INTERRUPTS();
-      if (isnull) continue;
-      MemoryContextReset(row_context);
-      MemoryContext old = MemoryContextSwitchTo(row_context);
-      HeapTupleHeader row = DatumGetHeapTupleHeader(value);
-      Contact contact;
-      read_row(layout_for_row(fcinfo, row, ColumnSet::preview, "dialer.preview"), row, &contact);
-      cpp_call([&] { builder->add(contact); });
-      MemoryContextSwitchTo(old);
+      if (!isnull) add_row(fcinfo, builder, value, row_context);
     }
     array_free_iterator(it);
     MemoryContextDelete(row_context);
   }
+  return finish_preview(builder);
+}
 
-  char* json = cpp_call([&] { return pstrdup_noerr(builder->finish_json()); });
-  return DirectFunctionCall1(jsonb_in, CStringGetDatum(json));
+// Transition function of the aggregate dialer.preview_agg(contact, options):
+// the same summary without building an array of every row first.
+extern "C" Datum pgdialer_preview_step(PG_FUNCTION_ARGS) {
+  MemoryContext aggregate_context;
+  if (!AggCheckCallContext(fcinfo, &aggregate_context))
+    ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+                    errmsg("dialer._preview_step can only be called as part of dialer.preview_agg")));
+  auto* state = PG_ARGISNULL(0) ? nullptr : reinterpret_cast<PreviewAggState*>(PG_GETARG_POINTER(0));
+  if (state == nullptr) {
+    state = static_cast<PreviewAggState*>(MemoryContextAlloc(aggregate_context, sizeof(PreviewAggState)));
+    state->builder = begin_preview(jsonb_arg_text(fcinfo, 2), aggregate_context);
+    state->row_context =
+        AllocSetContextCreate(aggregate_context, "dialer.preview_agg row", ALLOCSET_SMALL_SIZES);
+  }
+  if (!PG_ARGISNULL(1)) {
+    Oid type = get_fn_expr_argtype(fcinfo->flinfo, 1);
+    if (!type_is_rowtype(type))
+      ereport(ERROR, (errcode(ERRCODE_DATATYPE_MISMATCH),
+                      errmsg("dialer.preview_agg expects contact rows, not %s", format_type_be(type)),
+                      errhint("Aggregate whole rows: SELECT dialer.preview_agg(c) FROM contacts c WHERE ...")));
+    add_row(fcinfo, state->builder, PG_GETARG_DATUM(1), state->row_context);
+  }
+  PG_RETURN_POINTER(state);
+}
+
+// Final function of dialer.preview_agg. No rows at all gives NULL, as
+// aggregates over nothing do; wrap in coalesce() for an empty summary.
+extern "C" Datum pgdialer_preview_final(PG_FUNCTION_ARGS) {
+  if (PG_ARGISNULL(0)) PG_RETURN_NULL();
+  return finish_preview(reinterpret_cast<PreviewAggState*>(PG_GETARG_POINTER(0))->builder);
 }
