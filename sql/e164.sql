@@ -81,3 +81,8 @@ SELECT * FROM people;
 UPDATE people SET phone = 'garbage';
 SELECT * FROM people;
 DROP TABLE people;
+
+-- Past 1,000 characters input is not parsed (libphonenumber's regexes are
+-- quadratic on long strings and cannot be cancelled); up to it, its answer.
+SELECT dialer.e164(repeat('a', 987) || ' 919-555-0123') AS at_limit,
+       dialer.e164(repeat('a', 988) || ' 919-555-0123') AS over_limit;
