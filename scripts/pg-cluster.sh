@@ -27,7 +27,8 @@ esac
 
 if [[ $(id -u) -eq 0 ]]; then
   owner=postgres
-  as_owner() { runuser -u postgres -- "$@"; }
+  # From /, so the postgres user need not be able to enter the current folder.
+  as_owner() { (cd / && runuser -u postgres -- "$@"); }
 else
   owner=$(id -un)
   as_owner() { "$@"; }
