@@ -254,7 +254,8 @@ std::string speed_up(const Run& baseline, const Run& run) {
 void print_fast_path_share(const std::vector<Input>& inputs) {
   std::size_t answered = 0;
   for (const Input& input : inputs) {
-    if (pgdialer::phone_fast::to_e164(input.raw, pgdialer::canonical_region(input.region))) ++answered;
+    auto kind = pgdialer::phone_fast::answer(input.raw, pgdialer::canonical_region(input.region)).kind;
+    if (kind != pgdialer::phone_fast::Answer::Kind::unsure) ++answered;
   }
   std::printf("  fast path answered %.1f%% of inputs; libphonenumber the rest\n",
               100.0 * answered / static_cast<double>(inputs.size()));

@@ -86,3 +86,23 @@ DROP TABLE people;
 -- quadratic on long strings and cannot be cancelled); up to it, its answer.
 SELECT dialer.e164(repeat('a', 987) || ' 919-555-0123') AS at_limit,
        dialer.e164(repeat('a', 988) || ' 919-555-0123') AS over_limit;
+
+-- The trigger checks how it is used.
+CREATE TABLE misnamed (id int, tel text, tel_e164 int);
+CREATE TRIGGER misnamed_phone BEFORE INSERT ON misnamed
+    FOR EACH ROW EXECUTE FUNCTION dialer.maintain_phone_e164();
+INSERT INTO misnamed VALUES (1, '919-555-0123');
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
+DROP TRIGGER misnamed_phone ON misnamed;
+CREATE TRIGGER misnamed_phone BEFORE INSERT ON misnamed
+    FOR EACH ROW EXECUTE FUNCTION dialer.maintain_phone_e164('tel', 'tel_e164');
+INSERT INTO misnamed VALUES (1, '919-555-0123');
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
+DROP TRIGGER misnamed_phone ON misnamed;
+CREATE TRIGGER misnamed_phone AFTER INSERT ON misnamed
+    FOR EACH ROW EXECUTE FUNCTION dialer.maintain_phone_e164('tel', 'tel_e164');
+INSERT INTO misnamed VALUES (1, '919-555-0123');
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
+SELECT dialer.maintain_phone_e164();
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
+DROP TABLE misnamed;

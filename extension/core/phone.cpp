@@ -137,7 +137,12 @@ std::optional<std::string> to_e164(std::string_view raw, std::string_view region
   const std::string code = canonical_region(region);
   if (raw.size() > kMaxPhoneInputLength) return std::nullopt;
   // The fast path answers only when sure; otherwise ask libphonenumber.
-  if (std::optional<std::string> fast = phone_fast::to_e164(raw, code)) return fast;
+  phone_fast::Answer fast = phone_fast::answer(raw, code);
+  switch (fast.kind) {
+    case phone_fast::Answer::Kind::valid: return std::move(fast.e164);
+    case phone_fast::Answer::Kind::invalid: return std::nullopt;
+    case phone_fast::Answer::Kind::unsure: break;
+  }
   return reference_e164(raw, code);
 }
 

@@ -115,11 +115,12 @@ bool is_valid(const MetadataRules& rules, const Parsed& number) {
 
 }  // namespace
 
-std::optional<std::string> to_e164(std::string_view raw, std::string_view region) {
+Answer answer(std::string_view raw, std::string_view region) {
+  const Answer unsure{Answer::Kind::unsure, {}};
   const MetadataRules* rules = MetadataRules::instance();
-  if (!rules) return std::nullopt;
+  if (!rules) return unsure;
   const std::optional<ScannedNumber> scanned = scan(raw);
-  if (!scanned) return std::nullopt;
+  if (!scanned) return unsure;
 
   std::optional<Parsed> parsed;
   if (scanned->plus) {
@@ -127,11 +128,21 @@ std::optional<std::string> to_e164(std::string_view raw, std::string_view region
   } else if (const RegionRules* home = rules->region(region)) {
     parsed = parse_national(*rules, *home, scanned->digits());
   }
-  if (!parsed || !is_valid(*rules, *parsed)) return std::nullopt;
+  if (!parsed) return unsure;
+  // The parse succeeded exactly as libphonenumber's would, so its validity
+  // check decides both ways; this spares libphonenumber's slowest case
+  // (rejecting a number) for invalid numbers in plain shapes.
+  if (!is_valid(*rules, *parsed)) return Answer{Answer::Kind::invalid, {}};
 
   std::string e164 = "+" + std::to_string(parsed->country_code);
   e164.append(parsed->national);
-  return e164;
+  return Answer{Answer::Kind::valid, std::move(e164)};
+}
+
+std::optional<std::string> to_e164(std::string_view raw, std::string_view region) {
+  Answer a = answer(raw, region);
+  if (a.kind != Answer::Kind::valid) return std::nullopt;
+  return std::move(a.e164);
 }
 
 }  // namespace pgdialer::phone_fast

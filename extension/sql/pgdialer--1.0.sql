@@ -63,17 +63,8 @@ COMMENT ON FUNCTION dialer.phone_info(text, text) IS
 --   ... EXECUTE FUNCTION dialer.maintain_phone_e164('mobile', 'mobile_e164');  -- other columns
 CREATE FUNCTION dialer.maintain_phone_e164()
 RETURNS trigger
-LANGUAGE plpgsql
-AS $$
-DECLARE
-    source_column text := coalesce(TG_ARGV[0], 'phone');
-    target_column text := coalesce(TG_ARGV[1], 'phone_e164');
-BEGIN
-    NEW := jsonb_populate_record(NEW, jsonb_build_object(
-               target_column, dialer.e164(to_jsonb(NEW) ->> source_column)));
-    RETURN NEW;
-END
-$$;
+AS 'MODULE_PATHNAME', 'pgdialer_maintain_phone_e164'
+LANGUAGE C;
 
 COMMENT ON FUNCTION dialer.maintain_phone_e164() IS
 'BEFORE INSERT OR UPDATE trigger: sets phone_e164 (or TG_ARGV[1]) to dialer.e164(phone) (or TG_ARGV[0]) in the session''s dialer.default_region.';
