@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# `make bench`: pgdialer's benchmarks on the private bench cluster.
+#
+#   1. build/bench_e164: the plain libphonenumber loop against pgdialer's C++
+#      to_e164 over 1M generated numbers (its own timings), dumping them;
+#   2. bench/rules_bench.sql: 1M SourceCo contacts; dialer.exclusion against a
+#      hand-written SQL floor and a PL/pgSQL baseline, dialer.preview of a
+#      10,000-contact list, dialer.e164 over the dumped numbers.
+#
+# Prints timings and ratios against baselines measured in the same run and
+# never fails on them; it exits non-zero only when answers differ (a
+# "DIFFERENT" line) or something breaks. Stops the bench cluster when done.
+#
+#   PGDIALER_BENCH_ROWS=N  contacts to generate (default 1000000)
+#   PGDIALER_SKIP_BUILD=1  use the extension and build/ as they are
+#   PGDIALER_BENCH_E164=P  the bench_e164 program to run (default build/bench_e164)
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+cd "$repo"
+rows=${PGDIALER_BENCH_ROWS:-1000000}
+bench_e164=${PGDIALER_BENCH_E164:-build/bench_e164}
+
+tmp=$(mktemp -d /tmp/pgdialer-bench.XXXXXX)
+cleanup() {
+  scripts/pg-cluster.sh stop bench || true
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+chmod 755 "$tmp"  # the server reads the dumped numbers with COPY
+
+started=$(date +%s)
+if [[ ${PGDIALER_SKIP_BUILD:-} != 1 ]]; then
+  echo "==> Building and installing pgdialer (scripts/build.sh, log in build.log)"
+  scripts/build.sh
+fi
+
+plain_us='' fast_us='' dump='' differences=0
+if [[ -x $bench_e164 ]]; then
+  echo "==> $bench_e164: plain libphonenumber loop vs pgdialer to_e164 (C++, no PostgreSQL)"
+  if ! "$bench_e164" --dump "$tmp/e164.tsv" | tee "$tmp/bench_e164.out"; then
+    echo "    bench_e164 failed or reported different outputs (see above)"
+    differences=1
+  fi
+  # "  libphonenumber Parse+IsValidNumber+Format   12.34 s   12.34 us/number   1.00x"
+  us_per_number() { awk -v label="$1" 'index($0, label) { for (i = 2; i <= NF; i++) if ($i == "us/number") print $(i - 1) }' "$tmp/bench_e164.out" | head -n 1; }
+  plain_us=$(us_per_number 'libphonenumber Parse')
+  fast_us=$(us_per_number 'pgdialer to_e164')
+  if [[ -s $tmp/e164.tsv ]]; then
+    chmod 644 "$tmp/e164.tsv"
+    dump=$tmp/e164.tsv
+  fi
+else
+  echo "==> $bench_e164 not built: skipping the C++ baseline and the dumped numbers"
+  echo "    (TODO once it builds: dialer.e164 against the plain libphonenumber loop)"
+fi
+
+echo
+echo "==> Starting the bench cluster"
+scripts/pg-cluster.sh start bench
+eval "$(scripts/pg-cluster.sh env bench)"
+
+echo "==> bench/rules_bench.sql ($rows contacts)"
+echo
+if ! psql -X -v rows="$rows" -v e164_file="$dump" -v plain_us="$plain_us" -v fast_us="$fast_us" \
+     -f bench/rules_bench.sql 2>&1 | tee "$tmp/rules_bench.out"; then
+  echo "bench/rules_bench.sql failed" >&2
+  exit 1
+fi
+
+echo
+echo "Done in $(( $(date +%s) - started )) s. Timings never fail the bench; ratios are against"
+echo "baselines measured in this run on this machine (one backend, no parallel workers, no JIT)."
+if grep -q 'DIFFERENT' "$tmp/rules_bench.out" || [[ $differences -ne 0 ]]; then
+  echo "Some answers differed (lines marked DIFFERENT above)." >&2
+  exit 1
+fi
