@@ -35,6 +35,8 @@ SHLIB_LINK = -lphonenumber -lgeocoding -lre2 -lprotobuf -licuuc -licui18n -lstdc
 # PGXS would also build LLVM bitcode with clang, which does not get our -std.
 # The extension gains nothing from JIT inlining of these calls.
 override with_llvm = no
+# Rebuild objects when a header they include changes (PGXS tracks .deps/*.Po).
+override autodepend = yes
 
 ifneq ($(PGXS),)
 include $(PGXS)

@@ -10,6 +10,7 @@ packages=(
   libre2-dev                                         # fast NANP validity checks
   rapidjson-dev                                      # JSON in the C++ core and daemon
   libcurl4-openssl-dev                               # PhoneBurner HTTP client
+  libcpp-httplib-dev                                 # the fake PhoneBurner's HTTP server
   libgtest-dev                                       # unit tests
   util-linux procps                                  # runuser, pkill for the cluster scripts
   locales                                            # a German locale for the lc_time tests

@@ -97,3 +97,12 @@ FROM contacts c GROUP BY state ORDER BY state;
 SELECT dialer.preview_agg(c, '{}') IS NULL AS no_rows FROM contacts c WHERE false;
 SELECT dialer.preview_agg(x, '{}') FROM generate_series(1, 2) x;
 \echo SQLSTATE :LAST_ERROR_SQLSTATE
+
+-- The rows behind the preview: same verdicts, plus the payload to push.
+SELECT list_position, contact_id, category, reason, overridable, payload ->> 'phone' AS phone
+FROM dialer.classify_list((SELECT array_agg(c ORDER BY id) || array_agg(c ORDER BY id) FROM contacts c),
+                          '{"as_of": "2026-02-20 12:00+00"}');
+SELECT count(*) FILTER (WHERE category IS NULL) AS ready,
+       (SELECT (dialer.preview(array_agg(c), '{"as_of": "2026-02-20 12:00+00"}') ->> 'ready')::int FROM contacts c) AS preview_ready
+FROM dialer.classify_list((SELECT array_agg(c) FROM contacts c), '{"as_of": "2026-02-20 12:00+00"}');
+SELECT count(*) FROM dialer.classify_list(NULL::contacts[]);

@@ -33,15 +33,15 @@ bool has_phone(const Contact& c) { return present(c.phone) || present(c.phone_e1
 
 // Check 2: missing, flagged or unrecognized number. Only a flagged number that
 // still normalizes may be overridden (the rep may know the flag is stale).
-std::optional<Exclusion> check_phone(const Contact& c, const std::optional<std::string>& e164) {
+std::optional<Exclusion> check_phone(const Contact& c, bool normalizes) {
   if (!has_phone(c))
     return Exclusion{ExclusionCategory::invalid_phone, "Missing phone number", false};
   if (is_true(c.phone_number_invalid)) {
     std::string reason = "Flagged as invalid";
     if (auto r = present(c.phone_invalid_reason)) reason += ": " + str(*r);
-    return Exclusion{ExclusionCategory::invalid_phone, std::move(reason), e164.has_value()};
+    return Exclusion{ExclusionCategory::invalid_phone, std::move(reason), normalizes};
   }
-  if (!e164)
+  if (!normalizes)
     return Exclusion{ExclusionCategory::invalid_phone, "Unrecognized phone number", false};
   return std::nullopt;
 }
@@ -89,7 +89,7 @@ std::string called_days_ago(long days) {
   return "Called " + std::to_string(days) + " days ago";
 }
 
-std::optional<std::string> normalized_phone(const Contact& c, const std::string& region) {
+std::optional<std::string> normalized_phone(const Contact& c, std::string_view region) {
   if (auto stored = present(c.phone_e164)) return str(*stored);
   if (auto raw = present(c.phone)) return to_e164(*raw, region);
   return std::nullopt;
@@ -98,17 +98,26 @@ std::optional<std::string> normalized_phone(const Contact& c, const std::string&
 std::optional<Exclusion> classify(const Contact& c, const RuleSettings& s,
                                   std::optional<std::string>* e164_out) {
   if (auto dnc = check_do_not_call(c)) return dnc;
-  std::optional<std::string> e164;
-  if (has_phone(c)) e164 = normalized_phone(c, s.region);
-  if (auto phone = check_phone(c, e164)) return phone;
-  if (e164_out) *e164_out = std::move(e164);
+  // A stored number is trusted and only copied when the caller wants it: this
+  // is the per-row hot path of `WHERE dialer.exclusion(c) IS NULL`.
+  bool normalizes = false;
+  if (auto stored = present(c.phone_e164)) {
+    normalizes = true;
+    if (e164_out) *e164_out = str(*stored);
+  } else if (auto raw = present(c.phone)) {
+    std::optional<std::string> parsed = to_e164(*raw, s.region);
+    normalizes = parsed.has_value();
+    if (e164_out) *e164_out = std::move(parsed);
+  }
+  if (auto phone = check_phone(c, normalizes)) return phone;
   if (auto recent = check_recency(c, s)) return recent;
   return check_names(c);
 }
 
-bool is_dialable(const Contact& c, const std::string& region) {
+bool is_dialable(const Contact& c, std::string_view region) {
   if (is_true(c.do_not_call) || is_true(c.suppressed)) return false;
   if (!has_phone(c) || is_true(c.phone_number_invalid)) return false;
+  if (present(c.phone_e164)) return true;
   return normalized_phone(c, region).has_value();
 }
 

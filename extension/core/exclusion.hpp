@@ -27,13 +27,15 @@ struct Exclusion {
 struct RuleSettings {
   int min_days = 7;            // 0 disables the recency check
   UnixMicros as_of = 0;        // "now" for the recency check
-  std::string region = "US";   // default region for numbers without a country code
+  // Default region for numbers without a country code. A view: the caller
+  // keeps the string alive (the setting's value, or an owner's copy).
+  std::string_view region = "US";
 };
 
 // The contact's normalized number: a non-blank phone_e164 column is trusted
 // as is (so classification never re-parses), otherwise `phone` is parsed.
 // nullopt when there is no number or it does not normalize.
-std::optional<std::string> normalized_phone(const Contact& contact, const std::string& region);
+std::optional<std::string> normalized_phone(const Contact& contact, std::string_view region);
 
 // Checks 1-4; nullopt when the contact is ready to push. When `e164` is given
 // it receives the normalized number (if any) that the checks computed, so
@@ -43,7 +45,7 @@ std::optional<Exclusion> classify(const Contact& contact, const RuleSettings& se
 
 // "Dialable Only": not DNC or suppressed, and a phone that is present, not
 // flagged and normalizes. Recency and names do not matter.
-bool is_dialable(const Contact& contact, const std::string& region);
+bool is_dialable(const Contact& contact, std::string_view region);
 
 // "Called today", "Called 1 day ago", "Called N days ago".
 std::string called_days_ago(long days);

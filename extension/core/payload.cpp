@@ -26,14 +26,14 @@ void field(Writer& w, const char* key, const std::optional<std::string>& value) 
 }
 
 // The assistant's number in E.164 when it normalizes, else as written.
-std::optional<std::string> assistant_phone(const Contact& c, const std::string& region) {
+std::optional<std::string> assistant_phone(const Contact& c, std::string_view region) {
   auto raw = present(c.assistant_phone);
   if (!raw) return std::nullopt;
   if (auto e164 = to_e164(*raw, region)) return e164;
   return std::string(*raw);
 }
 
-void custom_fields(Writer& w, const Contact& c, const std::string& region) {
+void custom_fields(Writer& w, const Contact& c, std::string_view region) {
   w.Key("custom_fields");
   w.StartObject();
   field(w, "sourceco_contact_id", c.id);
@@ -66,7 +66,7 @@ void custom_fields(Writer& w, const Contact& c, const std::string& region) {
 
 }  // namespace
 
-std::string payload_json(const Contact& c, const std::string& region) {
+std::string payload_json(const Contact& c, std::string_view region) {
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
   w.StartObject();

@@ -13,6 +13,6 @@ namespace pgdialer {
 // and a `custom_fields` object (sourceco_contact_id, contact_type, ...,
 // contact_source). Every value is a string; absent and blank values are
 // omitted. call_talking_points falls back to talking_points(contact).
-std::string payload_json(const Contact& contact, const std::string& region);
+std::string payload_json(const Contact& contact, std::string_view region);
 
 }  // namespace pgdialer

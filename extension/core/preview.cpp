@@ -107,18 +107,19 @@ struct PreviewBuilder::ExclusionList {
 };
 
 PreviewBuilder::PreviewBuilder(PreviewSettings settings, const PreviewOptions& options)
-    : settings_(std::move(settings)), filters_(options.filters),
+    : settings_(std::move(settings)), region_(settings_.rules.region), filters_(options.filters),
       exclusions_(std::make_unique<ExclusionList>()) {
+  settings_.rules.region = region_;
   if (options.min_days) settings_.rules.min_days = *options.min_days;
   dial_minutes(0, settings_.minutes_per_contact);  // validates the rate up front
 }
 
 PreviewBuilder::~PreviewBuilder() = default;
 
-void PreviewBuilder::add(const Contact& c) {
+PreviewBuilder::Decision PreviewBuilder::add(const Contact& c) {
   // The same contact twice in one list counts once; the first occurrence wins.
   if (auto id = c.id) {
-    if (!seen_ids_.emplace(*id).second) return;
+    if (!seen_ids_.emplace(*id).second) return {Decision::Kind::duplicate_id, std::nullopt};
   }
   ++total_;
   names_.add(c.contact_type, c.buyer_type);
@@ -126,19 +127,20 @@ void PreviewBuilder::add(const Contact& c) {
   std::optional<std::string> e164;
   if (auto exclusion = classify(c, settings_.rules, &e164)) {
     record_exclusion(c, *exclusion);
-    return;
+    return {Decision::Kind::excluded, std::move(exclusion)};
   }
   // Two ready contacts sharing a number (a firm's switchboard) would be dialed
   // twice; the later one is held back, and the rep may still include it.
   if (e164) {
     auto [it, inserted] = name_by_number_.emplace(*e164, display_name(c).value_or(""));
     if (!inserted) {
-      record_exclusion(c, Exclusion{ExclusionCategory::invalid_phone,
-                                    "Duplicate number of " + it->second, true});
-      return;
+      Exclusion duplicate{ExclusionCategory::invalid_phone, "Duplicate number of " + it->second, true};
+      record_exclusion(c, duplicate);
+      return {Decision::Kind::excluded, std::move(duplicate)};
     }
   }
   ++ready_;
+  return {Decision::Kind::ready, std::nullopt};
 }
 
 void PreviewBuilder::record_exclusion(const Contact& c, const Exclusion& e) {

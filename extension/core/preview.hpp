@@ -51,7 +51,12 @@ class PreviewBuilder {
   PreviewBuilder(const PreviewBuilder&) = delete;
   PreviewBuilder& operator=(const PreviewBuilder&) = delete;
 
-  void add(const Contact& contact);
+  // What became of one contact: counted before (same id), ready, or excluded.
+  struct Decision {
+    enum class Kind { duplicate_id, ready, excluded } kind;
+    std::optional<Exclusion> exclusion;  // when excluded
+  };
+  Decision add(const Contact& contact);
 
   // {"total", "ready", "excluded", "excluded_by_category", "exclusions",
   //  "estimated_dial_minutes", "estimated_dial_time", "suggested_session_name"}
@@ -64,6 +69,7 @@ class PreviewBuilder {
   void record_exclusion(const Contact& contact, const Exclusion& exclusion);
 
   PreviewSettings settings_;
+  std::string region_;  // owns what settings_.rules.region views
   OwnedFilters filters_;
   long total_ = 0;
   long ready_ = 0;

@@ -182,3 +182,13 @@ CREATE AGGREGATE dialer.preview_agg(contact anyelement, options jsonb) (
 
 COMMENT ON AGGREGATE dialer.preview_agg(anyelement, jsonb) IS
 'dialer.preview as an aggregate over contact rows (ordered with ORDER BY inside the call); the options of the first row apply.';
+
+CREATE FUNCTION dialer.classify_list(contacts anyarray, options jsonb DEFAULT '{}',
+    OUT list_position integer, OUT contact_id text, OUT category text, OUT reason text,
+    OUT overridable boolean, OUT payload jsonb)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'pgdialer_classify_list'
+LANGUAGE C STABLE PARALLEL SAFE ROWS 1000;
+
+COMMENT ON FUNCTION dialer.classify_list(anyarray, jsonb) IS
+'The rows behind dialer.preview: one per distinct contact in array order, with its exclusion (NULL category = ready), including "Duplicate number of ..." verdicts, and the payload that would be pushed. Same options as dialer.preview.';

@@ -279,7 +279,6 @@ void read_value(ColumnRead& read, Datum value, bool wants_date, Contact* c) {
 }
 
 void fill(RowLayout* layout, const Datum* values, const bool* nulls, Contact* c) {
-  *c = Contact{};
   for (int i = 0; i < layout->count; i++) {
     ColumnRead& read = layout->reads[i];
     if (nulls[read.position]) continue;
@@ -322,6 +321,11 @@ RowLayout* layout_for_row(FunctionCallInfo fcinfo, HeapTupleHeader row, ColumnSe
   return layout;
 }
 
+RowLayout* cached_argument_layout(FunctionCallInfo fcinfo) {
+  auto* cache = static_cast<LayoutCache*>(fcinfo->flinfo->fn_extra);
+  return cache != nullptr && cache->count > 0 ? cache->layouts[0] : nullptr;
+}
+
 RowLayout* layout_for_arguments(FunctionCallInfo fcinfo, ArrayType* names, int first_arg,
                                 const char* function) {
   FmgrInfo* flinfo = fcinfo->flinfo;
@@ -361,7 +365,6 @@ void read_row(RowLayout* layout, HeapTupleHeader row, Contact* contact) {
 }
 
 void read_arguments(RowLayout* layout, FunctionCallInfo fcinfo, Contact* contact) {
-  *contact = Contact{};
   for (int i = 0; i < layout->count; i++) {
     ColumnRead& read = layout->reads[i];
     NullableDatum arg = fcinfo->args[read.position];

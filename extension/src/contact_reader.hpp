@@ -32,7 +32,12 @@ RowLayout* layout_for_row(FunctionCallInfo fcinfo, HeapTupleHeader row, ColumnSe
 RowLayout* layout_for_arguments(FunctionCallInfo fcinfo, ArrayType* names, int first_arg,
                                 const char* function);
 
-// Fill `contact` (reset first). Strings point into memory allocated in
+// The layout layout_for_arguments cached for this call site, or nullptr.
+RowLayout* cached_argument_layout(FunctionCallInfo fcinfo);
+
+// Fill `contact`, which must be freshly constructed (every field empty): only
+// the columns the row has are written, so a missing column stays NULL. Not
+// re-zeroing the ~1 KB struct matters on the per-row path. Strings point into memory allocated in
 // CurrentMemoryContext or into the row itself.
 void read_row(RowLayout* layout, HeapTupleHeader row, Contact* contact);
 void read_arguments(RowLayout* layout, FunctionCallInfo fcinfo, Contact* contact);

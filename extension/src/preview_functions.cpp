@@ -4,6 +4,7 @@
 
 #include "contact.hpp"
 #include "contact_columns.hpp"
+#include "payload.hpp"
 #include "preview.hpp"
 
 #include "contact_reader.hpp"
@@ -20,10 +21,13 @@ extern "C" {
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/timestamp.h"
+#include "utils/tuplestore.h"
+#include "funcapi.h"
 
 PG_FUNCTION_INFO_V1(pgdialer_preview);
 PG_FUNCTION_INFO_V1(pgdialer_preview_step);
 PG_FUNCTION_INFO_V1(pgdialer_preview_final);
+PG_FUNCTION_INFO_V1(pgdialer_classify_list);
 }
 
 using namespace pgdialer;
@@ -163,4 +167,83 @@ extern "C" Datum pgdialer_preview_step(PG_FUNCTION_ARGS) {
 extern "C" Datum pgdialer_preview_final(PG_FUNCTION_ARGS) {
   if (PG_ARGISNULL(0)) PG_RETURN_NULL();
   return finish_preview(reinterpret_cast<PreviewAggState*>(PG_GETARG_POINTER(0))->builder);
+}
+
+namespace {
+
+// One contact's verdict, in storage PostgreSQL may longjmp over.
+struct ListVerdict {
+  bool duplicate_id;
+  bool excluded;
+  ExclusionCategory category;
+  text* reason;
+  bool overridable;
+  char* payload;  // JSON text
+};
+
+}  // namespace
+
+// dialer.classify_list(contacts anyarray, options jsonb DEFAULT '{}')
+//   RETURNS TABLE (list_position, contact_id, category, reason, overridable, payload)
+// The rows behind dialer.preview: one per distinct contact, in array order,
+// with the same verdicts (including duplicate numbers) and the payload that
+// would be pushed. dialer.push builds its queue from it.
+extern "C" Datum pgdialer_classify_list(PG_FUNCTION_ARGS) {
+  InitMaterializedSRF(fcinfo, 0);
+  auto* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
+  if (PG_ARGISNULL(0)) return (Datum)0;
+  ArrayType* contacts = PG_GETARG_ARRAYTYPE_P(0);
+  check_contact_array(fcinfo, contacts);
+  MemoryContext call_context = CurrentMemoryContext;
+  PreviewBuilder* builder = begin_preview(jsonb_arg_text(fcinfo, 1), call_context);
+  const char* region = default_region();
+  MemoryContext row_context =
+      AllocSetContextCreate(call_context, "dialer.classify_list row", ALLOCSET_SMALL_SIZES);
+  ArrayIterator it = array_create_iterator(contacts, 0, nullptr);
+  Datum value;
+  bool isnull;
+  int position = 0;
+  while (array_iterate(it, &value, &isnull)) {
+    CHECK_FOR_INTERRUPTS();
+    position++;
+    if (isnull) continue;
+    MemoryContextReset(row_context);
+    MemoryContext old = MemoryContextSwitchTo(row_context);
+    HeapTupleHeader row = DatumGetHeapTupleHeader(value);
+    Contact contact;
+    read_row(layout_for_row(fcinfo, row, ColumnSet::everything, "dialer.classify_list"), row,
+             &contact);
+    ListVerdict v = cpp_call([&] {
+      PreviewBuilder::Decision d = builder->add(contact);
+      ListVerdict out{d.kind == PreviewBuilder::Decision::Kind::duplicate_id, false,
+                      ExclusionCategory::do_not_call, nullptr, false, nullptr};
+      if (out.duplicate_id) return out;
+      if (d.exclusion) {
+        out.excluded = true;
+        out.category = d.exclusion->category;
+        out.reason = text_noerr(d.exclusion->reason);
+        out.overridable = d.exclusion->overridable;
+      }
+      out.payload = pstrdup_noerr(payload_json(contact, region));
+      return out;
+    });
+    if (!v.duplicate_id) {
+      std::string_view category = category_name(v.category);
+      Datum values[6] = {
+          Int32GetDatum(position),
+          contact.id ? PointerGetDatum(cstring_to_text_with_len(contact.id->data(), contact.id->size()))
+                     : Datum(0),
+          v.excluded ? PointerGetDatum(cstring_to_text_with_len(category.data(), category.size()))
+                     : Datum(0),
+          PointerGetDatum(v.reason),
+          BoolGetDatum(v.overridable),
+          DirectFunctionCall1(jsonb_in, CStringGetDatum(v.payload))};
+      bool nulls[6] = {false, !contact.id, !v.excluded, !v.excluded, !v.excluded, false};
+      tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+    }
+    MemoryContextSwitchTo(old);
+  }
+  array_free_iterator(it);
+  MemoryContextDelete(row_context);
+  return (Datum)0;
 }

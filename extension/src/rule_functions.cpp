@@ -83,18 +83,20 @@ bool dialable(const Contact* contact) {
   return cpp_call([&] { return is_dialable(*contact, region); });
 }
 
-Contact read_contact_arg(FunctionCallInfo fcinfo, ColumnSet set, const char* function) {
+void read_contact_arg(FunctionCallInfo fcinfo, ColumnSet set, const char* function,
+                      Contact* contact) {
   HeapTupleHeader row = PG_GETARG_HEAPTUPLEHEADER(0);
-  Contact contact;
-  read_row(layout_for_row(fcinfo, row, set, function), row, &contact);
-  return contact;
+  read_row(layout_for_row(fcinfo, row, set, function), row, contact);
 }
 
-Contact read_column_args(FunctionCallInfo fcinfo, int first_column_arg, const char* function) {
-  Contact contact;
-  read_arguments(layout_for_arguments(fcinfo, PG_GETARG_ARRAYTYPE_P(0), first_column_arg, function),
-                 fcinfo, &contact);
-  return contact;
+// The planner-rewritten form: the names array is a constant, so its layout is
+// resolved on the first row and PG_GETARG_ARRAYTYPE_P is not needed again.
+void read_column_args(FunctionCallInfo fcinfo, int first_column_arg, const char* function,
+                      Contact* contact) {
+  RowLayout* layout = cached_argument_layout(fcinfo);
+  if (layout == nullptr)
+    layout = layout_for_arguments(fcinfo, PG_GETARG_ARRAYTYPE_P(0), first_column_arg, function);
+  read_arguments(layout, fcinfo, contact);
 }
 
 }  // namespace
@@ -102,31 +104,36 @@ Contact read_column_args(FunctionCallInfo fcinfo, int first_column_arg, const ch
 // dialer.exclusion(contact record, min_days integer, as_of timestamptz)
 extern "C" Datum pgdialer_exclusion(PG_FUNCTION_ARGS) {
   if (PG_ARGISNULL(0)) PG_RETURN_NULL();
-  Contact contact = read_contact_arg(fcinfo, ColumnSet::exclusion, "dialer.exclusion");
+  Contact contact;
+  read_contact_arg(fcinfo, ColumnSet::exclusion, "dialer.exclusion", &contact);
   return exclusion_datum(fcinfo, &contact, min_days_argument(fcinfo, 1), as_of_argument(fcinfo, 2));
 }
 
 // dialer._exclusion_columns(columns text[], min_days integer, as_of timestamptz, VARIADIC "any")
 extern "C" Datum pgdialer_exclusion_columns(PG_FUNCTION_ARGS) {
-  Contact contact = read_column_args(fcinfo, 3, "dialer.exclusion");
+  Contact contact;
+  read_column_args(fcinfo, 3, "dialer.exclusion", &contact);
   return exclusion_datum(fcinfo, &contact, min_days_argument(fcinfo, 1), as_of_argument(fcinfo, 2));
 }
 
 // dialer.is_dialable(contact record)
 extern "C" Datum pgdialer_is_dialable(PG_FUNCTION_ARGS) {
-  Contact contact = read_contact_arg(fcinfo, ColumnSet::dialable, "dialer.is_dialable");
+  Contact contact;
+  read_contact_arg(fcinfo, ColumnSet::dialable, "dialer.is_dialable", &contact);
   PG_RETURN_BOOL(dialable(&contact));
 }
 
 // dialer._is_dialable_columns(columns text[], VARIADIC "any")
 extern "C" Datum pgdialer_is_dialable_columns(PG_FUNCTION_ARGS) {
-  Contact contact = read_column_args(fcinfo, 1, "dialer.is_dialable");
+  Contact contact;
+  read_column_args(fcinfo, 1, "dialer.is_dialable", &contact);
   PG_RETURN_BOOL(dialable(&contact));
 }
 
 // dialer.payload(contact record) RETURNS jsonb
 extern "C" Datum pgdialer_payload(PG_FUNCTION_ARGS) {
-  Contact contact = read_contact_arg(fcinfo, ColumnSet::everything, "dialer.payload");
+  Contact contact;
+  read_contact_arg(fcinfo, ColumnSet::everything, "dialer.payload", &contact);
   const char* region = default_region();
   char* json = cpp_call([&] { return pstrdup_noerr(payload_json(contact, region)); });
   return DirectFunctionCall1(jsonb_in, CStringGetDatum(json));
@@ -134,7 +141,8 @@ extern "C" Datum pgdialer_payload(PG_FUNCTION_ARGS) {
 
 // dialer.talking_points(contact record) RETURNS text
 extern "C" Datum pgdialer_talking_points(PG_FUNCTION_ARGS) {
-  Contact contact = read_contact_arg(fcinfo, ColumnSet::everything, "dialer.talking_points");
+  Contact contact;
+  read_contact_arg(fcinfo, ColumnSet::everything, "dialer.talking_points", &contact);
   text* result = cpp_call([&]() -> text* {
     auto points = talking_points(contact);
     return points ? text_noerr(*points) : nullptr;
