@@ -183,12 +183,669 @@ CREATE AGGREGATE dialer.preview_agg(contact anyelement, options jsonb) (
 COMMENT ON AGGREGATE dialer.preview_agg(anyelement, jsonb) IS
 'dialer.preview as an aggregate over contact rows (ordered with ORDER BY inside the call); the options of the first row apply.';
 
-CREATE FUNCTION dialer.classify_list(contacts anyarray, options jsonb DEFAULT '{}',
-    OUT list_position integer, OUT contact_id text, OUT category text, OUT reason text,
-    OUT overridable boolean, OUT payload jsonb)
-RETURNS SETOF record
+-- One contact's verdict in a list (see dialer.classify_list).
+CREATE TYPE dialer.list_verdict AS (
+    list_position integer,  -- 1-based position in the array
+    contact_id    text,     -- the row's id, as text
+    category      text,     -- NULL when ready to push
+    reason        text,
+    overridable   boolean,
+    payload       jsonb     -- dialer.payload of the row
+);
+
+CREATE FUNCTION dialer.classify_list(contacts anyarray, options jsonb DEFAULT '{}')
+RETURNS SETOF dialer.list_verdict
 AS 'MODULE_PATHNAME', 'pgdialer_classify_list'
 LANGUAGE C STABLE PARALLEL SAFE ROWS 1000;
 
 COMMENT ON FUNCTION dialer.classify_list(anyarray, jsonb) IS
 'The rows behind dialer.preview: one per distinct contact in array order, with its exclusion (NULL category = ready), including "Duplicate number of ..." verdicts, and the payload that would be pushed. Same options as dialer.preview.';
+
+-- ===========================================================================
+-- Push queue: sessions, jobs, items, links
+--
+-- A push is enqueued in the caller's transaction (dialer.push) and announced
+-- with NOTIFY dialer_push, delivered on commit. pgdialer-sync claims jobs with
+-- FOR UPDATE SKIP LOCKED under a lease it renews; every write it makes goes
+-- through the functions below, which check that it still holds the lease.
+-- All tables are user data: pg_dump keeps them (pg_extension_config_dump).
+-- ===========================================================================
+
+-- Who acts: the app connects as one role and names the rep with
+-- SET LOCAL dialer.acting_user = 'sarah@sourceco.example'.
+CREATE FUNCTION dialer.acting_user()
+RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$ SELECT coalesce(nullif(current_setting('dialer.acting_user', true), ''), session_user::text) $$;
+
+COMMENT ON FUNCTION dialer.acting_user() IS
+'The rep the application acts for: the dialer.acting_user setting, else session_user.';
+
+-- The app's contact relation, so later steps (launch re-checks) can re-read
+-- current rows. One row.
+CREATE TABLE dialer.configuration (
+    singleton        boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+    contact_relation regclass,
+    updated_at       timestamptz NOT NULL DEFAULT now(),
+    updated_by       text NOT NULL
+);
+SELECT pg_catalog.pg_extension_config_dump('dialer.configuration', '');
+
+CREATE FUNCTION dialer.configure(contact_relation regclass)
+RETURNS void
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_attribute
+                   WHERE attrelid = contact_relation AND attname = 'id' AND NOT attisdropped) THEN
+        RAISE EXCEPTION 'contact relation % has no "id" column', contact_relation
+            USING ERRCODE = '42703',
+                  HINT = 'Point dialer.configure at a table or a view with the columns the rules read (see README).';
+    END IF;
+    INSERT INTO dialer.configuration AS c (contact_relation, updated_by)
+    VALUES (contact_relation, dialer.acting_user())
+    ON CONFLICT (singleton) DO UPDATE
+        SET contact_relation = excluded.contact_relation, updated_at = now(), updated_by = excluded.updated_by;
+END
+$$;
+
+COMMENT ON FUNCTION dialer.configure(regclass) IS
+'Tell pgdialer which table or view holds the contacts (read again at launch).';
+
+-- A durable dial session: ours, mapped to one PhoneBurner folder that reps
+-- dial and that later pushes add to.
+CREATE TABLE dialer.sessions (
+    id                    bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    name                  text NOT NULL CHECK (btrim(name) <> ''),
+    status                text NOT NULL DEFAULT 'active'
+                          CHECK (status IN ('active', 'paused', 'completed', 'archived')),
+    phoneburner_folder_id text UNIQUE,   -- set by the daemon before the first contact write
+    created_by            text NOT NULL, -- dialer.acting_user()
+    created_by_role       text NOT NULL DEFAULT session_user,
+    created_at            timestamptz NOT NULL DEFAULT now(),
+    contact_count         integer NOT NULL DEFAULT 0,  -- contacts linked in PhoneBurner
+    last_activity_at      timestamptz,
+    last_activity_by      text
+);
+SELECT pg_catalog.pg_extension_config_dump('dialer.sessions', '');
+SELECT pg_catalog.pg_extension_config_dump(pg_get_serial_sequence('dialer.sessions', 'id'), '');
+
+CREATE TABLE dialer.push_jobs (
+    id                bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    session_id        bigint NOT NULL REFERENCES dialer.sessions,
+    status            text NOT NULL DEFAULT 'queued'
+                      CHECK (status IN ('queued', 'running', 'succeeded', 'partially_failed',
+                                        'failed', 'cancelled')),
+    options           jsonb NOT NULL DEFAULT '{}',  -- as given to dialer.push
+    filters           jsonb,                        -- options.filters, for the smart default
+    excluded          jsonb NOT NULL DEFAULT '{}',  -- held back at enqueue, by category
+    total             integer NOT NULL DEFAULT 0,   -- items to push
+    done              integer NOT NULL DEFAULT 0,   -- items with a final status
+    step              text,                         -- what the daemon is doing, for the progress UI
+    error             text,
+    requested_by      text NOT NULL,                -- dialer.acting_user()
+    requested_by_role text NOT NULL DEFAULT session_user,
+    requested_at      timestamptz NOT NULL DEFAULT now(),
+    run_at            timestamptz NOT NULL DEFAULT now(),  -- not before (retries back off)
+    attempts          integer NOT NULL DEFAULT 0,
+    max_attempts      integer NOT NULL DEFAULT 10,
+    cancel_requested  boolean NOT NULL DEFAULT false,
+    lease_owner       text,
+    lease_expires_at  timestamptz,
+    started_at        timestamptz,
+    finished_at       timestamptz,
+    CHECK ((status = 'running') = (lease_owner IS NOT NULL))
+);
+SELECT pg_catalog.pg_extension_config_dump('dialer.push_jobs', '');
+SELECT pg_catalog.pg_extension_config_dump(pg_get_serial_sequence('dialer.push_jobs', 'id'), '');
+CREATE INDEX push_jobs_claimable ON dialer.push_jobs (run_at) WHERE status = 'queued';
+CREATE INDEX push_jobs_leased ON dialer.push_jobs (lease_expires_at) WHERE status = 'running';
+CREATE INDEX push_jobs_by_session ON dialer.push_jobs (session_id, requested_at);
+
+-- One row per contact to push, with the payload snapshot taken at enqueue.
+CREATE TABLE dialer.push_items (
+    job_id                 bigint NOT NULL REFERENCES dialer.push_jobs ON DELETE CASCADE,
+    list_position          integer NOT NULL,
+    contact_id             text NOT NULL,
+    payload                jsonb NOT NULL,
+    exclusion              dialer.exclusion,  -- what was overridden to include it, if anything
+    override_reason        text,
+    status                 text NOT NULL DEFAULT 'pending'
+                           CHECK (status IN ('pending', 'created', 'updated', 'skipped', 'failed', 'unknown')),
+    phoneburner_contact_id text,
+    error                  text,
+    attempts               integer NOT NULL DEFAULT 0,
+    updated_at             timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (job_id, list_position),
+    UNIQUE (job_id, contact_id)
+);
+SELECT pg_catalog.pg_extension_config_dump('dialer.push_items', '');
+
+-- Membership: one PhoneBurner contact per (session, contact).
+CREATE TABLE dialer.contact_links (
+    session_id             bigint NOT NULL REFERENCES dialer.sessions,
+    contact_id             text NOT NULL,
+    phoneburner_contact_id text NOT NULL,
+    created_at             timestamptz NOT NULL DEFAULT now(),
+    last_synced_at         timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (session_id, contact_id)
+);
+SELECT pg_catalog.pg_extension_config_dump('dialer.contact_links', '');
+CREATE INDEX contact_links_by_phoneburner_id ON dialer.contact_links (phoneburner_contact_id);
+
+-- The audit trail of forced includes: who, when, why, and what was overridden.
+CREATE TABLE dialer.overrides (
+    job_id       bigint NOT NULL REFERENCES dialer.push_jobs ON DELETE CASCADE,
+    contact_id   text NOT NULL,
+    category     text NOT NULL,
+    reason       text NOT NULL,
+    override_reason text NOT NULL,
+    overridden_by text NOT NULL,
+    overridden_by_role text NOT NULL DEFAULT session_user,
+    overridden_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (job_id, contact_id)
+);
+SELECT pg_catalog.pg_extension_config_dump('dialer.overrides', '');
+
+-- ---------------------------------------------------------------------------
+-- Enqueue
+-- ---------------------------------------------------------------------------
+
+-- dialer.push's options, checked: unknown keys and wrong types are errors.
+CREATE FUNCTION dialer._push_options(options jsonb)
+RETURNS jsonb
+LANGUAGE plpgsql IMMUTABLE
+AS $$
+DECLARE
+    unknown text;
+    include_ids jsonb;
+BEGIN
+    IF options IS NULL THEN
+        RETURN '{}';
+    END IF;
+    IF jsonb_typeof(options) <> 'object' THEN
+        RAISE EXCEPTION 'push options must be a JSON object' USING ERRCODE = '22023';
+    END IF;
+    SELECT string_agg(format('"%s"', k), ', ') INTO unknown
+    FROM jsonb_object_keys(options) AS k
+    WHERE k NOT IN ('min_days', 'update_existing', 'include', 'override_reason', 'filters', 'auto_launch');
+    IF unknown IS NOT NULL THEN
+        RAISE EXCEPTION 'unknown push option %', unknown USING ERRCODE = '22023',
+            HINT = 'Valid options are min_days, update_existing, include, override_reason, filters and auto_launch.';
+    END IF;
+    IF options ? 'min_days' AND (jsonb_typeof(options -> 'min_days') <> 'number'
+            OR (options ->> 'min_days')::numeric NOT BETWEEN 0 AND 365
+            OR (options ->> 'min_days')::numeric <> trunc((options ->> 'min_days')::numeric)) THEN
+        RAISE EXCEPTION 'options.min_days must be a whole number of days from 0 to 365' USING ERRCODE = '22023';
+    END IF;
+    IF options ? 'update_existing' AND jsonb_typeof(options -> 'update_existing') <> 'boolean' THEN
+        RAISE EXCEPTION 'options.update_existing must be true or false' USING ERRCODE = '22023';
+    END IF;
+    IF options ? 'auto_launch' AND jsonb_typeof(options -> 'auto_launch') <> 'boolean' THEN
+        RAISE EXCEPTION 'options.auto_launch must be true or false' USING ERRCODE = '22023';
+    END IF;
+    IF options ? 'filters' AND jsonb_typeof(options -> 'filters') <> 'object' THEN
+        RAISE EXCEPTION 'options.filters must be a JSON object' USING ERRCODE = '22023';
+    END IF;
+    include_ids := options -> 'include';
+    IF include_ids IS NOT NULL AND (jsonb_typeof(include_ids) <> 'array' OR EXISTS (
+            SELECT FROM jsonb_array_elements(include_ids) e WHERE jsonb_typeof(e) NOT IN ('string', 'number'))) THEN
+        RAISE EXCEPTION 'options.include must be an array of contact ids' USING ERRCODE = '22023';
+    END IF;
+    IF jsonb_array_length(coalesce(include_ids, '[]')) > 0
+       AND coalesce(btrim(options ->> 'override_reason'), '') = '' THEN
+        RAISE EXCEPTION 'options.override_reason is required when contacts are force-included'
+            USING ERRCODE = '22023', HINT = 'Say why, e.g. "override_reason": "Urgent: deal closes Friday".';
+    END IF;
+    RETURN options;
+END
+$$;
+
+-- The options dialer.classify_list takes, from checked push options.
+CREATE FUNCTION dialer._classify_options(push_options jsonb)
+RETURNS jsonb
+LANGUAGE sql IMMUTABLE
+AS $$
+    SELECT jsonb_strip_nulls(jsonb_build_object('min_days', o -> 'min_days', 'filters', o -> 'filters'))
+    FROM dialer._push_options(push_options) AS o
+$$;
+
+-- The enqueue itself, from the verdicts of the list. (PL/pgSQL cannot take
+-- arrays of anonymous records, so dialer.push classifies in SQL first.)
+CREATE FUNCTION dialer._enqueue_push(verdicts dialer.list_verdict[], session_name text,
+                                     session_id bigint, options jsonb)
+RETURNS bigint
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    opts       jsonb := dialer._push_options(options);
+    actor      text := dialer.acting_user();
+    included   text[];
+    refused    record;
+    session    dialer.sessions;
+    job_id     bigint;
+    item_count integer;
+BEGIN
+    IF cardinality(verdicts) = 0 THEN
+        RAISE EXCEPTION 'nothing to push: the list is empty' USING ERRCODE = '22023';
+    END IF;
+    included := ARRAY(SELECT jsonb_array_elements_text(coalesce(opts -> 'include', '[]')));
+
+    IF EXISTS (SELECT FROM unnest(verdicts) v WHERE v.contact_id IS NULL) THEN
+        RAISE EXCEPTION 'every contact needs an id to be pushed' USING ERRCODE = '23502',
+            HINT = 'The contact rows must have an "id" column with a value.';
+    END IF;
+    SELECT i AS id INTO refused FROM unnest(included) i
+    WHERE i NOT IN (SELECT v.contact_id FROM unnest(verdicts) v) LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'cannot include contact %: it is not in the list', refused.id USING ERRCODE = '22023';
+    END IF;
+    SELECT v.contact_id, v.reason, v.category INTO refused FROM unnest(verdicts) v
+    WHERE v.contact_id = ANY (included) AND v.category IS NOT NULL AND NOT v.overridable
+    ORDER BY v.list_position LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'contact % cannot be included: % (%)', refused.contact_id, refused.reason, refused.category
+            USING ERRCODE = '22023',
+                  DETAIL = 'Legal do-not-call listings and numbers that do not normalize can never be overridden.';
+    END IF;
+
+    IF _enqueue_push.session_id IS NULL THEN
+        INSERT INTO dialer.sessions (name, created_by, last_activity_at, last_activity_by)
+        VALUES (coalesce(nullif(btrim(_enqueue_push.session_name), ''),
+                         dialer.session_name(
+                             ARRAY(SELECT v.payload -> 'custom_fields' ->> 'contact_type' FROM unnest(verdicts) v),
+                             ARRAY(SELECT v.payload -> 'custom_fields' ->> 'buyer_type' FROM unnest(verdicts) v),
+                             coalesce(opts -> 'filters', '{}'))),
+                actor, now(), actor)
+        RETURNING * INTO session;
+    ELSE
+        SELECT * INTO session FROM dialer.sessions s WHERE s.id = _enqueue_push.session_id FOR UPDATE;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'session % does not exist', _enqueue_push.session_id USING ERRCODE = '22023';
+        END IF;
+        IF session.status IN ('completed', 'archived') THEN
+            RAISE EXCEPTION 'session % is %; contacts can only be added to active or paused sessions',
+                session.id, session.status USING ERRCODE = '55000';
+        END IF;
+        UPDATE dialer.sessions s SET last_activity_at = now(), last_activity_by = actor WHERE s.id = session.id;
+    END IF;
+
+    INSERT INTO dialer.push_jobs (session_id, options, filters, requested_by, excluded)
+    SELECT session.id, opts, opts -> 'filters', actor,
+           jsonb_build_object(
+               'do_not_call', count(*) FILTER (WHERE v.category = 'do_not_call'),
+               'invalid_phone', count(*) FILTER (WHERE v.category = 'invalid_phone'),
+               'recently_contacted', count(*) FILTER (WHERE v.category = 'recently_contacted'),
+               'missing_required_fields', count(*) FILTER (WHERE v.category = 'missing_required_fields'))
+    FROM unnest(verdicts) v
+    WHERE v.category IS NOT NULL AND NOT v.contact_id = ANY (included)
+    RETURNING id INTO job_id;
+
+    INSERT INTO dialer.push_items (job_id, list_position, contact_id, payload, exclusion, override_reason)
+    SELECT job_id, v.list_position, v.contact_id, v.payload,
+           CASE WHEN v.category IS NOT NULL THEN ROW(v.category, v.reason, v.overridable)::dialer.exclusion END,
+           CASE WHEN v.category IS NOT NULL THEN opts ->> 'override_reason' END
+    FROM unnest(verdicts) v
+    WHERE v.category IS NULL OR v.contact_id = ANY (included);
+    GET DIAGNOSTICS item_count = ROW_COUNT;
+
+    INSERT INTO dialer.overrides (job_id, contact_id, category, reason, override_reason, overridden_by)
+    SELECT job_id, v.contact_id, v.category, v.reason, opts ->> 'override_reason', actor
+    FROM unnest(verdicts) v
+    WHERE v.category IS NOT NULL AND v.contact_id = ANY (included);
+
+    UPDATE dialer.push_jobs j SET total = item_count,
+           step = 'Queued',
+           status = CASE WHEN item_count = 0 AND NOT coalesce((opts ->> 'auto_launch')::boolean, false)
+                         THEN 'succeeded' ELSE 'queued' END,
+           finished_at = CASE WHEN item_count = 0 THEN now() END
+    WHERE j.id = job_id;
+
+    PERFORM pg_notify('dialer_push', job_id::text);
+    RETURN job_id;
+END
+$$;
+
+CREATE FUNCTION dialer.push(contacts anyarray, session_name text DEFAULT NULL,
+                            session_id bigint DEFAULT NULL, options jsonb DEFAULT '{}')
+RETURNS bigint
+LANGUAGE sql VOLATILE
+AS $$
+    -- The same verdicts the preview showed, then the enqueue.
+    SELECT dialer._enqueue_push(
+        ARRAY(SELECT v FROM dialer.classify_list(contacts, dialer._classify_options(options)) AS v),
+        session_name, session_id, options)
+$$;
+
+COMMENT ON FUNCTION dialer.push(anyarray, text, bigint, jsonb) IS
+'Enqueue a push of the contacts that pass the rules (plus force-included ones) into a session, in the caller''s transaction; pgdialer-sync is woken by NOTIFY dialer_push on commit. session_id NULL creates a session named session_name or the suggested name. Options: min_days, update_existing (default true), include + override_reason, filters, auto_launch. Returns the job id.';
+
+-- ---------------------------------------------------------------------------
+-- Progress and sessions, for the app
+-- ---------------------------------------------------------------------------
+
+CREATE FUNCTION dialer.push_status(job_id bigint)
+RETURNS jsonb
+LANGUAGE sql STABLE
+AS $$
+    SELECT jsonb_build_object(
+        'job_id', j.id,
+        'status', j.status,
+        'total', j.total,
+        'done', j.done,
+        'percent', CASE WHEN j.total = 0 THEN 100 ELSE floor(100.0 * j.done / j.total)::int END,
+        'step', j.step,
+        'counts', (SELECT jsonb_build_object(
+                       'created', count(*) FILTER (WHERE i.status = 'created'),
+                       'updated', count(*) FILTER (WHERE i.status = 'updated'),
+                       'skipped', count(*) FILTER (WHERE i.status = 'skipped'),
+                       'failed', count(*) FILTER (WHERE i.status = 'failed'),
+                       'unknown', count(*) FILTER (WHERE i.status = 'unknown'),
+                       'pending', count(*) FILTER (WHERE i.status = 'pending'))
+                   FROM dialer.push_items i WHERE i.job_id = j.id),
+        'excluded', j.excluded,
+        'session_id', s.id,
+        'session_name', s.name,
+        'error', j.error)
+    FROM dialer.push_jobs j JOIN dialer.sessions s ON s.id = j.session_id
+    WHERE j.id = push_status.job_id
+$$;
+
+COMMENT ON FUNCTION dialer.push_status(bigint) IS
+'The progress modal: status, total, done, percent, step, counts (created, updated, skipped, failed, unknown, pending), excluded by category, session_id, session_name, error. NULL for an unknown job.';
+
+-- Cancel a push: a queued job stops at once; a running one stops at the
+-- daemon's next lease renewal, keeping what was already written.
+CREATE FUNCTION dialer.cancel(job_id bigint)
+RETURNS boolean
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    job dialer.push_jobs;
+BEGIN
+    SELECT * INTO job FROM dialer.push_jobs j WHERE j.id = cancel.job_id FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'push job % does not exist', cancel.job_id USING ERRCODE = '22023';
+    END IF;
+    IF job.status = 'queued' THEN
+        UPDATE dialer.push_jobs j SET status = 'cancelled', finished_at = now(), step = 'Cancelled',
+               error = format('cancelled by %s', dialer.acting_user())
+        WHERE j.id = job.id;
+        PERFORM dialer._notify_progress(job.id);
+        RETURN true;
+    ELSIF job.status = 'running' THEN
+        UPDATE dialer.push_jobs j SET cancel_requested = true WHERE j.id = job.id;
+        RETURN true;
+    END IF;
+    RETURN false;  -- already finished
+END
+$$;
+
+COMMENT ON FUNCTION dialer.cancel(bigint) IS
+'Cancel a push. Queued: cancelled now. Running: the daemon stops at its next lease renewal. Returns false when the job had already finished.';
+
+-- The Smart Default: the rep's most recent active session pushed with the
+-- same filters in the last 14 days.
+CREATE FUNCTION dialer.suggest_session(filters jsonb)
+RETURNS bigint
+LANGUAGE sql STABLE
+AS $$
+    SELECT s.id
+    FROM dialer.push_jobs j JOIN dialer.sessions s ON s.id = j.session_id
+    WHERE j.requested_by = dialer.acting_user()
+      AND j.filters = suggest_session.filters
+      AND j.requested_at > now() - interval '14 days'
+      AND j.status <> 'cancelled'
+      AND s.status = 'active'
+    ORDER BY j.requested_at DESC, j.id DESC
+    LIMIT 1
+$$;
+
+COMMENT ON FUNCTION dialer.suggest_session(jsonb) IS
+'Smart default for "Add to Existing Session": the acting user''s most recent active session pushed with equal filters within 14 days, else NULL.';
+
+-- The "Add to Existing Session" dropdown.
+CREATE VIEW dialer.sessions_overview AS
+SELECT s.id, s.name, s.status, s.contact_count, s.last_activity_at, s.last_activity_by,
+       s.created_by, s.created_at, s.phoneburner_folder_id
+FROM dialer.sessions s
+WHERE s.status IN ('active', 'paused')
+ORDER BY s.last_activity_at DESC NULLS LAST, s.id DESC;
+
+COMMENT ON VIEW dialer.sessions_overview IS
+'Sessions a rep can add contacts to, most recently active first, with contact count and last activity.';
+
+-- ---------------------------------------------------------------------------
+-- The daemon's side. pgdialer-sync holds no business SQL: it calls these.
+-- A worker id names one daemon process (host/pid/random); every write after
+-- the claim checks that worker still holds the lease.
+-- ---------------------------------------------------------------------------
+
+CREATE FUNCTION dialer._notify_progress(job_id bigint)
+RETURNS void
+LANGUAGE sql
+AS $$
+    SELECT pg_notify('dialer_progress', jsonb_build_object(
+        'job_id', j.id, 'status', j.status, 'total', j.total, 'done', j.done,
+        'percent', CASE WHEN j.total = 0 THEN 100 ELSE floor(100.0 * j.done / j.total)::int END,
+        'step', j.step)::text)
+    FROM dialer.push_jobs j WHERE j.id = _notify_progress.job_id
+$$;
+
+-- Claim the next job: a queued one whose time has come, or a running one
+-- whose lease expired (its daemon died). SKIP LOCKED lets several daemons
+-- share the queue without waiting on each other.
+CREATE FUNCTION dialer.claim_push_job(worker text, lease_seconds integer DEFAULT 30)
+RETURNS SETOF dialer.push_jobs
+LANGUAGE sql
+AS $$
+    UPDATE dialer.push_jobs j
+    SET status = 'running', lease_owner = claim_push_job.worker,
+        lease_expires_at = clock_timestamp() + make_interval(secs => claim_push_job.lease_seconds),
+        attempts = j.attempts + 1, started_at = coalesce(j.started_at, now()),
+        step = coalesce(j.step, 'Queued')
+    WHERE j.id = (
+        SELECT c.id FROM dialer.push_jobs c
+        WHERE (c.status = 'queued' AND c.run_at <= clock_timestamp())
+           OR (c.status = 'running' AND c.lease_expires_at < clock_timestamp())
+        ORDER BY c.run_at, c.id
+        LIMIT 1
+        FOR UPDATE SKIP LOCKED)
+    RETURNING j.*
+$$;
+
+COMMENT ON FUNCTION dialer.claim_push_job(text, integer) IS
+'Daemon: claim one queued job (or one whose lease expired) for worker, leased for lease_seconds. No row when there is nothing to do.';
+
+-- Renew the lease. Returns the job's status as the daemon should see it:
+-- 'running' to go on, 'cancel' when a cancel was requested, NULL when the
+-- lease was lost (another daemon took over) and the daemon must stop writing.
+CREATE FUNCTION dialer.renew_push_lease(job_id bigint, worker text, lease_seconds integer DEFAULT 30)
+RETURNS text
+LANGUAGE sql
+AS $$
+    UPDATE dialer.push_jobs j
+    SET lease_expires_at = clock_timestamp() + make_interval(secs => renew_push_lease.lease_seconds)
+    WHERE j.id = renew_push_lease.job_id AND j.status = 'running' AND j.lease_owner = renew_push_lease.worker
+    RETURNING CASE WHEN j.cancel_requested THEN 'cancel' ELSE 'running' END
+$$;
+
+CREATE FUNCTION dialer._holds_lease(job_id bigint, worker text)
+RETURNS boolean
+LANGUAGE sql STABLE
+AS $$
+    SELECT EXISTS (SELECT FROM dialer.push_jobs j
+                   WHERE j.id = _holds_lease.job_id AND j.status = 'running'
+                     AND j.lease_owner = _holds_lease.worker)
+$$;
+
+-- What the step text says, published at each change.
+CREATE FUNCTION dialer.set_push_step(job_id bigint, worker text, step text)
+RETURNS boolean
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    UPDATE dialer.push_jobs j SET step = set_push_step.step
+    WHERE j.id = set_push_step.job_id AND j.status = 'running' AND j.lease_owner = set_push_step.worker
+      AND j.step IS DISTINCT FROM set_push_step.step;
+    IF FOUND THEN
+        PERFORM dialer._notify_progress(set_push_step.job_id);
+    END IF;
+    RETURN dialer._holds_lease(set_push_step.job_id, set_push_step.worker);
+END
+$$;
+
+-- The session's PhoneBurner folder, committed before the first contact write.
+CREATE FUNCTION dialer.set_session_folder(job_id bigint, worker text, folder_id text)
+RETURNS boolean
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    IF NOT dialer._holds_lease(set_session_folder.job_id, set_session_folder.worker) THEN
+        RETURN false;
+    END IF;
+    UPDATE dialer.sessions s SET phoneburner_folder_id = set_session_folder.folder_id
+    FROM dialer.push_jobs j
+    WHERE j.id = set_session_folder.job_id AND s.id = j.session_id
+      AND s.phoneburner_folder_id IS DISTINCT FROM set_session_folder.folder_id;
+    RETURN true;
+END
+$$;
+
+-- The items still to do, with the PhoneBurner contact already linked to the
+-- session if any (update or skip instead of create).
+CREATE FUNCTION dialer.push_job_items(job_id bigint, worker text)
+RETURNS TABLE (list_position integer, contact_id text, payload jsonb, status text,
+               phoneburner_contact_id text, attempts integer)
+LANGUAGE sql STABLE
+AS $$
+    SELECT i.list_position, i.contact_id, i.payload, i.status,
+           coalesce(i.phoneburner_contact_id, l.phoneburner_contact_id), i.attempts
+    FROM dialer.push_items i
+    JOIN dialer.push_jobs j ON j.id = i.job_id
+    LEFT JOIN dialer.contact_links l ON l.session_id = j.session_id AND l.contact_id = i.contact_id
+    WHERE i.job_id = push_job_items.job_id AND i.status IN ('pending', 'unknown')
+      AND dialer._holds_lease(push_job_items.job_id, push_job_items.worker)
+    ORDER BY i.list_position
+$$;
+
+-- Record one item's outcome. created/updated link the contact to the
+-- session. Progress is published each time another 10% is done.
+CREATE FUNCTION dialer.record_push_item(job_id bigint, worker text, list_position integer,
+                                        status text, phoneburner_contact_id text DEFAULT NULL,
+                                        error text DEFAULT NULL)
+RETURNS boolean
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    item      dialer.push_items;
+    job       dialer.push_jobs;
+    was_final boolean;
+    is_final  boolean := record_push_item.status IN ('created', 'updated', 'skipped', 'failed');
+BEGIN
+    IF record_push_item.status NOT IN ('pending', 'created', 'updated', 'skipped', 'failed', 'unknown') THEN
+        RAISE EXCEPTION 'unknown item status "%"', record_push_item.status USING ERRCODE = '22023';
+    END IF;
+    IF record_push_item.status IN ('created', 'updated') AND record_push_item.phoneburner_contact_id IS NULL THEN
+        RAISE EXCEPTION 'a % item needs its PhoneBurner contact id', record_push_item.status USING ERRCODE = '22004';
+    END IF;
+    SELECT * INTO job FROM dialer.push_jobs j
+    WHERE j.id = record_push_item.job_id AND j.status = 'running' AND j.lease_owner = record_push_item.worker
+    FOR UPDATE;
+    IF NOT FOUND THEN
+        RETURN false;  -- lease lost: write nothing
+    END IF;
+    SELECT * INTO item FROM dialer.push_items i
+    WHERE i.job_id = record_push_item.job_id AND i.list_position = record_push_item.list_position FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'push job % has no item at position %', record_push_item.job_id,
+            record_push_item.list_position USING ERRCODE = '22023';
+    END IF;
+    was_final := item.status IN ('created', 'updated', 'skipped', 'failed');
+
+    UPDATE dialer.push_items i
+    SET status = record_push_item.status,
+        phoneburner_contact_id = coalesce(record_push_item.phoneburner_contact_id, i.phoneburner_contact_id),
+        error = record_push_item.error, attempts = i.attempts + 1, updated_at = now()
+    WHERE i.job_id = record_push_item.job_id AND i.list_position = record_push_item.list_position;
+
+    IF record_push_item.status IN ('created', 'updated') THEN
+        INSERT INTO dialer.contact_links AS l (session_id, contact_id, phoneburner_contact_id)
+        VALUES (job.session_id, item.contact_id, record_push_item.phoneburner_contact_id)
+        ON CONFLICT (session_id, contact_id) DO UPDATE
+            SET phoneburner_contact_id = excluded.phoneburner_contact_id, last_synced_at = now();
+        UPDATE dialer.sessions s
+        SET contact_count = (SELECT count(*) FROM dialer.contact_links l WHERE l.session_id = s.id),
+            last_activity_at = now()
+        WHERE s.id = job.session_id;
+    END IF;
+
+    IF is_final AND NOT was_final THEN
+        UPDATE dialer.push_jobs j SET done = j.done + 1 WHERE j.id = job.id;
+        IF floor(10.0 * (job.done + 1) / greatest(job.total, 1)) > floor(10.0 * job.done / greatest(job.total, 1)) THEN
+            PERFORM dialer._notify_progress(job.id);
+        END IF;
+    END IF;
+    RETURN true;
+END
+$$;
+
+COMMENT ON FUNCTION dialer.record_push_item(bigint, text, integer, text, text, text) IS
+'Daemon: record one item''s outcome (created, updated, skipped, failed, unknown) while holding the lease; false when the lease was lost and nothing was written.';
+
+-- Finish the job while still holding the lease: succeeded, partially_failed
+-- or failed from the items (or failed with `error`, or cancelled).
+CREATE FUNCTION dialer.finish_push_job(job_id bigint, worker text, error text DEFAULT NULL)
+RETURNS text
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    job     dialer.push_jobs;
+    ok      integer;
+    bad     integer;
+    open_   integer;
+    outcome text;
+BEGIN
+    SELECT * INTO job FROM dialer.push_jobs j
+    WHERE j.id = finish_push_job.job_id AND j.status = 'running' AND j.lease_owner = finish_push_job.worker
+    FOR UPDATE;
+    IF NOT FOUND THEN
+        RETURN NULL;  -- lease lost: someone else finishes it
+    END IF;
+    SELECT count(*) FILTER (WHERE i.status IN ('created', 'updated', 'skipped')),
+           count(*) FILTER (WHERE i.status = 'failed'),
+           count(*) FILTER (WHERE i.status IN ('pending', 'unknown'))
+    INTO ok, bad, open_
+    FROM dialer.push_items i WHERE i.job_id = job.id;
+    outcome := CASE
+        WHEN job.cancel_requested THEN 'cancelled'
+        WHEN finish_push_job.error IS NOT NULL AND ok = 0 THEN 'failed'
+        WHEN finish_push_job.error IS NOT NULL OR bad > 0 OR open_ > 0 THEN
+            CASE WHEN ok > 0 THEN 'partially_failed' ELSE 'failed' END
+        ELSE 'succeeded' END;
+    UPDATE dialer.push_jobs j
+    SET status = outcome, lease_owner = NULL, lease_expires_at = NULL, finished_at = now(),
+        error = coalesce(finish_push_job.error, j.error),
+        step = CASE outcome WHEN 'succeeded' THEN 'Done' WHEN 'cancelled' THEN 'Cancelled' ELSE 'Finished with errors' END
+    WHERE j.id = job.id;
+    PERFORM dialer._notify_progress(job.id);
+    RETURN outcome;
+END
+$$;
+
+-- Give a job back without spending an attempt (graceful shutdown), or
+-- schedule a retry after a job-level failure with `retry_in`.
+CREATE FUNCTION dialer.release_push_job(job_id bigint, worker text, error text DEFAULT NULL,
+                                        retry_in interval DEFAULT NULL)
+RETURNS boolean
+LANGUAGE sql
+AS $$
+    UPDATE dialer.push_jobs j
+    SET status = 'queued', lease_owner = NULL, lease_expires_at = NULL,
+        attempts = CASE WHEN release_push_job.retry_in IS NULL THEN greatest(j.attempts - 1, 0) ELSE j.attempts END,
+        run_at = clock_timestamp() + coalesce(release_push_job.retry_in, interval '0'),
+        error = coalesce(release_push_job.error, j.error),
+        step = CASE WHEN release_push_job.retry_in IS NULL THEN j.step ELSE 'Waiting to retry' END
+    WHERE j.id = release_push_job.job_id AND j.status = 'running' AND j.lease_owner = release_push_job.worker
+    RETURNING true
+$$;

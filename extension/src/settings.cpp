@@ -20,6 +20,7 @@ namespace pgdialer::glue {
 namespace {
 
 char* region_setting = nullptr;
+char* acting_user_setting = nullptr;
 int min_days_setting = 7;
 double minutes_setting = 2.5;
 
@@ -79,6 +80,12 @@ void define_settings() {
       "Average minutes a contact takes to dial (ring, talk and disposition).",
       "Used for the estimated dial time.", &minutes_setting, 2.5, 0.0, 1440.0, PGC_USERSET, 0,
       check_minutes, nullptr, nullptr);
+  DefineCustomStringVariable(
+      "dialer.acting_user",
+      "The person the application acts for (set with SET LOCAL); recorded on every push.",
+      "Empty means session_user. The application usually connects as one role, so this is "
+      "how pushes, overrides and sessions are attributed to a rep.",
+      &acting_user_setting, "", PGC_USERSET, 0, nullptr, nullptr, nullptr);
   MarkGUCPrefixReserved("dialer");
 }
 

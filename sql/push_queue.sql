@@ -1,0 +1,129 @@
+-- dialer.push and the queue the daemon works from.
+CREATE SCHEMA test_push_queue;
+SET search_path TO test_push_queue;
+CREATE TABLE contacts (
+    id bigint PRIMARY KEY, contact_type text, buyer_type text, first_name text, last_name text,
+    company text, phone text, do_not_call boolean, do_not_call_source text, do_not_call_reason text,
+    last_call_attempt_at timestamptz
+);
+INSERT INTO contacts VALUES
+ (1, 'buyer', 'PE Firm', 'John',  'Smith',   'Heritage Capital', '(919) 555-0101', false, NULL, NULL, NULL),
+ (2, 'buyer', 'PE Firm', 'Sarah', 'Johnson', 'Summit Partners',  '(919) 555-0102', true, 'registry', 'Legal DNC list', NULL),
+ (3, 'buyer', 'PE Firm', 'Mike',  'Chen',    'Vista Equity',     '(919) 555-0103', true, 'internal', 'Internal policy', NULL),
+ (4, 'buyer', 'PE Firm', 'Alex',  'Martinez','KKR',              '(919) 555-0104', false, NULL, NULL, now() - interval '2 days'),
+ (5, 'buyer', 'PE Firm', 'Tom',   'Wilson',  'Bain Capital',     '(919) 555-0105', false, NULL, NULL, NULL),
+ (6, 'buyer', 'PE Firm', 'Pia',   'Stone',   'Apollo',           'not a number',   false, NULL, NULL, NULL);
+
+SET dialer.acting_user = 'sarah@sourceco.example';
+
+-- Options are checked before anything is written.
+SELECT dialer.push(array_agg(c), options => '{"min_day": 3}') FROM contacts c;
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
+SELECT dialer.push(array_agg(c), options => '{"update_existing": "yes"}') FROM contacts c;
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
+SELECT dialer.push(array_agg(c), options => '{"include": ["4"]}') FROM contacts c;
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
+SELECT dialer.push(array_agg(c), options => '{"include": ["2"], "override_reason": "VIP"}') FROM contacts c;
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
+SELECT dialer.push(array_agg(c), options => '{"include": ["99"], "override_reason": "VIP"}') FROM contacts c;
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
+SELECT dialer.push(array_agg(c)) FROM contacts c WHERE false;
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
+SELECT dialer.push(array_agg(r)) FROM (SELECT 'A' AS first_name, 'B' AS last_name, '919-555-0100' AS phone) r;
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
+SELECT dialer.push(NULL::contacts[]);
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
+SELECT dialer.push(array_agg(c), session_id => 12345) FROM contacts c;
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
+SELECT count(*) AS nothing_written FROM dialer.push_jobs;
+
+-- A push with a forced include: one job, its items, the exclusions, the audit trail.
+SELECT dialer.push(array_agg(c ORDER BY id),
+                   options => '{"include": [4, "3"], "override_reason": "Urgent: deal closes Friday",
+                                "filters": {"industry": "Business Services", "region": "Northeast"}}') AS job_id
+FROM contacts c \gset
+SELECT status, total, done, excluded, requested_by, options -> 'filters' AS filters
+FROM dialer.push_jobs WHERE id = :job_id;
+SELECT list_position, contact_id, payload ->> 'phone' AS phone, (exclusion).category, override_reason, status
+FROM dialer.push_items WHERE job_id = :job_id ORDER BY list_position;
+SELECT contact_id, category, reason, override_reason, overridden_by FROM dialer.overrides ORDER BY contact_id;
+SELECT regexp_replace(name, '[A-Z][a-z]{2} [0-9]{4}$', '<Mon YYYY>') AS name, status, created_by, contact_count FROM dialer.sessions;
+SELECT dialer.push_status(:job_id) - 'job_id' - 'session_id' - 'session_name';
+
+-- Smart default and the dropdown.
+SELECT dialer.suggest_session('{"industry": "Business Services", "region": "Northeast"}') =
+       (SELECT session_id FROM dialer.push_jobs WHERE id = :job_id) AS same_filters;
+SELECT dialer.suggest_session('{"industry": "Software"}') IS NULL AS other_filters;
+SET dialer.acting_user = 'mike@sourceco.example';
+SELECT dialer.suggest_session('{"industry": "Business Services", "region": "Northeast"}') IS NULL AS other_rep;
+RESET dialer.acting_user;
+SELECT contact_count, last_activity_by FROM dialer.sessions_overview;
+
+-- The daemon claims it; a second daemon finds nothing to do.
+SELECT id = :job_id AS claimed, status, attempts, lease_owner FROM dialer.claim_push_job('daemon-a');
+SELECT count(*) AS nothing_for_b FROM dialer.claim_push_job('daemon-b');
+SELECT dialer.renew_push_lease(:job_id, 'daemon-a') AS renewed, dialer.renew_push_lease(:job_id, 'daemon-b') AS not_b;
+SELECT dialer.set_session_folder(:job_id, 'daemon-a', '48001') AS folder_set;
+SELECT dialer.set_push_step(:job_id, 'daemon-a', 'Creating contacts in PhoneBurner') AS step_set;
+SELECT list_position, contact_id, status, phoneburner_contact_id FROM dialer.push_job_items(:job_id, 'daemon-a');
+SELECT count(*) AS none_for_b FROM dialer.push_job_items(:job_id, 'daemon-b');
+
+SELECT dialer.record_push_item(:job_id, 'daemon-a', 1, 'created', '30919237');
+SELECT dialer.record_push_item(:job_id, 'daemon-a', 3, 'created');
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
+SELECT dialer.record_push_item(:job_id, 'daemon-a', 3, 'unknown', error => 'timeout after write');
+SELECT dialer.record_push_item(:job_id, 'daemon-a', 3, 'created', '30919238');
+SELECT dialer.push_status(:job_id) -> 'counts' AS counts, dialer.push_status(:job_id) -> 'done' AS done;
+
+-- daemon-a dies: its lease expires, daemon-b takes over, daemon-a's late writes are refused.
+UPDATE dialer.push_jobs SET lease_expires_at = clock_timestamp() - interval '1 second' WHERE id = :job_id;
+SELECT id = :job_id AS taken_over, attempts, lease_owner FROM dialer.claim_push_job('daemon-b');
+SELECT dialer.record_push_item(:job_id, 'daemon-a', 4, 'created', '1') AS late_write;
+SELECT dialer.finish_push_job(:job_id, 'daemon-a') AS late_finish;
+SELECT list_position, status FROM dialer.push_job_items(:job_id, 'daemon-b');
+SELECT dialer.record_push_item(:job_id, 'daemon-b', 4, 'created', '30919239');
+SELECT dialer.record_push_item(:job_id, 'daemon-b', 5, 'failed', error => '400: invalid phone');
+SELECT dialer.finish_push_job(:job_id, 'daemon-b') AS outcome;
+SELECT status, done, lease_owner, step FROM dialer.push_jobs WHERE id = :job_id;
+SELECT contact_id, phoneburner_contact_id FROM dialer.contact_links ORDER BY contact_id;
+SELECT contact_count FROM dialer.sessions;
+
+-- Adding to the same session: linked contacts come with their PhoneBurner id.
+SELECT dialer.push(array_agg(c), session_id => (SELECT id FROM dialer.sessions)) AS job2 FROM contacts c WHERE id IN (1, 5) \gset
+SELECT id = :job2 AS claimed FROM dialer.claim_push_job('daemon-a');
+SELECT contact_id, phoneburner_contact_id FROM dialer.push_job_items(:job2, 'daemon-a');
+
+-- Graceful shutdown gives the job back without spending an attempt.
+SELECT attempts FROM dialer.push_jobs WHERE id = :job2;
+SELECT dialer.release_push_job(:job2, 'daemon-a');
+SELECT status, attempts, lease_owner FROM dialer.push_jobs WHERE id = :job2;
+
+-- Cancel: queued at once; running at the next renewal.
+SELECT dialer.cancel(:job2);
+SELECT status FROM dialer.push_jobs WHERE id = :job2;
+SELECT dialer.push(array_agg(c), session_id => (SELECT id FROM dialer.sessions)) AS job3 FROM contacts c WHERE id = 1 \gset
+SELECT id = :job3 AS claimed FROM dialer.claim_push_job('daemon-a');
+SELECT dialer.cancel(:job3), dialer.renew_push_lease(:job3, 'daemon-a');
+SELECT dialer.finish_push_job(:job3, 'daemon-a');
+SELECT dialer.cancel(:job3) AS already_finished;
+
+-- A push whose every contact is excluded finishes at once.
+SELECT dialer.push(array_agg(c)) AS job4 FROM contacts c WHERE id = 2 \gset
+SELECT status, total, excluded -> 'do_not_call' AS dnc FROM dialer.push_jobs WHERE id = :job4;
+
+-- Completed sessions take no more contacts.
+UPDATE dialer.sessions SET status = 'completed' WHERE id = (SELECT session_id FROM dialer.push_jobs WHERE id = :job_id);
+SELECT dialer.push(array_agg(c), session_id => (SELECT session_id FROM dialer.push_jobs WHERE id = :job_id)) FROM contacts c;
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
+
+-- The configuration pg_dump keeps.
+SELECT dialer.configure('contacts');
+SELECT contact_relation FROM dialer.configuration;
+CREATE TABLE no_ids (name text);
+SELECT dialer.configure('no_ids');
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
+
+-- Anonymous rows from a subquery can be pushed too.
+SELECT dialer.push(array_agg(r), 'Ad hoc') IS NOT NULL AS pushed
+FROM (SELECT 77 AS id, 'Ann' AS first_name, 'Lee' AS last_name, '919-555-0177' AS phone) r;
+SELECT contact_id, payload ->> 'phone' FROM dialer.push_items WHERE contact_id = '77';
