@@ -11,6 +11,7 @@ packages=(
   rapidjson-dev                                      # JSON in the C++ core and daemon
   libcurl4-openssl-dev                               # PhoneBurner HTTP client
   libcpp-httplib-dev                                 # the fake PhoneBurner's HTTP server
+  libsystemd-dev systemd                             # sd_notify for the daemon; systemd-analyze verify
   libgtest-dev                                       # unit tests
   util-linux procps                                  # runuser, pkill for the cluster scripts
   locales                                            # a German locale for the lc_time tests

@@ -849,3 +849,15 @@ AS $$
     WHERE j.id = release_push_job.job_id AND j.status = 'running' AND j.lease_owner = release_push_job.worker
     RETURNING true
 $$;
+
+-- The session a claimed job writes into: its id, name and PhoneBurner folder.
+CREATE FUNCTION dialer.push_job_session(job_id bigint, worker text,
+    OUT session_id bigint, OUT session_name text, OUT phoneburner_folder_id text,
+    OUT update_existing boolean)
+RETURNS SETOF record
+LANGUAGE sql STABLE
+AS $$
+    SELECT s.id, s.name, s.phoneburner_folder_id, coalesce((j.options ->> 'update_existing')::boolean, true)
+    FROM dialer.push_jobs j JOIN dialer.sessions s ON s.id = j.session_id
+    WHERE j.id = push_job_session.job_id AND dialer._holds_lease(push_job_session.job_id, push_job_session.worker)
+$$;

@@ -1,0 +1,185 @@
+// pgdialer-sync: works pgdialer's push queue. See --help and README.md.
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <thread>
+
+#include <systemd/sd-daemon.h>
+
+#include "config.hpp"
+#include "log.hpp"
+#include "pg_connection.hpp"
+#include "phoneburner_client.hpp"
+#include "push_queue.hpp"
+#include "push_runner.hpp"
+#include "queue_listener.hpp"
+
+using namespace pgdialer::sync;
+
+namespace {
+
+std::atomic<bool> stopping{false};
+std::atomic<int> signals_received{0};
+
+extern "C" void on_signal(int) {
+  // A second signal means "now": exit without draining.
+  if (signals_received.fetch_add(1) >= 1) std::_Exit(kExitFailure);
+  stopping = true;
+}
+
+void install_signal_handlers() {
+  struct sigaction sa;
+  std::memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;  // no SA_RESTART: poll() returns EINTR and we look around
+  sigaction(SIGTERM, &sa, nullptr);
+  sigaction(SIGINT, &sa, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+}
+
+// Sleeps up to `d`, waking early on shutdown.
+void nap(std::chrono::milliseconds d) {
+  auto until = std::chrono::steady_clock::now() + d;
+  while (!stopping && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+}
+
+class Watchdog {
+ public:
+  Watchdog() {
+    uint64_t usec = 0;
+    enabled_ = sd_watchdog_enabled(0, &usec) > 0;
+    every_ = std::chrono::microseconds(usec / 2);
+  }
+  void pet() {
+    if (!enabled_) return;
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_ >= every_) {
+      sd_notify(0, "WATCHDOG=1");
+      last_ = now;
+    }
+  }
+
+ private:
+  bool enabled_ = false;
+  std::chrono::microseconds every_{0};
+  std::chrono::steady_clock::time_point last_{};
+};
+
+// Checks the token before taking any work: a wrong token is a configuration
+// error, not something to retry forever.
+int check_token(PhoneBurnerClient& client) {
+  for (int attempt = 1; !stopping; ++attempt) {
+    std::string member;
+    Result r = client.check_token(&member);
+    if (r.ok()) {
+      log::info("PhoneBurner token accepted (member " + member + ")");
+      return kExitOk;
+    }
+    if (r.failure == Failure::auth || r.failure == Failure::rejected) {
+      log::error("PhoneBurner rejected the token: " + r.message);
+      return kExitConfig;
+    }
+    log::warning("cannot reach PhoneBurner (" + r.message + "); retrying");
+    nap(std::chrono::seconds(std::min(30, attempt * 2)));
+  }
+  return kExitOk;
+}
+
+int serve(const Config& config) {
+  ClientOptions options;
+  options.base_url = config.phoneburner_base_url;
+  options.token = config.token;
+  options.requests_per_second = config.requests_per_second;
+  options.should_stop = [] { return stopping.load(); };
+  std::unique_ptr<PhoneBurnerClient> client;
+  try {
+    client = std::make_unique<PhoneBurnerClient>(options);
+  } catch (const std::invalid_argument& e) {
+    log::error(std::string("configuration: ") + e.what());
+    return kExitConfig;
+  }
+  if (int rc = check_token(*client); rc != kExitOk || stopping) return rc;
+
+  Watchdog watchdog;
+  bool ready_sent = false;
+  int reconnects = 0;
+  while (!stopping) {
+    try {
+      PgConnection db(config.database_url, "pgdialer-sync/" + config.worker_id);
+      QueueListener listener(config.database_url, config.worker_id);
+      if (reconnects > 0) log::info("reconnected to PostgreSQL");
+      reconnects = 0;
+      if (!ready_sent) {
+        sd_notify(0, "READY=1\nSTATUS=waiting for pushes");
+        ready_sent = true;
+        log::info("ready worker=" + config.worker_id);
+      }
+      PushQueue queue(db, config.worker_id);
+      PushRunner runner(config, db, *client, stopping);
+      // A full poll right after every (re)connect: nothing waits for a NOTIFY.
+      while (!stopping) {
+        watchdog.pet();
+        std::optional<ClaimedJob> job = queue.claim(config.lease);
+        if (job) {
+          sd_notify(0, ("STATUS=pushing job " + std::to_string(job->id)).c_str());
+          runner.run(*job);
+          sd_notify(0, "STATUS=waiting for pushes");
+          continue;
+        }
+        if (config.once) return kExitOk;
+        // Wait for a NOTIFY or the next poll, in one-second slices so the
+        // watchdog is petted and a stop request is seen promptly.
+        auto next_poll = std::chrono::steady_clock::now() + config.poll_interval;
+        while (!stopping && std::chrono::steady_clock::now() < next_poll) {
+          watchdog.pet();
+          if (listener.wait(std::chrono::seconds(1))) break;
+        }
+      }
+    } catch (const DbError& e) {
+      if (config.once && !e.connection_lost()) {
+        log::error(std::string("database: ") + e.what());
+        return kExitFailure;
+      }
+      // Capped exponential backoff; one log line per attempt, not per poll.
+      ++reconnects;
+      auto delay = std::chrono::seconds(std::min(30, 1 << std::min(reconnects, 5)));
+      log::warning(std::string("database: ") + e.what() + "; retrying in " +
+                   std::to_string(delay.count()) + " s");
+      nap(delay);
+    }
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CommandLine cl = parse_command_line(argc - 1, argv + 1);
+  if (cl.help) {
+    std::fputs(usage().c_str(), stdout);
+    return kExitOk;
+  }
+  if (!cl.error.empty()) {
+    std::fprintf(stderr, "pgdialer-sync: %s\n\n%s", cl.error.c_str(), usage().c_str());
+    return kExitUsage;
+  }
+  Config config;
+  try {
+    config = load_config(cl);
+  } catch (const ConfigError& e) {
+    std::fprintf(stderr, "pgdialer-sync: %s\n", e.what());
+    return kExitConfig;
+  }
+  log::set_verbose(config.verbose);
+  init_http();
+  install_signal_handlers();
+  log::info("starting worker=" + config.worker_id + " phoneburner=" + config.phoneburner_base_url +
+            " token from " + config.token_source);
+  int rc = serve(config);
+  sd_notify(0, "STOPPING=1");
+  log::info("stopped");
+  return rc;
+}

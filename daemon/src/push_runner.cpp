@@ -1,0 +1,334 @@
+#include "push_runner.hpp"
+
+#include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "lease_keeper.hpp"
+#include "log.hpp"
+
+namespace pgdialer::sync {
+
+namespace {
+
+constexpr int kMaxPasses = 5;  // rounds of "write, then reconcile the unknowns"
+
+std::string job_tag(long long id) { return " job=" + std::to_string(id); }
+
+// Why a job stops before all its items are final.
+enum class Stop { none, shutdown, lease_lost, cancelled, retry_later, auth };
+
+struct Action {
+  enum class Kind { create, update } kind;
+  PushItem item;
+};
+
+struct Outcome {
+  const PushItem* item;
+  Action::Kind kind;
+  Result result;
+  std::string contact_id;  // PhoneBurner id on success
+};
+
+std::string tag_of(long long session_id) {
+  return "[pgdialer session " + std::to_string(session_id) + "]";
+}
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+std::string describe(const Result& r) {
+  std::string text = r.message.empty() ? "request failed" : r.message;
+  if (r.http_status) text = std::to_string(r.http_status) + ": " + text;
+  return text;
+}
+
+Stop stop_for(const Result& r) {
+  switch (r.failure) {
+    case Failure::auth: return Stop::auth;
+    case Failure::stopped: return Stop::shutdown;
+    case Failure::retryable: return Stop::retry_later;
+    default: return Stop::none;
+  }
+}
+
+// Runs the actions `concurrency` at a time; outcomes come back in a queue
+// the job thread drains, so only the job thread touches the database.
+class ActionPool {
+ public:
+  ActionPool(PhoneBurnerClient& client, const std::string& folder_id, int concurrency,
+             std::vector<Action> actions)
+      : client_(client), folder_id_(folder_id), actions_(std::move(actions)) {
+    int n = std::max(1, std::min<int>(concurrency, static_cast<int>(actions_.size())));
+    for (int i = 0; i < n; ++i) threads_.emplace_back([this] { work(); });
+  }
+  ~ActionPool() {
+    stop_taking();
+    for (auto& t : threads_) t.join();
+  }
+
+  // Stop starting new actions (in-flight ones finish or abort on shutdown).
+  void stop_taking() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    next_ = actions_.size();
+  }
+
+  // Next outcome, waiting up to `wait`; nullopt when none arrived. `done`
+  // becomes true once every started action has reported.
+  std::optional<Outcome> next(std::chrono::milliseconds wait, bool* done) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    ready_.wait_for(lock, wait, [this] { return !outcomes_.empty() || finished(); });
+    *done = outcomes_.empty() && finished();
+    if (outcomes_.empty()) return std::nullopt;
+    Outcome o = std::move(outcomes_.front());
+    outcomes_.pop_front();
+    return o;
+  }
+
+ private:
+  bool finished() const { return next_ >= actions_.size() && running_ == 0; }
+
+  void work() {
+    while (true) {
+      const Action* action;
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (next_ >= actions_.size()) return;
+        action = &actions_[next_++];
+        ++running_;
+      }
+      Outcome outcome{&action->item, action->kind, {}, {}};
+      if (action->kind == Action::Kind::create) {
+        outcome.result = client_.create_contact(action->item.payload, action->item.contact_id,
+                                                folder_id_, &outcome.contact_id);
+      } else {
+        outcome.contact_id = *action->item.phoneburner_contact_id;
+        outcome.result = client_.update_contact(outcome.contact_id, action->item.payload,
+                                                action->item.contact_id, folder_id_);
+      }
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        outcomes_.push_back(std::move(outcome));
+        --running_;
+      }
+      ready_.notify_all();
+    }
+  }
+
+  PhoneBurnerClient& client_;
+  std::string folder_id_;
+  std::vector<Action> actions_;
+  std::vector<std::thread> threads_;
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  std::deque<Outcome> outcomes_;
+  std::size_t next_ = 0;
+  int running_ = 0;
+};
+
+}  // namespace
+
+std::string folder_name(long long session_id, const std::string& session_name) {
+  return session_name + " " + tag_of(session_id);
+}
+
+void PushRunner::run(const ClaimedJob& job) {
+  const std::string tag = job_tag(job.id);
+  PushQueue queue(db_, config_.worker_id);
+  LeaseKeeper lease(config_.database_url, config_.worker_id, job.id, config_.lease,
+                    config_.lease_renewal);
+  log::info("claimed" + tag + " session=" + std::to_string(job.session_id) +
+            " items=" + std::to_string(job.total) + " attempt=" + std::to_string(job.attempts));
+
+  Stop stop = Stop::none;
+  std::optional<std::string> job_error;
+  auto check_stop = [&]() {
+    if (stop != Stop::none) return true;
+    if (lease.lost()) stop = Stop::lease_lost;
+    else if (lease.cancel_requested()) stop = Stop::cancelled;
+    else if (stopping_) stop = Stop::shutdown;
+    return stop != Stop::none;
+  };
+
+  std::optional<JobSession> session = queue.session(job.id);
+  if (!session) {
+    log::warning("lease lost before start" + tag);
+    return;
+  }
+
+  // 1. The session's folder, committed before the first contact write.
+  std::string folder_id;
+  if (session->folder_id) {
+    folder_id = *session->folder_id;
+  } else {
+    queue.set_step(job.id, "Preparing session \"" + session->name + "\" in PhoneBurner...");
+    std::vector<Folder> folders;
+    Result r = client_.list_folders(&folders);
+    if (r.ok()) {
+      for (const Folder& f : folders)
+        if (ends_with(f.name, tag_of(session->id))) folder_id = f.id;  // made before a crash
+      if (folder_id.empty()) {
+        Folder created;
+        r = client_.create_folder(folder_name(session->id, session->name),
+                                  "SourceCo dial session " + std::to_string(session->id), &created);
+        if (r.ok()) folder_id = created.id;
+        // Unknown outcome: the next attempt lists the folders again first.
+        if (r.failure == Failure::unknown) r.failure = Failure::retryable;
+      }
+    }
+    if (!r.ok()) {
+      job_error = "cannot prepare the PhoneBurner folder: " + describe(r);
+      if (r.failure != Failure::rejected)
+        stop = stop_for(r) == Stop::none ? Stop::retry_later : stop_for(r);
+    } else if (!queue.set_folder(job.id, folder_id)) {
+      stop = Stop::lease_lost;
+    }
+  }
+
+  // 2. Items, in passes: write what is pending; reconcile what is unknown.
+  if (!job_error) queue.set_step(job.id, "Uploading to session \"" + session->name + "\"...");
+  for (int pass = 0; pass < kMaxPasses && !job_error && !check_stop(); ++pass) {
+    std::vector<PushItem> items = queue.items(job.id);
+    if (items.empty()) break;
+
+    // Read the folder back when an earlier write may have landed unrecorded
+    // (an unknown item, or a previous attempt of this job that died).
+    std::map<std::string, std::string> in_folder;  // lead_id -> PhoneBurner id
+    bool must_reconcile = job.attempts > 1 || pass > 0 ||
+                          std::any_of(items.begin(), items.end(),
+                                      [](const PushItem& i) { return i.status == "unknown"; });
+    if (must_reconcile) {
+      queue.set_step(job.id, "Checking what PhoneBurner already holds...");
+      std::vector<RemoteContact> remote;
+      Result r = client_.list_folder_contacts(folder_id, &remote);
+      if (!r.ok()) {
+        stop = stop_for(r) == Stop::none ? Stop::retry_later : stop_for(r);
+        job_error = "cannot read the PhoneBurner folder back: " + describe(r);
+        break;
+      }
+      for (const RemoteContact& c : remote)
+        if (!c.lead_id.empty()) in_folder.emplace(c.lead_id, c.id);
+    }
+
+    std::vector<Action> actions;
+    for (PushItem& item : items) {
+      auto found = in_folder.find(item.contact_id);
+      if (!item.phoneburner_contact_id && found != in_folder.end()) {
+        // Created by an earlier attempt whose answer was lost.
+        if (!queue.record(job.id, item.list_position, "created", found->second, std::nullopt)) {
+          stop = Stop::lease_lost;
+          break;
+        }
+        continue;
+      }
+      if (item.phoneburner_contact_id) {
+        if (!session->update_existing) {
+          if (!queue.record(job.id, item.list_position, "skipped", item.phoneburner_contact_id,
+                            std::string("already in the session"))) {
+            stop = Stop::lease_lost;
+            break;
+          }
+          continue;
+        }
+        actions.push_back({Action::Kind::update, item});
+      } else {
+        actions.push_back({Action::Kind::create, item});
+      }
+    }
+    if (check_stop() || actions.empty()) continue;
+
+    queue.set_step(job.id, "Creating contacts in PhoneBurner...");
+    ActionPool pool(client_, folder_id, config_.concurrency, std::move(actions));
+    bool done = false;
+    while (!done) {
+      std::optional<Outcome> o = pool.next(std::chrono::milliseconds(200), &done);
+      if (check_stop()) pool.stop_taking();
+      if (!o) continue;
+      if (stop == Stop::lease_lost) continue;  // another daemon owns the job: write nothing
+      const PushItem& item = *o->item;
+      const char* success = o->kind == Action::Kind::create ? "created" : "updated";
+      bool still_ours = true;
+      switch (o->result.failure) {
+        case Failure::none:
+          still_ours = queue.record(job.id, item.list_position, success, o->contact_id, std::nullopt);
+          break;
+        case Failure::rejected:
+          still_ours = queue.record(job.id, item.list_position, "failed", std::nullopt,
+                                    describe(o->result));
+          break;
+        case Failure::unknown:
+          still_ours = queue.record(job.id, item.list_position, "unknown", std::nullopt,
+                                    describe(o->result));
+          break;
+        default:  // retryable after retries, auth, stopped: stays pending
+          if (stop == Stop::none) {
+            stop = stop_for(o->result);
+            job_error = describe(o->result);
+          }
+          pool.stop_taking();
+          break;
+      }
+      if (!still_ours) {
+        stop = Stop::lease_lost;
+        pool.stop_taking();
+      }
+      // Once per folder: did PhoneBurner keep our custom fields?
+      if (o->result.ok() && o->kind == Action::Kind::create && !verified_folders_.count(folder_id)) {
+        RemoteContact back;
+        Result r = client_.get_contact(o->contact_id, &back);
+        if (r.ok()) {
+          auto it = back.custom_fields.find("sourceco_contact_id");
+          if (it == back.custom_fields.end() || it->second != item.contact_id) {
+            job_error = "PhoneBurner did not keep the custom fields (sourceco_contact_id is missing on "
+                        "contact " + o->contact_id + "); create the custom fields in PhoneBurner's "
+                        "settings before pushing";
+            pool.stop_taking();
+          } else {
+            verified_folders_.insert(folder_id);
+          }
+        }
+      }
+    }
+  }
+
+  // 3. The outcome.
+  check_stop();
+  switch (stop) {
+    case Stop::lease_lost:
+      log::warning("stopped writing: lease lost" + tag);
+      return;
+    case Stop::shutdown:
+      queue.release(job.id, std::nullopt, std::nullopt);
+      log::info("released for another run (shutting down)" + tag);
+      return;
+    case Stop::auth:
+      queue.release(job.id, "PhoneBurner rejected the token: " + job_error.value_or(""),
+                    std::chrono::seconds(300));
+      log::error("PhoneBurner rejected the token; retrying in 5 minutes" + tag);
+      return;
+    case Stop::retry_later:
+      if (job.attempts < job.max_attempts) {
+        auto delay = std::chrono::seconds(std::min(600, 5 * job.attempts * job.attempts));
+        queue.release(job.id, job_error, delay);
+        log::warning("will retry in " + std::to_string(delay.count()) + " s: " +
+                     job_error.value_or("") + tag);
+        return;
+      }
+      break;  // out of attempts: finish with the error
+    default:
+      break;
+  }
+  std::optional<std::string> outcome = queue.finish(job.id, job_error);
+  if (outcome)
+    log::info("finished" + tag + " status=" + *outcome + (job_error ? " error=" + *job_error : ""));
+  else
+    log::warning("lease lost before finishing" + tag);
+}
+
+}  // namespace pgdialer::sync

@@ -1,0 +1,39 @@
+// Runs one claimed push job end to end: the session's PhoneBurner folder,
+// then every item (create, update or skip), reconciling any write whose
+// outcome is unknown by reading the folder back before writing again, and
+// finally the job's outcome. Exactly-once effect: a contact is created in a
+// folder only when neither our links nor the folder itself already hold it.
+#pragma once
+
+#include <atomic>
+#include <set>
+#include <string>
+
+#include "config.hpp"
+#include "pg_connection.hpp"
+#include "phoneburner_client.hpp"
+#include "push_queue.hpp"
+
+namespace pgdialer::sync {
+
+class PushRunner {
+ public:
+  PushRunner(const Config& config, PgConnection& db, PhoneBurnerClient& client,
+             const std::atomic<bool>& stopping)
+      : config_(config), db_(db), client_(client), stopping_(stopping) {}
+
+  void run(const ClaimedJob& job);
+
+ private:
+  const Config& config_;
+  PgConnection& db_;
+  PhoneBurnerClient& client_;
+  const std::atomic<bool>& stopping_;
+  std::set<std::string> verified_folders_;  // custom fields seen to persist
+};
+
+// The folder name that carries our session id, so a folder created before a
+// crash is found again instead of created twice.
+std::string folder_name(long long session_id, const std::string& session_name);
+
+}  // namespace pgdialer::sync
