@@ -1,0 +1,126 @@
+// /_control: the test hooks. No auth (the fake only listens on loopback):
+//   GET  /_control/state       everything the account holds, counters, knobs
+//   POST /_control/reset       back to the state at start (knobs from the flags)
+//   GET  /_control/config      knobs (and the accepted token)
+//   POST /_control/config      change some knobs: {"error_rate":0.2,...}; "token" too
+//   GET  /_control/fail_next   pending rules
+//   POST /_control/fail_next   queue one: {"count":2,"status":503}, ...
+//   DELETE /_control/fail_next drop all pending rules
+//   GET  /_control/requests    the request log (?since=SEQ for newer ones only)
+#include "api.hpp"
+#include "body_decode.hpp"
+#include "rest_routes.hpp"
+
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+
+namespace fake_pb {
+namespace {
+
+ApiResponse json_response(int status, const std::function<void(JsonWriter&)>& write) {
+  rapidjson::StringBuffer buf;
+  JsonWriter w(buf);
+  write(w);
+  ApiResponse res;
+  res.status = status;
+  res.body.assign(buf.GetString(), buf.GetSize());
+  return res;
+}
+
+ApiResponse control_error(int status, const std::string& message) {
+  return json_response(status, [&](JsonWriter& w) {
+    w.StartObject();
+    put_str(w, "error", message);
+    w.EndObject();
+  });
+}
+
+// Loopback peers only: /_control has no auth. (Requests built in-process,
+// without a peer address, are allowed.)
+bool loopback(const std::string& addr) {
+  return addr.empty() || addr.rfind("127.", 0) == 0 || addr == "::1" ||
+         addr.rfind("::ffff:127.", 0) == 0;
+}
+
+}  // namespace
+
+ApiResponse Api::handle_control(const ApiRequest& req) {
+  if (!loopback(req.remote_addr)) return control_error(403, "control API is loopback-only");
+  const std::string what = req.path.substr(std::strlen("/_control/"));
+  const std::string& m = req.method;
+
+  if (what == "state" && m == "GET") {
+    ApiResponse res;
+    res.body = state_json();
+    return res;
+  }
+  if (what == "reset" && m == "POST") {
+    reset();
+    return json_response(200, [](JsonWriter& w) {
+      w.StartObject();
+      w.Key("reset");
+      w.Bool(true);
+      w.EndObject();
+    });
+  }
+
+  rapidjson::Document body;
+  body.SetObject();
+  if (m == "POST") {
+    std::string problem;
+    if (!decode_body(req, body, problem)) return control_error(400, problem);
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  if (what == "config" && (m == "GET" || m == "POST")) {
+    if (m == "POST") {
+      Knobs knobs = faults_.knobs();
+      std::string token = token_;
+      rapidjson::Document patch;
+      patch.CopyFrom(body, patch.GetAllocator());
+      auto t = patch.FindMember("token");
+      if (t != patch.MemberEnd()) {
+        if (!t->value.IsString() || t->value.GetStringLength() == 0)
+          return control_error(400, "token must be a non-empty string");
+        token = t->value.GetString();
+        patch.RemoveMember("token");
+      }
+      std::string problem;
+      if (!update_knobs(knobs, patch, problem)) return control_error(400, problem);
+      faults_.set_knobs(knobs);
+      token_ = token;
+    }
+    return json_response(200, [&](JsonWriter& w) {
+      w.StartObject();
+      write_knob_members(w, faults_.knobs());
+      put_str(w, "token", token_);
+      w.EndObject();
+    });
+  }
+  if (what == "fail_next") {
+    if (m == "POST") {
+      FaultRule rule;
+      std::string problem;
+      if (!parse_fault_rule(body, rule, problem)) return control_error(400, problem);
+      faults_.add_rule(std::move(rule));
+    } else if (m == "DELETE") {
+      faults_.clear_rules();
+    } else if (m != "GET") {
+      return control_error(404, "unknown control endpoint: " + m + " " + req.path);
+    }
+    return json_response(200, [&](JsonWriter& w) {
+      w.StartObject();
+      w.Key("fail_next");
+      faults_.write_rules(w);
+      w.EndObject();
+    });
+  }
+  if (what == "requests" && m == "GET") {
+    const std::string since = query_param(req, "since");
+    const unsigned long long after = std::strtoull(since.c_str(), nullptr, 10);
+    return json_response(200, [&](JsonWriter& w) { log_.write_records(w, after); });
+  }
+  return control_error(404, "unknown control endpoint: " + m + " " + req.path);
+}
+
+}  // namespace fake_pb

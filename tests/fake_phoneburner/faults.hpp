@@ -1,0 +1,83 @@
+// Fault injection: the knobs (random rates, latency) and the deterministic
+// fail_next queue. Tests should prefer fail_next; rates are for soak runs and
+// demos. Both are settable at start (flags) and at run time (/_control).
+#pragma once
+#include "json_util.hpp"
+
+#include <rapidjson/document.h>
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace fake_pb {
+
+struct Knobs {
+  int latency_ms = 0;                // added to every /rest request
+  double error_rate = 0;             // -> 500/502/503 error envelope, nothing applied
+  double rate_limit_rate = 0;        // -> 429, nothing applied
+  int retry_after_s = 1;             // Retry-After on 429s; -1 = send no header
+  double drop_after_write_rate = 0;  // writes: apply, then close without answering
+  double malformed_rate = 0;         // apply as usual, answer with truncated JSON
+  std::uint64_t seed = 1;            // for the rates; changing it restarts the sequence
+  int dialsession_delay_ms_per_contact = 0;  // POST /dialsession is slow for real
+};
+
+// Knob names as JSON keys; the flags are the same with '-' for '_'.
+const std::vector<std::string>& knob_names();
+// Sets one knob from text ("0.25", "500"); false with `error` when the name is
+// unknown or the value out of range (rates 0..1, delays >= 0).
+bool set_knob(Knobs& knobs, const std::string& name, const std::string& text, std::string& error);
+// All or nothing: `patch` is a JSON object of knob names to values.
+bool update_knobs(Knobs& knobs, const rapidjson::Value& patch, std::string& error);
+// The knobs as members of the object the caller has started.
+void write_knob_members(JsonWriter& w, const Knobs& knobs);
+
+enum class FaultKind { none, status, drop_before_write, drop_after_write, malformed };
+
+struct Fault {
+  FaultKind kind = FaultKind::none;
+  int status = 0;          // for FaultKind::status
+  int retry_after_s = -1;  // Retry-After header on a 429; -1 = none
+  std::string source;      // "fail_next", "error_rate", ... (request log)
+};
+
+// One POST /_control/fail_next: the next `remaining` matching requests fail.
+// Drops match writes only (POST/PUT/PATCH/DELETE); `method` and `path`
+// (a prefix) narrow the match further.
+struct FaultRule {
+  long remaining = 1;
+  FaultKind kind = FaultKind::status;
+  int status = 503;
+  std::optional<int> retry_after_s;
+  std::string method;
+  std::string path;
+};
+
+// {"count":N,"status":503} | {"count":N,"drop_after_write":true} |
+// {"count":N,"drop_before_write":true} | {"count":N,"malformed":true},
+// plus optional "retry_after_s", "method", "path".
+bool parse_fault_rule(const rapidjson::Value& json, FaultRule& rule, std::string& error);
+
+class FaultPlan {
+ public:
+  explicit FaultPlan(const Knobs& knobs);
+  const Knobs& knobs() const { return knobs_; }
+  void set_knobs(const Knobs& knobs);  // reseeds when the seed changes
+  void add_rule(FaultRule rule) { rules_.push_back(std::move(rule)); }
+  void clear_rules() { rules_.clear(); }
+  // The fault for this request: the first matching fail_next rule (consumed),
+  // else one roll per non-zero rate, in the order 429, 5xx, drop, malformed.
+  Fault decide(const std::string& method, const std::string& path, bool is_write);
+  void write_rules(JsonWriter& w) const;
+
+ private:
+  Knobs knobs_;
+  std::deque<FaultRule> rules_;
+  std::mt19937_64 rng_;
+};
+
+}  // namespace fake_pb

@@ -1,0 +1,101 @@
+#include "options.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+
+namespace fake_pb {
+namespace {
+
+void parse_listen(const std::string& text, ServerOptions& server) {
+  const size_t colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0)
+    throw UsageError("--listen wants HOST:PORT, e.g. 127.0.0.1:0");
+  const std::string port = text.substr(colon + 1);
+  char* end = nullptr;
+  const long p = std::strtol(port.c_str(), &end, 10);
+  if (port.empty() || *end != '\0' || p < 0 || p > 65535)
+    throw UsageError("--listen: bad port '" + port + "'");
+  server.host = text.substr(0, colon);
+  server.port = static_cast<int>(p);
+  if (!is_loopback_host(server.host))
+    throw UsageError("--listen: " + server.host +
+                     " is not a loopback address (the control API has no auth)");
+}
+
+}  // namespace
+
+std::string usage_text() {
+  return "usage: fake-phoneburner --token TOKEN [options]\n"
+         "\n"
+         "A local fake of PhoneBurner's REST API (/rest/1) for tests and demos.\n"
+         "Prints 'listening on http://HOST:PORT' once ready; SIGTERM/SIGINT exit 0.\n"
+         "\n"
+         "  --token TOKEN          accepted bearer token (or FAKE_PHONEBURNER_TOKEN)\n"
+         "  --listen HOST:PORT     loopback address, default 127.0.0.1:0 (0 = any free port)\n"
+         "  --state-file PATH      write the state dump (as GET /_control/state) on exit\n"
+         "  --request-log-size N   requests kept by GET /_control/requests (default 1000)\n"
+         "  --help                 this text\n"
+         "\n"
+         "Knobs (also POST /_control/config with the same names, '_' for '-'):\n"
+         "  --latency-ms N                        delay added to every /rest request\n"
+         "  --error-rate R                        0..1: answer 500/502/503, change nothing\n"
+         "  --rate-limit-rate R                   0..1: answer 429, change nothing\n"
+         "  --retry-after-s N                     Retry-After on 429s (default 1; -1 = none)\n"
+         "  --drop-after-write-rate R             0..1: apply a write, then close without answering\n"
+         "  --malformed-rate R                    0..1: apply as usual, answer truncated JSON\n"
+         "  --seed N                              random seed for the rates (default 1)\n"
+         "  --dialsession-delay-ms-per-contact N  POST /dialsession sleeps N ms per contact\n";
+}
+
+Options parse_options(int argc, const char* const* argv, const char* env_token) {
+  Options o;
+  o.server.port = 0;
+  bool have_token = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      o.help = true;
+      return o;
+    }
+    if (arg.rfind("--", 0) != 0) throw UsageError("unexpected argument: " + arg);
+    std::string name = arg.substr(2), value;
+    const size_t eq = name.find('=');
+    if (eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name.resize(eq);
+    } else {
+      if (i + 1 >= argc) throw UsageError("--" + name + " needs a value");
+      value = argv[++i];
+    }
+    std::string knob = name;
+    std::replace(knob.begin(), knob.end(), '-', '_');
+    if (name == "token") {
+      if (value.empty()) throw UsageError("--token must not be empty");
+      o.server.api.token = value;
+      have_token = true;
+    } else if (name == "listen") {
+      parse_listen(value, o.server);
+    } else if (name == "state-file") {
+      o.state_file = value;
+    } else if (name == "request-log-size") {
+      char* end = nullptr;
+      const long n = std::strtol(value.c_str(), &end, 10);
+      if (value.empty() || *end != '\0' || n < 1)
+        throw UsageError("--request-log-size wants a positive number");
+      o.server.api.request_log_size = static_cast<size_t>(n);
+    } else if (std::find(knob_names().begin(), knob_names().end(), knob) != knob_names().end()) {
+      std::string problem;
+      if (!set_knob(o.server.api.knobs, knob, value, problem)) throw UsageError("--" + name + ": " + problem);
+    } else {
+      throw UsageError("unknown option: --" + name);
+    }
+  }
+  if (!have_token && env_token && *env_token) {
+    o.server.api.token = env_token;
+    have_token = true;
+  }
+  if (!have_token) throw UsageError("--token (or FAKE_PHONEBURNER_TOKEN) is required");
+  return o;
+}
+
+}  // namespace fake_pb

@@ -1,0 +1,49 @@
+// fake-phoneburner's command line.
+#include "options.hpp"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+namespace fake_pb {
+namespace {
+
+Options parse(std::vector<const char*> args, const char* env = nullptr) {
+  args.insert(args.begin(), "fake-phoneburner");
+  return parse_options(static_cast<int>(args.size()), args.data(), env);
+}
+
+TEST(Options, FlagsAndKnobs) {
+  const Options o = parse({"--token", "t", "--listen=127.0.0.1:8089", "--error-rate", "0.25",
+                           "--retry-after-s=5", "--dialsession-delay-ms-per-contact", "50",
+                           "--state-file", "/tmp/s.json", "--seed", "9"});
+  EXPECT_EQ(o.server.api.token, "t");
+  EXPECT_EQ(o.server.host, "127.0.0.1");
+  EXPECT_EQ(o.server.port, 8089);
+  EXPECT_DOUBLE_EQ(o.server.api.knobs.error_rate, 0.25);
+  EXPECT_EQ(o.server.api.knobs.retry_after_s, 5);
+  EXPECT_EQ(o.server.api.knobs.dialsession_delay_ms_per_contact, 50);
+  EXPECT_EQ(o.server.api.knobs.seed, 9u);
+  EXPECT_EQ(o.state_file, "/tmp/s.json");
+}
+
+TEST(Options, TokenFromEnvironmentAndDefaults) {
+  const Options o = parse({}, "env-token");
+  EXPECT_EQ(o.server.api.token, "env-token");
+  EXPECT_EQ(o.server.host, "127.0.0.1");
+  EXPECT_EQ(o.server.port, 0);
+  EXPECT_EQ(parse({"--token", "flag"}, "env").server.api.token, "flag");
+}
+
+TEST(Options, Errors) {
+  EXPECT_THROW(parse({}), UsageError);  // no token
+  EXPECT_THROW(parse({"--token", "t", "--listen", "0.0.0.0:80"}), UsageError);
+  EXPECT_THROW(parse({"--token", "t", "--listen", "127.0.0.1"}), UsageError);
+  EXPECT_THROW(parse({"--token", "t", "--error-rate", "1.5"}), UsageError);
+  EXPECT_THROW(parse({"--token", "t", "--frobnicate", "1"}), UsageError);
+  EXPECT_THROW(parse({"--token"}), UsageError);
+  EXPECT_TRUE(parse({"--help"}).help);
+}
+
+}  // namespace
+}  // namespace fake_pb

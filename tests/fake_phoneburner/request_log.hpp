@@ -1,0 +1,45 @@
+// What the fake was asked: a bounded log of recent requests (oldest dropped
+// first) and per-route counters that are never trimmed, so tests can assert
+// how the daemon called the API, not only what it ended up storing.
+#pragma once
+#include "json_util.hpp"
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <string>
+
+namespace fake_pb {
+
+struct RequestRecord {
+  std::uint64_t seq = 0;  // assigned by RequestLog::add, from 1
+  std::string time;       // ISO 8601 UTC, when the answer was sent
+  std::string method, path, query, content_type, body;
+  std::string route;      // "POST /rest/1/contacts/{id}", or "unknown"
+  int status = 0;         // what the client got; 0 = connection dropped
+  int handler_status = 0; // what the route produced, when it ran (0 = did not)
+  std::string fault;      // "", or the fault's source ("fail_next", "error_rate", ...)
+  long long duration_ms = 0;
+};
+
+class RequestLog {
+ public:
+  static constexpr size_t kMaxBodyBytes = 4096;  // longer bodies are cut
+
+  explicit RequestLog(size_t capacity) : capacity_(capacity ? capacity : 1) {}
+  void add(RequestRecord record);
+  void clear();
+  // {"requests":[...],"next_seq":N,"capacity":C}, records with seq > since.
+  void write_records(JsonWriter& w, std::uint64_t since) const;
+  // {"requests_total":N,"by_route":{"POST /rest/1/contacts":{"201":2,"dropped":1}}}
+  void write_counters(JsonWriter& w) const;
+
+ private:
+  size_t capacity_;
+  std::uint64_t next_seq_ = 1;
+  std::deque<RequestRecord> records_;
+  std::map<std::string, std::map<std::string, long>> by_route_;
+  long total_ = 0;
+};
+
+}  // namespace fake_pb
