@@ -44,6 +44,25 @@ regression | tee "$log"
 ok=$(grep -cE '^(ok|test) .*\.\.\. +ok' "$log")
 bad=$(grep -cE '\.\.\. +FAILED' "$log")
 passed=$((passed + ok)); failed=$((failed + bad))
+
+echo "== integration tests (PostgreSQL + pgdialer-sync + fake PhoneBurner)"
+integration() {
+  scripts/pg-cluster.sh start test || return 1
+  eval "$(scripts/pg-cluster.sh env test)"
+  local logs="$repo/build/integration-logs"
+  rm -rf "$logs" && mkdir -p "$logs"
+  PGDIALER_TEST_DATABASE_URL="host=$PGHOST port=$PGPORT user=postgres dbname=postgres" \
+    PGDIALER_TEST_LOG_DIR="$logs" PGDIALER_PG_CLUSTER="$repo/scripts/pg-cluster.sh test" \
+    build/integration_tests ${PGDIALER_INTEGRATION_FILTER:+--gtest_filter=$PGDIALER_INTEGRATION_FILTER}
+  local status=$?
+  [[ $status -ne 0 ]] && echo "daemon and fake logs: $logs"
+  return $status
+}
+integration 2>&1 | grep -v '^NOTICE:' | tee "$log"
+[[ ${PIPESTATUS[0]} -eq 0 ]] || suite_failed=1
+ok=$(grep -cE '^\[ +OK \]' "$log")
+bad=$(grep -cE '^\[ +FAILED +\] .*\([0-9]+ ms\)$' "$log")
+passed=$((passed + ok)); failed=$((failed + bad))
 scripts/pg-cluster.sh stop test
 
 # A suite that failed without naming a failing test (a crash, a build or

@@ -168,20 +168,23 @@ void PushRunner::run(const ClaimedJob& job) {
     folder_id = *session->folder_id;
   } else {
     queue.set_step(job.id, "Preparing session \"" + session->name + "\" in PhoneBurner...");
-    std::vector<Folder> folders;
-    Result r = client_.list_folders(&folders);
-    if (r.ok()) {
+    Result r;
+    // A create whose answer was lost is looked for again before creating
+    // anew: the folder name carries the session id, so it is found.
+    for (int tries = 0; tries < 3 && folder_id.empty(); ++tries) {
+      std::vector<Folder> folders;
+      r = client_.list_folders(&folders);
+      if (!r.ok()) break;
       for (const Folder& f : folders)
         if (ends_with(f.name, tag_of(session->id))) folder_id = f.id;  // made before a crash
-      if (folder_id.empty()) {
-        Folder created;
-        r = client_.create_folder(folder_name(session->id, session->name),
-                                  "SourceCo dial session " + std::to_string(session->id), &created);
-        if (r.ok()) folder_id = created.id;
-        // Unknown outcome: the next attempt lists the folders again first.
-        if (r.failure == Failure::unknown) r.failure = Failure::retryable;
-      }
+      if (!folder_id.empty()) break;
+      Folder created;
+      r = client_.create_folder(folder_name(session->id, session->name),
+                                "SourceCo dial session " + std::to_string(session->id), &created);
+      if (r.ok()) folder_id = created.id;
+      if (r.failure != Failure::unknown) break;
     }
+    if (r.failure == Failure::unknown) r.failure = Failure::retryable;
     if (!r.ok()) {
       job_error = "cannot prepare the PhoneBurner folder: " + describe(r);
       if (r.failure != Failure::rejected)

@@ -1,0 +1,151 @@
+#include "harness.hpp"
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <rapidjson/document.h>
+
+#include <cstdlib>
+#include <stdexcept>
+#include <thread>
+
+namespace pgdialer::testing {
+
+namespace {
+
+std::string env_or(const char* name, const std::string& fallback) {
+  const char* v = std::getenv(name);
+  return v && *v ? v : fallback;
+}
+
+std::string str(const rapidjson::Value& v) {
+  if (v.IsString()) return v.GetString();
+  if (v.IsInt64()) return std::to_string(v.GetInt64());
+  return "";
+}
+
+std::string member(const rapidjson::Value& o, const char* key) {
+  auto it = o.FindMember(key);
+  return it == o.MemberEnd() ? "" : str(it->value);
+}
+
+}  // namespace
+
+std::string test_log_path(const std::string& name) {
+  return env_or("PGDIALER_TEST_LOG_DIR", "/tmp") + "/" + name + ".log";
+}
+
+FakePhoneBurner::FakePhoneBurner(const std::string& log_path, const std::vector<std::string>& extra_args) {
+  std::vector<std::string> argv{env_or("FAKE_PHONEBURNER", FAKE_PHONEBURNER_PATH), "--listen",
+                                "127.0.0.1:0", "--token", token()};
+  argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+  process_ = std::make_unique<Subprocess>(argv, std::map<std::string, std::string>{}, log_path);
+  auto line = process_->read_line(std::chrono::seconds(20));
+  const std::string prefix = "listening on http://127.0.0.1:";
+  if (!line || line->rfind(prefix, 0) != 0)
+    throw std::runtime_error("fake-phoneburner did not start: " + line.value_or("(no output)"));
+  port_ = std::stoi(line->substr(prefix.size()));
+}
+
+void FakePhoneBurner::control(const std::string& what, const std::string& json) {
+  httplib::Client client("127.0.0.1", port_);
+  auto r = client.Post(("/_control/" + what).c_str(), json, "application/json");
+  if (!r || r->status >= 300) throw std::runtime_error("fake control " + what + " failed");
+}
+
+std::string FakePhoneBurner::state_json() {
+  httplib::Client client("127.0.0.1", port_);
+  auto r = client.Get("/_control/state");
+  if (!r || r->status != 200) throw std::runtime_error("fake state failed");
+  return r->body;
+}
+
+std::vector<HeldContact> FakePhoneBurner::contacts() {
+  rapidjson::Document d;
+  d.Parse(state_json().c_str());
+  std::vector<HeldContact> out;
+  if (d.HasParseError() || !d.IsObject() || !d.HasMember("contacts") || !d["contacts"].IsArray())
+    throw std::runtime_error("unexpected fake state shape");
+  for (const auto& c : d["contacts"].GetArray()) {
+    HeldContact h;
+    h.id = member(c, "contact_user_id");
+    if (h.id.empty()) h.id = member(c, "id");
+    h.lead_id = member(c, "lead_id");
+    h.category_id = member(c, "category_id");
+    h.first_name = member(c, "first_name");
+    h.last_name = member(c, "last_name");
+    h.phone = member(c, "phone");
+    if (c.HasMember("custom_fields") && c["custom_fields"].IsArray())
+      for (const auto& f : c["custom_fields"].GetArray()) h.custom_fields[member(f, "name")] = member(f, "value");
+    if (!member(c, "deleted").empty() && member(c, "deleted") != "false") continue;
+    out.push_back(std::move(h));
+  }
+  return out;
+}
+
+SyncDaemon::SyncDaemon(const std::string& database_url, const std::string& base_url,
+                       const std::string& log_path, std::map<std::string, std::string> extra_env,
+                       std::vector<std::string> args) {
+  std::map<std::string, std::string> env{{"DATABASE_URL", database_url},
+                                         {"PHONEBURNER_BASE_URL", base_url},
+                                         {"PHONEBURNER_TOKEN", FakePhoneBurner::token()},
+                                         {"PGDIALER_POLL_SECONDS", "1"},
+                                         {"PGDIALER_LEASE_SECONDS", "6"},
+                                         {"PGDIALER_REQUESTS_PER_SECOND", "0"}};
+  for (auto& [k, v] : extra_env) env[k] = v;
+  std::vector<std::string> argv{env_or("PGDIALER_SYNC", PGDIALER_SYNC_PATH)};
+  argv.insert(argv.end(), args.begin(), args.end());
+  process_ = std::make_unique<Subprocess>(argv, env, log_path);
+}
+
+TestDatabase::TestDatabase(const std::string& name) : name_(name) {
+  admin_url_ = env_or("PGDIALER_TEST_DATABASE_URL", "");
+  if (admin_url_.empty()) throw std::runtime_error("PGDIALER_TEST_DATABASE_URL is not set");
+  {
+    sync::PgConnection admin(admin_url_, "pgdialer-tests");
+    admin.exec("SET client_min_messages = warning");
+    admin.exec("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
+    admin.exec("CREATE DATABASE " + name_);
+  }
+  url_ = admin_url_ + (admin_url_.find('?') == std::string::npos ? "?" : "&") + "dbname=" + name_;
+  if (admin_url_.find("://") == std::string::npos) url_ = admin_url_ + " dbname=" + name_;
+  conn_ = std::make_unique<sync::PgConnection>(url_, "pgdialer-tests");
+  conn_->exec("CREATE EXTENSION pgdialer");
+  conn_->exec(R"(CREATE TABLE contacts (
+      id bigint PRIMARY KEY, contact_type text DEFAULT 'buyer', buyer_type text DEFAULT 'PE Firm',
+      first_name text, last_name text, company text, title text, email text, phone text,
+      do_not_call boolean DEFAULT false, do_not_call_source text, last_call_attempt_at timestamptz,
+      call_talking_points text))");
+}
+
+TestDatabase::~TestDatabase() {
+  conn_.reset();
+  try {
+    sync::PgConnection admin(admin_url_, "pgdialer-tests");
+    admin.exec("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
+  } catch (...) {
+  }
+}
+
+void TestDatabase::add_contacts(int first_id, int n) {
+  conn_->exec(
+      "INSERT INTO contacts (id, first_name, last_name, company, title, email, phone, do_not_call, "
+      "do_not_call_source) "
+      "SELECT g, 'First' || g, 'Last' || g, 'Company ' || (g % 50), 'Partner', 'c' || g || '@example.com', "
+      "'(919) ' || (500 + (g / 10000) % 400) || '-' || lpad((g % 10000)::text, 4, '0'), g % 10 = 0, 'registry' "
+      "FROM generate_series($1::int, $1::int + $2::int - 1) g",
+      {std::to_string(first_id), std::to_string(n)});
+}
+
+std::string TestDatabase::wait_for_job(long long job_id, std::chrono::seconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::string status;
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto r = conn_->exec("SELECT dialer.push_status($1) ->> 'status'", {std::to_string(job_id)});
+    status = r.text(0, 0);
+    if (status != "queued" && status != "running") return status;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  return "timeout (last status " + status + ")";
+}
+
+}  // namespace pgdialer::testing

@@ -1,0 +1,215 @@
+// Push end to end: real PostgreSQL, the real pgdialer-sync binary, and the
+// fake PhoneBurner over HTTP. Generous timeouts; no timing assertions.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <map>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "harness.hpp"
+
+using namespace pgdialer::testing;
+using std::chrono::seconds;
+
+namespace {
+
+long long push(TestDatabase& db, const std::string& where, const std::string& session_name = "",
+               const std::string& session_id = "", const std::string& options = "{}") {
+  auto r = db.sql().exec(
+      "SELECT dialer.push(array_agg(c ORDER BY id), nullif($1, ''), nullif($2, '')::bigint, $3::jsonb) "
+      "FROM contacts c WHERE " + where,
+      {session_name, session_id, options});
+  return r.integer(0, 0);
+}
+
+long long session_of(TestDatabase& db, long long job) {
+  return db.sql().exec("SELECT session_id FROM dialer.push_jobs WHERE id = $1", {std::to_string(job)}).integer(0, 0);
+}
+
+std::string count_of(TestDatabase& db, long long job, const char* what) {
+  return db.sql()
+      .exec("SELECT dialer.push_status($1) -> 'counts' ->> $2", {std::to_string(job), what})
+      .text(0, 0);
+}
+
+// Every contact the fake holds, by (folder, lead id); fails on duplicates.
+std::map<std::pair<std::string, std::string>, HeldContact> held_once(FakePhoneBurner& fake) {
+  std::map<std::pair<std::string, std::string>, HeldContact> out;
+  for (auto& c : fake.contacts()) {
+    auto key = std::make_pair(c.category_id, c.lead_id);
+    EXPECT_EQ(out.count(key), 0u) << "contact " << c.lead_id << " is in folder " << c.category_id
+                                  << " twice";
+    out[key] = c;
+  }
+  return out;
+}
+
+std::string folder_of(TestDatabase& db, long long session) {
+  return db.sql()
+      .exec("SELECT phoneburner_folder_id FROM dialer.sessions WHERE id = $1", {std::to_string(session)})
+      .text(0, 0);
+}
+
+class PushTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    name_ = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    db_ = std::make_unique<TestDatabase>("pgdialer_it_" + to_lower(name_));
+    fake_ = std::make_unique<FakePhoneBurner>(test_log_path(name_ + ".fake"));
+  }
+  std::unique_ptr<SyncDaemon> start_daemon(std::map<std::string, std::string> env = {},
+                                           std::vector<std::string> args = {}) {
+    return std::make_unique<SyncDaemon>(db_->url(), fake_->base_url(), test_log_path(name_ + ".daemon"),
+                                        env, args);
+  }
+  static std::string to_lower(std::string s) {
+    for (auto& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return s;
+  }
+  std::string name_;
+  std::unique_ptr<TestDatabase> db_;
+  std::unique_ptr<FakePhoneBurner> fake_;
+};
+
+}  // namespace
+
+TEST_F(PushTest, HappyPathLandsEveryReadyContactOnceWithItsContext) {
+  db_->add_contacts(1, 40);  // ids 10, 20, 30, 40 are do-not-call
+  db_->sql().exec("UPDATE contacts SET call_talking_points = 'Ask about add-ons' WHERE id = 7");
+  auto daemon = start_daemon();
+  long long job = push(*db_, "true", "PE Buyers - Feb 2026 Outreach");
+  ASSERT_EQ(db_->wait_for_job(job, seconds(90)), "succeeded");
+  EXPECT_EQ(count_of(*db_, job, "created"), "36");
+
+  std::string folder = folder_of(*db_, session_of(*db_, job));
+  ASSERT_FALSE(folder.empty());
+  auto held = held_once(*fake_);
+  EXPECT_EQ(held.size(), 36u);
+  for (int id = 1; id <= 40; ++id) {
+    auto it = held.find({folder, std::to_string(id)});
+    if (id % 10 == 0) {
+      EXPECT_EQ(it, held.end()) << "do-not-call contact " << id << " was pushed";
+      continue;
+    }
+    ASSERT_NE(it, held.end()) << "contact " << id << " missing";
+    EXPECT_EQ(it->second.first_name, "First" + std::to_string(id));
+    EXPECT_EQ(it->second.custom_fields["sourceco_contact_id"], std::to_string(id));
+    EXPECT_EQ(it->second.custom_fields["company"], "Company " + std::to_string(id % 50));
+  }
+  EXPECT_EQ(held[std::make_pair(folder, std::string("7"))].custom_fields["call_talking_points"],
+            "Ask about add-ons");
+  // Links and counts back in PostgreSQL.
+  EXPECT_EQ(db_->sql().exec("SELECT count(*) FROM dialer.contact_links").text(0, 0), "36");
+  EXPECT_EQ(db_->sql().exec("SELECT contact_count FROM dialer.sessions").text(0, 0), "36");
+}
+
+TEST_F(PushTest, AddingToAnExistingSessionUpdatesOrSkips) {
+  db_->add_contacts(1, 9);
+  auto daemon = start_daemon();
+  long long first = push(*db_, "id <= 5", "Week 1");
+  ASSERT_EQ(db_->wait_for_job(first, seconds(60)), "succeeded");
+  std::string session = std::to_string(session_of(*db_, first));
+
+  db_->sql().exec("UPDATE contacts SET first_name = 'Renamed' WHERE id = 3");
+  long long second = push(*db_, "true", "", session);  // 1..9: 1-5 linked, 6-9 new
+  ASSERT_EQ(db_->wait_for_job(second, seconds(60)), "succeeded");
+  EXPECT_EQ(count_of(*db_, second, "updated"), "5");
+  EXPECT_EQ(count_of(*db_, second, "created"), "4");
+
+  long long third = push(*db_, "true", "", session, R"({"update_existing": false})");
+  ASSERT_EQ(db_->wait_for_job(third, seconds(60)), "succeeded");
+  EXPECT_EQ(count_of(*db_, third, "skipped"), "9");
+
+  auto held = held_once(*fake_);
+  EXPECT_EQ(held.size(), 9u);
+  EXPECT_EQ(held[std::make_pair(folder_of(*db_, std::stoll(session)), std::string("3"))].first_name,
+            "Renamed");
+}
+
+TEST_F(PushTest, AContactInTwoSessionsIsTwoPhoneBurnerContacts) {
+  db_->add_contacts(1, 3);
+  auto daemon = start_daemon();
+  long long a = push(*db_, "true", "Session A");
+  long long b = push(*db_, "true", "Session B");
+  ASSERT_EQ(db_->wait_for_job(a, seconds(60)), "succeeded");
+  ASSERT_EQ(db_->wait_for_job(b, seconds(60)), "succeeded");
+  auto held = held_once(*fake_);
+  EXPECT_EQ(held.size(), 6u);
+  EXPECT_NE(folder_of(*db_, session_of(*db_, a)), folder_of(*db_, session_of(*db_, b)));
+}
+
+TEST_F(PushTest, FaultsAndRetriesStillLandEachContactExactlyOnce) {
+  db_->add_contacts(1, 60);
+  // Writes applied but answered with a dropped connection, 429s with
+  // Retry-After and 503s, all before and during the push.
+  fake_->control("fail_next", R"({"count": 4, "drop_after_write": true})");
+  auto daemon = start_daemon();
+  long long job = push(*db_, "true", "Faulty");
+  fake_->control("fail_next", R"({"count": 3, "status": 429})");
+  fake_->control("fail_next", R"({"count": 3, "status": 503})");
+  ASSERT_EQ(db_->wait_for_job(job, seconds(120)), "succeeded");
+  auto held = held_once(*fake_);
+  EXPECT_EQ(held.size(), 54u);
+  EXPECT_EQ(count_of(*db_, job, "created"), "54");
+}
+
+TEST_F(PushTest, SurvivesTheDaemonBeingKilledMidPush) {
+  db_->add_contacts(1, 1000);
+  fake_->control("config", R"({"latency_ms": 5})");
+  long long job = push(*db_, "true", "Kill test");
+  std::mt19937 random(42);
+  for (int cycle = 0; cycle < 3; ++cycle) {
+    auto daemon = start_daemon({{"PGDIALER_CONCURRENCY", "5"}});
+    std::this_thread::sleep_for(std::chrono::milliseconds(300 + random() % 1200));
+    daemon->process().signal(SIGKILL);
+    daemon->process().wait(seconds(10));
+  }
+  auto daemon = start_daemon();
+  ASSERT_EQ(db_->wait_for_job(job, seconds(180)), "succeeded");
+  auto held = held_once(*fake_);
+  EXPECT_EQ(held.size(), 900u);
+  std::string folder = folder_of(*db_, session_of(*db_, job));
+  for (auto& [key, contact] : held) {
+    EXPECT_EQ(key.first, folder);
+    EXPECT_EQ(contact.custom_fields["sourceco_contact_id"], key.second);
+  }
+}
+
+TEST_F(PushTest, TwoDaemonsShareOneQueue) {
+  db_->add_contacts(1, 200);
+  auto a = start_daemon({{"PGDIALER_WORKER_ID", "daemon-a"}});
+  auto b = start_daemon({{"PGDIALER_WORKER_ID", "daemon-b"}});
+  std::vector<long long> jobs;
+  for (int i = 0; i < 4; ++i)
+    jobs.push_back(push(*db_, "id % 4 = " + std::to_string(i), "Batch " + std::to_string(i)));
+  for (long long job : jobs) ASSERT_EQ(db_->wait_for_job(job, seconds(120)), "succeeded");
+  EXPECT_EQ(held_once(*fake_).size(), 180u);
+}
+
+TEST_F(PushTest, OnceProcessesWhatIsQueuedAndExits) {
+  db_->add_contacts(1, 5);
+  long long job = push(*db_, "true", "Once");
+  auto daemon = start_daemon({}, {"--once"});
+  auto status = daemon->process().wait(seconds(60));
+  ASSERT_TRUE(status.has_value());
+  EXPECT_EQ(*status, 0);
+  EXPECT_EQ(db_->wait_for_job(job, seconds(1)), "succeeded");
+}
+
+TEST_F(PushTest, SigtermStopsCleanly) {
+  auto daemon = start_daemon();
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  daemon->process().signal(SIGTERM);
+  auto status = daemon->process().wait(seconds(30));
+  ASSERT_TRUE(status.has_value());
+  EXPECT_EQ(*status, 0);
+}
+
+TEST_F(PushTest, AWrongTokenIsAConfigurationError) {
+  auto daemon = start_daemon({{"PHONEBURNER_TOKEN", "wrong-token"}});
+  auto status = daemon->process().wait(seconds(30));
+  ASSERT_TRUE(status.has_value());
+  EXPECT_EQ(*status, 78);
+}
