@@ -116,6 +116,8 @@ Settings (config file or environment; the environment wins):
   PGDIALER_POLL_SECONDS        poll the queue this often besides LISTEN (default 5)
   PGDIALER_LEASE_SECONDS       job lease (default 30; renewed every third of it)
   PGDIALER_WORKER_ID           this daemon's name in the queue (default host/pid/random)
+  PGDIALER_WEBHOOK_BASE_URL    public https:// base URL PhoneBurner calls back on launched dial
+                               sessions (default: none, dial sessions get no callbacks)
 
 Exit status: 0 after a clean stop, 1 on a runtime failure, 64 for bad usage,
 78 for a configuration error (systemd does not restart on it).
@@ -150,7 +152,7 @@ Config load_config(const CommandLine& cl) {
   for (const char* key :
        {"DATABASE_URL", "PHONEBURNER_BASE_URL", "PHONEBURNER_TOKEN_FILE", "PHONEBURNER_TOKEN",
         "PGDIALER_CONCURRENCY", "PGDIALER_REQUESTS_PER_SECOND", "PGDIALER_POLL_SECONDS",
-        "PGDIALER_LEASE_SECONDS", "PGDIALER_WORKER_ID"}) {
+        "PGDIALER_LEASE_SECONDS", "PGDIALER_WORKER_ID", "PGDIALER_WEBHOOK_BASE_URL"}) {
     if (const char* env = std::getenv(key)) values[key] = env;
   }
   auto get = [&](const char* key) -> std::string {
@@ -202,6 +204,12 @@ Config load_config(const CommandLine& cl) {
         positive_int("PGDIALER_LEASE_SECONDS", get("PGDIALER_LEASE_SECONDS"), 3600));
   if (c.lease.count() < 3) throw ConfigError("PGDIALER_LEASE_SECONDS must be at least 3");
   c.lease_renewal = std::chrono::seconds(std::max<long>(1, c.lease.count() / 3));
+  c.webhook_base_url = get("PGDIALER_WEBHOOK_BASE_URL");
+  while (!c.webhook_base_url.empty() && c.webhook_base_url.back() == '/') c.webhook_base_url.pop_back();
+  if (!c.webhook_base_url.empty() && c.webhook_base_url.rfind("https://", 0) != 0 &&
+      !(c.webhook_base_url.rfind("http://", 0) == 0 && is_loopback_host(c.webhook_base_url)))
+    throw ConfigError("PGDIALER_WEBHOOK_BASE_URL must be https:// (plain http:// only for loopback hosts): " +
+                      c.webhook_base_url);
   c.worker_id = get("PGDIALER_WORKER_ID").empty() ? default_worker_id() : get("PGDIALER_WORKER_ID");
   return c;
 }

@@ -32,6 +32,7 @@ struct Config {
   std::chrono::seconds lease{30};
   std::chrono::seconds lease_renewal{10};
   std::chrono::seconds shutdown_grace{15};
+  std::string webhook_base_url;  // callbacks for launched dial sessions; empty = none
   std::string worker_id;  // host/pid/random unless configured
   bool once = false;      // process what is claimable now, then exit
   bool verbose = false;

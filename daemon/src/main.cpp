@@ -14,6 +14,7 @@
 #include "pg_connection.hpp"
 #include "phoneburner_client.hpp"
 #include "push_queue.hpp"
+#include "launch_runner.hpp"
 #include "push_runner.hpp"
 #include "queue_listener.hpp"
 
@@ -102,6 +103,12 @@ int serve(const Config& config) {
     return kExitConfig;
   }
   if (int rc = check_token(*client); rc != kExitOk || stopping) return rc;
+  // Launches get a client that a shutdown does not abort: a dial session
+  // request in flight is left to finish within its timeout (the unit's
+  // stop timeout allows for it), because an aborted one has an unknown fate.
+  ClientOptions launch_options = options;
+  launch_options.should_stop = nullptr;
+  PhoneBurnerClient launch_client(launch_options);
 
   Watchdog watchdog;
   bool ready_sent = false;
@@ -119,13 +126,17 @@ int serve(const Config& config) {
       }
       PushQueue queue(db, config.worker_id);
       PushRunner runner(config, db, *client, stopping);
+      LaunchRunner launcher(config, db, launch_client, stopping);
       // A full poll right after every (re)connect: nothing waits for a NOTIFY.
       while (!stopping) {
         watchdog.pet();
         std::optional<ClaimedJob> job = queue.claim(config.lease);
         if (job) {
           sd_notify(0, ("STATUS=pushing job " + std::to_string(job->id)).c_str());
-          runner.run(*job);
+          if (job->kind == "launch")
+            launcher.run(*job);
+          else
+            runner.run(*job);
           sd_notify(0, "STATUS=waiting for pushes");
           continue;
         }

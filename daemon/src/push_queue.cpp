@@ -8,11 +8,11 @@ std::string seconds(std::chrono::seconds s) { return std::to_string(s.count()); 
 
 std::optional<ClaimedJob> PushQueue::claim(std::chrono::seconds lease) {
   PgResult r = db_.exec(
-      "SELECT id, session_id, attempts, max_attempts, total FROM dialer.claim_push_job($1, $2)",
+      "SELECT id, kind, session_id, attempts, max_attempts, total FROM dialer.claim_push_job($1, $2)",
       {worker_, seconds(lease)});
   if (r.rows() == 0) return std::nullopt;
-  return ClaimedJob{r.integer(0, 0), r.integer(0, 1), static_cast<int>(r.integer(0, 2)),
-                    static_cast<int>(r.integer(0, 3)), static_cast<int>(r.integer(0, 4))};
+  return ClaimedJob{r.integer(0, 0), r.text(0, 1), r.integer(0, 2), static_cast<int>(r.integer(0, 3)),
+                    static_cast<int>(r.integer(0, 4)), static_cast<int>(r.integer(0, 5))};
 }
 
 LeaseState PushQueue::renew(long long job_id, std::chrono::seconds lease) {
@@ -76,6 +76,43 @@ bool PushQueue::release(long long job_id, const std::optional<std::string>& erro
   PgResult r = db_.exec("SELECT dialer.release_push_job($1, $2, $3, $4::interval)",
                         {std::to_string(job_id), worker_, error, interval});
   return r.rows() > 0 && !r.is_null(0, 0) && r.boolean(0, 0);
+}
+
+std::optional<int> PushQueue::prepare_launch(long long job_id) {
+  PgResult r = db_.exec("SELECT dialer.prepare_launch($1, $2)", {std::to_string(job_id), worker_});
+  if (r.rows() == 0 || r.is_null(0, 0)) return std::nullopt;
+  return static_cast<int>(r.integer(0, 0));
+}
+
+std::vector<LaunchBatch> PushQueue::launch_batches(long long job_id) {
+  PgResult r = db_.exec(
+      "SELECT batch, batch_count, status, first_position, last_position, contact_count, session_id, "
+      "session_name FROM dialer.launch_batches($1, $2)",
+      {std::to_string(job_id), worker_});
+  std::vector<LaunchBatch> batches;
+  for (int i = 0; i < r.rows(); ++i)
+    batches.push_back({static_cast<int>(r.integer(i, 0)), static_cast<int>(r.integer(i, 1)), r.text(i, 2),
+                       static_cast<int>(r.integer(i, 3)), static_cast<int>(r.integer(i, 4)),
+                       static_cast<int>(r.integer(i, 5)), r.integer(i, 6), r.text(i, 7)});
+  return batches;
+}
+
+std::vector<LaunchContact> PushQueue::launch_batch_contacts(long long job_id, int batch) {
+  PgResult r = db_.exec("SELECT contact_id, payload FROM dialer.launch_batch_contacts($1, $2, $3)",
+                        {std::to_string(job_id), worker_, std::to_string(batch)});
+  std::vector<LaunchContact> contacts;
+  contacts.reserve(r.rows());
+  for (int i = 0; i < r.rows(); ++i) contacts.push_back({r.text(i, 0), r.text(i, 1)});
+  return contacts;
+}
+
+bool PushQueue::record_dial_session(long long job_id, int batch, const DialSessionOutcome& o) {
+  PgResult r = db_.exec(
+      "SELECT dialer.record_dial_session($1, $2, $3, $4, $5, $6::integer, $7, $8)",
+      {std::to_string(job_id), worker_, std::to_string(batch), o.status, o.dial_session_id,
+       o.skipped ? std::optional<std::string>(std::to_string(*o.skipped)) : std::nullopt, o.login_link,
+       o.error});
+  return r.rows() == 1 && !r.is_null(0, 0) && r.boolean(0, 0);
 }
 
 }  // namespace pgdialer::sync

@@ -13,6 +13,7 @@ namespace pgdialer::sync {
 
 struct ClaimedJob {
   long long id = 0;
+  std::string kind = "push";  // push | launch
   long long session_id = 0;
   int attempts = 0;
   int max_attempts = 0;
@@ -35,6 +36,32 @@ struct PushItem {
   int attempts = 0;
 };
 
+// One batch of a launch job: a PhoneBurner dial session of <= 500 contacts.
+struct LaunchBatch {
+  int batch = 0;
+  int batch_count = 0;
+  std::string status;  // pending | sending | created | unknown | failed
+  int first_position = 0;
+  int last_position = 0;
+  int contact_count = 0;
+  long long session_id = 0;
+  std::string session_name;
+};
+
+struct LaunchContact {
+  std::string contact_id;
+  std::string payload;  // JSON, read at launch
+};
+
+// A batch's outcome for dialer.record_dial_session.
+struct DialSessionOutcome {
+  std::string status;  // pending | sending | created | unknown | failed
+  std::optional<std::string> dial_session_id;
+  std::optional<int> skipped;
+  std::optional<std::string> login_link;  // never logged
+  std::optional<std::string> error;
+};
+
 enum class LeaseState { running, cancel, lost };
 
 class PushQueue {
@@ -52,6 +79,11 @@ class PushQueue {
               const std::optional<std::string>& phoneburner_contact_id,
               const std::optional<std::string>& error);
   std::optional<std::string> finish(long long job_id, const std::optional<std::string>& error);
+  // Launch jobs. prepare_launch: contacts to launch, nullopt when the lease was lost.
+  std::optional<int> prepare_launch(long long job_id);
+  std::vector<LaunchBatch> launch_batches(long long job_id);
+  std::vector<LaunchContact> launch_batch_contacts(long long job_id, int batch);
+  bool record_dial_session(long long job_id, int batch, const DialSessionOutcome& outcome);
   bool release(long long job_id, const std::optional<std::string>& error,
                std::optional<std::chrono::seconds> retry_in);
 

@@ -270,9 +270,13 @@ CREATE TABLE dialer.sessions (
 SELECT pg_catalog.pg_extension_config_dump('dialer.sessions', '');
 SELECT pg_catalog.pg_extension_config_dump(pg_get_serial_sequence('dialer.sessions', 'id'), '');
 
+-- A job writes contacts into the session's folder (kind 'push') or creates
+-- PhoneBurner dial sessions from the session's contacts (kind 'launch').
 CREATE TABLE dialer.push_jobs (
     id                bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    kind              text NOT NULL DEFAULT 'push' CHECK (kind IN ('push', 'launch')),
     session_id        bigint NOT NULL REFERENCES dialer.sessions,
+    launched_by_job   bigint REFERENCES dialer.push_jobs,  -- the push whose auto_launch made it
     status            text NOT NULL DEFAULT 'queued'
                       CHECK (status IN ('queued', 'running', 'succeeded', 'partially_failed',
                                         'failed', 'cancelled')),
@@ -354,7 +358,7 @@ SELECT pg_catalog.pg_extension_config_dump('dialer.overrides', '');
 -- dialer.push's options, checked: unknown keys and wrong types are errors.
 CREATE FUNCTION dialer._push_options(options jsonb)
 RETURNS jsonb
-LANGUAGE plpgsql IMMUTABLE
+LANGUAGE plpgsql STABLE
 AS $$
 DECLARE
     unknown text;
@@ -384,6 +388,12 @@ BEGIN
     IF options ? 'auto_launch' AND jsonb_typeof(options -> 'auto_launch') <> 'boolean' THEN
         RAISE EXCEPTION 'options.auto_launch must be true or false' USING ERRCODE = '22023';
     END IF;
+    IF coalesce((options ->> 'auto_launch')::boolean, false)
+       AND NOT EXISTS (SELECT FROM dialer.configuration WHERE contact_relation IS NOT NULL) THEN
+        RAISE EXCEPTION 'auto_launch needs the contact relation: call dialer.configure first'
+            USING ERRCODE = '55000',
+                  HINT = 'A launch re-checks current contact rows, e.g. SELECT dialer.configure(''contacts'').';
+    END IF;
     IF options ? 'filters' AND jsonb_typeof(options -> 'filters') <> 'object' THEN
         RAISE EXCEPTION 'options.filters must be a JSON object' USING ERRCODE = '22023';
     END IF;
@@ -404,7 +414,7 @@ $$;
 -- The options dialer.classify_list takes, from checked push options.
 CREATE FUNCTION dialer._classify_options(push_options jsonb)
 RETURNS jsonb
-LANGUAGE sql IMMUTABLE
+LANGUAGE sql STABLE
 AS $$
     SELECT jsonb_strip_nulls(jsonb_build_object('min_days', o -> 'min_days', 'filters', o -> 'filters'))
     FROM dialer._push_options(push_options) AS o
@@ -530,6 +540,7 @@ LANGUAGE sql STABLE
 AS $$
     SELECT jsonb_build_object(
         'job_id', j.id,
+        'kind', j.kind,
         'status', j.status,
         'total', j.total,
         'done', j.done,
@@ -546,7 +557,15 @@ AS $$
         'excluded', j.excluded,
         'session_id', s.id,
         'session_name', s.name,
-        'error', j.error)
+        'error', j.error,
+        'launch_job_id', (SELECT l.id FROM dialer.push_jobs l WHERE l.launched_by_job = j.id),
+        'dial_sessions', (SELECT jsonb_agg(jsonb_build_object(
+                              'batch', d.batch, 'status', d.status, 'contacts', d.contact_count,
+                              'skipped', d.skipped_contact_count,
+                              'phoneburner_dial_session_id', d.phoneburner_dial_session_id,
+                              'link_ready', d.login_link IS NOT NULL AND d.link_expires_at > now(),
+                              'error', d.error) ORDER BY d.batch)
+                          FROM dialer.dial_sessions d WHERE d.job_id = j.id))
     FROM dialer.push_jobs j JOIN dialer.sessions s ON s.id = j.session_id
     WHERE j.id = push_status.job_id
 $$;
@@ -639,6 +658,10 @@ CREATE FUNCTION dialer.claim_push_job(worker text, lease_seconds integer DEFAULT
 RETURNS SETOF dialer.push_jobs
 LANGUAGE sql
 AS $$
+    -- Login links are one-time and short-lived: drop expired ones as we pass.
+    UPDATE dialer.dial_sessions d SET login_link = NULL
+    WHERE d.login_link IS NOT NULL AND d.link_expires_at <= now();
+
     UPDATE dialer.push_jobs j
     SET status = 'running', lease_owner = claim_push_job.worker,
         lease_expires_at = clock_timestamp() + make_interval(secs => claim_push_job.lease_seconds),
@@ -829,6 +852,12 @@ BEGIN
         step = CASE outcome WHEN 'succeeded' THEN 'Done' WHEN 'cancelled' THEN 'Cancelled' ELSE 'Finished with errors' END
     WHERE j.id = job.id;
     PERFORM dialer._notify_progress(job.id);
+    -- The spec's auto-start: launch once the contacts are in PhoneBurner.
+    IF job.kind = 'push' AND coalesce((job.options ->> 'auto_launch')::boolean, false)
+       AND outcome IN ('succeeded', 'partially_failed') THEN
+        PERFORM dialer._enqueue_launch(job.session_id, (job.options ->> 'min_days')::integer,
+                                       job.requested_by, job.id);
+    END IF;
     RETURN outcome;
 END
 $$;
@@ -860,4 +889,342 @@ AS $$
     SELECT s.id, s.name, s.phoneburner_folder_id, coalesce((j.options ->> 'update_existing')::boolean, true)
     FROM dialer.push_jobs j JOIN dialer.sessions s ON s.id = j.session_id
     WHERE j.id = push_job_session.job_id AND dialer._holds_lease(push_job_session.job_id, push_job_session.worker)
+$$;
+
+-- ---------------------------------------------------------------------------
+-- Launch: PhoneBurner dial sessions from a session's contacts
+--
+-- PhoneBurner dial sessions are create-only, hold at most 500 contacts, take
+-- tens of seconds to create and answer with a one-time login link. A launch
+-- is a job like a push (kind 'launch'): the daemon re-checks the session's
+-- contacts against the rules when it starts, splits them into batches of
+-- 500 and creates one dial session per batch. A batch request is never sent
+-- twice: one whose answer was lost is 'unknown' and the rep is told.
+-- ---------------------------------------------------------------------------
+
+CREATE TABLE dialer.dial_sessions (
+    job_id                      bigint NOT NULL REFERENCES dialer.push_jobs ON DELETE CASCADE,
+    batch                       integer NOT NULL CHECK (batch >= 1),
+    first_position              integer NOT NULL,  -- the job's items in this batch
+    last_position               integer NOT NULL,
+    contact_count               integer NOT NULL CHECK (contact_count BETWEEN 1 AND 500),
+    status                      text NOT NULL DEFAULT 'pending'
+                                CHECK (status IN ('pending', 'sending', 'created', 'unknown', 'failed')),
+    phoneburner_dial_session_id text,
+    skipped_contact_count       integer,
+    login_link                  text,         -- one-time; erased when handed out or expired
+    link_expires_at             timestamptz,
+    link_handed_out_at          timestamptz,
+    link_handed_out_to          text,
+    error                       text,
+    updated_at                  timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (job_id, batch)
+);
+SELECT pg_catalog.pg_extension_config_dump('dialer.dial_sessions', '');
+CREATE INDEX dial_sessions_live_links ON dialer.dial_sessions (link_expires_at) WHERE login_link IS NOT NULL;
+
+COMMENT ON TABLE dialer.dial_sessions IS
+'PhoneBurner dial sessions created by launch jobs, one per batch of at most 500 contacts.';
+
+-- Shared by dialer.launch and a push's auto_launch.
+CREATE FUNCTION dialer._enqueue_launch(session_id bigint, min_days integer, requested_by text,
+                                       launched_by_job bigint DEFAULT NULL)
+RETURNS bigint
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    job_id bigint;
+BEGIN
+    INSERT INTO dialer.push_jobs (kind, session_id, launched_by_job, options, requested_by, step)
+    VALUES ('launch', _enqueue_launch.session_id, _enqueue_launch.launched_by_job,
+            jsonb_strip_nulls(jsonb_build_object('min_days', _enqueue_launch.min_days)),
+            _enqueue_launch.requested_by, 'Queued')
+    RETURNING id INTO job_id;
+    PERFORM pg_notify('dialer_push', job_id::text);
+    RETURN job_id;
+END
+$$;
+
+CREATE FUNCTION dialer.launch(session_id bigint)
+RETURNS bigint
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    session dialer.sessions;
+BEGIN
+    SELECT * INTO session FROM dialer.sessions s WHERE s.id = launch.session_id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'session % does not exist', launch.session_id USING ERRCODE = '22023';
+    END IF;
+    IF session.status IN ('completed', 'archived') THEN
+        RAISE EXCEPTION 'session % is %; only active or paused sessions can be launched',
+            session.id, session.status USING ERRCODE = '55000';
+    END IF;
+    IF NOT EXISTS (SELECT FROM dialer.configuration WHERE contact_relation IS NOT NULL) THEN
+        RAISE EXCEPTION 'launch needs the contact relation: call dialer.configure first'
+            USING ERRCODE = '55000',
+                  HINT = 'A launch re-checks current contact rows, e.g. SELECT dialer.configure(''contacts'').';
+    END IF;
+    IF NOT EXISTS (SELECT FROM dialer.contact_links l WHERE l.session_id = session.id) THEN
+        RAISE EXCEPTION 'session % has no contacts in PhoneBurner yet', session.id
+            USING ERRCODE = '55000', HINT = 'Push contacts into the session first (dialer.push).';
+    END IF;
+    UPDATE dialer.sessions s SET last_activity_at = now(), last_activity_by = dialer.acting_user()
+    WHERE s.id = session.id;
+    RETURN dialer._enqueue_launch(session.id,
+                                  nullif(current_setting('dialer.min_days_between_calls', true), '')::integer,
+                                  dialer.acting_user());
+END
+$$;
+
+COMMENT ON FUNCTION dialer.launch(bigint) IS
+'Enqueue a launch of the session: pgdialer-sync re-checks its contacts against the rules and creates PhoneBurner dial sessions of at most 500 contacts. Returns the job id; follow it with dialer.push_status and take the login link with dialer.launch_link.';
+
+-- The one-time login link of a launch (or of a push with auto_launch): the
+-- first link not handed out yet, erased as it is returned. NULL while the
+-- launch has not created a dial session yet. Links expire after 5 minutes.
+-- Call again for the next batch's link when a launch made several.
+CREATE FUNCTION dialer.launch_link(job_id bigint)
+RETURNS text
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    job       dialer.push_jobs;
+    launch_id bigint;
+    d         dialer.dial_sessions;
+BEGIN
+    SELECT * INTO job FROM dialer.push_jobs j WHERE j.id = launch_link.job_id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'push job % does not exist', launch_link.job_id USING ERRCODE = '22023';
+    END IF;
+    IF job.kind = 'launch' THEN
+        launch_id := job.id;
+    ELSE
+        SELECT j.id INTO launch_id FROM dialer.push_jobs j WHERE j.launched_by_job = job.id;
+        IF launch_id IS NULL THEN
+            IF NOT coalesce((job.options ->> 'auto_launch')::boolean, false) THEN
+                RAISE EXCEPTION 'job % is a push without auto_launch; it has no login link', job.id
+                    USING ERRCODE = '22023', HINT = format('Launch the session with dialer.launch(%s).', job.session_id);
+            ELSIF job.status IN ('failed', 'cancelled') THEN
+                RAISE EXCEPTION 'push job % %; the session was not launched', job.id, job.status
+                    USING ERRCODE = '55000';
+            END IF;
+            RETURN NULL;  -- the push has not finished yet
+        END IF;
+    END IF;
+
+    SELECT * INTO d FROM dialer.dial_sessions s
+    WHERE s.job_id = launch_id AND s.login_link IS NOT NULL AND s.link_expires_at > now()
+    ORDER BY s.batch LIMIT 1 FOR UPDATE;
+    IF FOUND THEN
+        UPDATE dialer.dial_sessions s
+        SET login_link = NULL, link_handed_out_at = now(), link_handed_out_to = dialer.acting_user()
+        WHERE s.job_id = d.job_id AND s.batch = d.batch;
+        RETURN d.login_link;
+    END IF;
+
+    SELECT * INTO job FROM dialer.push_jobs j WHERE j.id = launch_id;
+    IF job.status IN ('queued', 'running') THEN
+        RETURN NULL;  -- not created yet
+    END IF;
+    SELECT * INTO d FROM dialer.dial_sessions s
+    WHERE s.job_id = launch_id AND s.status = 'created' ORDER BY s.link_handed_out_at DESC NULLS LAST LIMIT 1;
+    IF d.link_handed_out_at IS NOT NULL THEN
+        RAISE EXCEPTION 'the login link of launch job % was already handed out to %', launch_id,
+            d.link_handed_out_to
+            USING ERRCODE = '55000',
+                  DETAIL = format('Handed out at %s; PhoneBurner login links work once.', d.link_handed_out_at);
+    ELSIF FOUND THEN
+        RAISE EXCEPTION 'the login link of launch job % expired', launch_id
+            USING ERRCODE = '55000', DETAIL = format('It expired at %s.', d.link_expires_at),
+                  HINT = 'Login links last 5 minutes; launch the session again.';
+    END IF;
+    RAISE EXCEPTION 'launch job % created no dial session: %', launch_id, coalesce(job.error, job.status)
+        USING ERRCODE = '55000';
+END
+$$;
+
+COMMENT ON FUNCTION dialer.launch_link(bigint) IS
+'The one-time PhoneBurner login link of a launch job (or of a push with auto_launch), handed out once and erased; NULL until ready; links expire 5 minutes after creation.';
+
+-- Daemon: re-check the session's contacts now, from the configured contact
+-- relation, and split those that pass into batches of 500. Contacts whose
+-- exclusion was overridden in this session for the same reason stay in.
+-- Returns the number of contacts to launch (the stored batches on a later
+-- attempt), or NULL when the lease was lost.
+CREATE FUNCTION dialer.prepare_launch(job_id bigint, worker text)
+RETURNS integer
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    job       dialer.push_jobs;
+    relation  regclass;
+    verdicts  dialer.list_verdict[];
+    linked    integer;
+    n         integer;
+BEGIN
+    SELECT * INTO job FROM dialer.push_jobs j
+    WHERE j.id = prepare_launch.job_id AND j.status = 'running' AND j.lease_owner = prepare_launch.worker
+    FOR UPDATE;
+    IF NOT FOUND THEN
+        RETURN NULL;
+    END IF;
+    IF job.kind <> 'launch' THEN
+        RAISE EXCEPTION 'job % is not a launch job', job.id USING ERRCODE = '22023';
+    END IF;
+    IF EXISTS (SELECT FROM dialer.dial_sessions d WHERE d.job_id = job.id) THEN
+        RETURN job.total;  -- prepared by an earlier attempt
+    END IF;
+    SELECT c.contact_relation INTO relation FROM dialer.configuration c;
+    IF relation IS NULL THEN
+        RAISE EXCEPTION 'launch needs the contact relation: call dialer.configure first' USING ERRCODE = '55000';
+    END IF;
+
+    EXECUTE format(
+        'SELECT coalesce(array_agg(v ORDER BY v.list_position), ''{}'')
+         FROM dialer.classify_list(ARRAY(SELECT c FROM %s c
+                                         JOIN dialer.contact_links l ON l.contact_id = c.id::text
+                                         WHERE l.session_id = $1
+                                         ORDER BY l.created_at, c.id), $2) AS v', relation)
+    INTO verdicts
+    USING job.session_id, jsonb_strip_nulls(jsonb_build_object('min_days', job.options -> 'min_days'));
+    SELECT count(*) INTO linked FROM dialer.contact_links l WHERE l.session_id = job.session_id;
+
+    WITH kept AS (
+        SELECT v.*, row_number() OVER (ORDER BY v.list_position)::integer AS position
+        FROM unnest(verdicts) v
+        WHERE v.category IS NULL
+           OR (v.overridable AND EXISTS (
+                   SELECT FROM dialer.overrides o JOIN dialer.push_jobs p ON p.id = o.job_id
+                   WHERE p.session_id = job.session_id AND o.contact_id = v.contact_id
+                     AND o.category = v.category))
+    )
+    INSERT INTO dialer.push_items (job_id, list_position, contact_id, payload, exclusion, phoneburner_contact_id)
+    SELECT job.id, k.position, k.contact_id, k.payload,
+           CASE WHEN k.category IS NOT NULL THEN ROW(k.category, k.reason, k.overridable)::dialer.exclusion END,
+           l.phoneburner_contact_id
+    FROM kept k
+    JOIN dialer.contact_links l ON l.session_id = job.session_id AND l.contact_id = k.contact_id;
+    GET DIAGNOSTICS n = ROW_COUNT;
+
+    INSERT INTO dialer.dial_sessions (job_id, batch, first_position, last_position, contact_count)
+    SELECT job.id, (i.list_position - 1) / 500 + 1, min(i.list_position), max(i.list_position), count(*)
+    FROM dialer.push_items i WHERE i.job_id = job.id
+    GROUP BY (i.list_position - 1) / 500 + 1;
+
+    UPDATE dialer.push_jobs j
+    SET total = n,
+        excluded = jsonb_build_object(
+            'do_not_call', (SELECT count(*) FROM unnest(verdicts) v WHERE v.category = 'do_not_call'),
+            'invalid_phone', (SELECT count(*) FROM unnest(verdicts) v WHERE v.category = 'invalid_phone'),
+            'recently_contacted', (SELECT count(*) FROM unnest(verdicts) v
+                                   WHERE v.category = 'recently_contacted'
+                                     AND v.contact_id NOT IN (SELECT i.contact_id FROM dialer.push_items i
+                                                              WHERE i.job_id = job.id)),
+            'missing_required_fields', (SELECT count(*) FROM unnest(verdicts) v
+                                        WHERE v.category = 'missing_required_fields'
+                                          AND v.contact_id NOT IN (SELECT i.contact_id FROM dialer.push_items i
+                                                                   WHERE i.job_id = job.id)),
+            'not_found', linked - cardinality(verdicts))
+    WHERE j.id = job.id;
+    RETURN n;
+END
+$$;
+
+-- Daemon: the batches of a launch job (after dialer.prepare_launch).
+CREATE FUNCTION dialer.launch_batches(job_id bigint, worker text)
+RETURNS TABLE (batch integer, batch_count integer, status text, first_position integer,
+               last_position integer, contact_count integer, session_id bigint, session_name text)
+LANGUAGE sql STABLE
+AS $$
+    SELECT d.batch, count(*) OVER ()::integer, d.status, d.first_position, d.last_position, d.contact_count,
+           s.id, s.name
+    FROM dialer.dial_sessions d
+    JOIN dialer.push_jobs j ON j.id = d.job_id
+    JOIN dialer.sessions s ON s.id = j.session_id
+    WHERE d.job_id = launch_batches.job_id AND dialer._holds_lease(launch_batches.job_id, launch_batches.worker)
+    ORDER BY d.batch
+$$;
+
+-- Daemon: the contacts of one batch, in order, with the payload read at launch.
+CREATE FUNCTION dialer.launch_batch_contacts(job_id bigint, worker text, batch integer)
+RETURNS TABLE (contact_id text, payload jsonb)
+LANGUAGE sql STABLE
+AS $$
+    SELECT i.contact_id, i.payload
+    FROM dialer.dial_sessions d
+    JOIN dialer.push_items i ON i.job_id = d.job_id
+                            AND i.list_position BETWEEN d.first_position AND d.last_position
+    WHERE d.job_id = launch_batch_contacts.job_id AND d.batch = launch_batch_contacts.batch
+      AND dialer._holds_lease(launch_batch_contacts.job_id, launch_batch_contacts.worker)
+    ORDER BY i.list_position
+$$;
+
+-- Daemon: record a batch's state. 'sending' is committed before the request
+-- goes out, so a batch found 'sending' by a later attempt is never re-sent;
+-- it becomes 'unknown'. 'pending' puts a batch back (the request was never
+-- sent or was refused before PhoneBurner acted). created/unknown/failed are
+-- final and set the batch's items alike.
+CREATE FUNCTION dialer.record_dial_session(job_id bigint, worker text, batch integer, status text,
+                                           phoneburner_dial_session_id text DEFAULT NULL,
+                                           skipped_contact_count integer DEFAULT NULL,
+                                           login_link text DEFAULT NULL, error text DEFAULT NULL)
+RETURNS boolean
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    job    dialer.push_jobs;
+    d      dialer.dial_sessions;
+    closed integer;
+BEGIN
+    IF record_dial_session.status NOT IN ('pending', 'sending', 'created', 'unknown', 'failed') THEN
+        RAISE EXCEPTION 'unknown dial session status "%"', record_dial_session.status USING ERRCODE = '22023';
+    END IF;
+    SELECT * INTO job FROM dialer.push_jobs j
+    WHERE j.id = record_dial_session.job_id AND j.status = 'running' AND j.lease_owner = record_dial_session.worker
+    FOR UPDATE;
+    IF NOT FOUND THEN
+        RETURN false;
+    END IF;
+    SELECT * INTO d FROM dialer.dial_sessions s
+    WHERE s.job_id = job.id AND s.batch = record_dial_session.batch FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'launch job % has no batch %', job.id, record_dial_session.batch USING ERRCODE = '22023';
+    END IF;
+    IF d.status IN ('created', 'unknown', 'failed') THEN
+        RAISE EXCEPTION 'batch % of launch job % is already %', d.batch, job.id, d.status USING ERRCODE = '55000';
+    END IF;
+
+    UPDATE dialer.dial_sessions s
+    SET status = record_dial_session.status,
+        phoneburner_dial_session_id = record_dial_session.phoneburner_dial_session_id,
+        skipped_contact_count = record_dial_session.skipped_contact_count,
+        login_link = record_dial_session.login_link,
+        link_expires_at = CASE WHEN record_dial_session.login_link IS NOT NULL THEN now() + interval '5 minutes' END,
+        error = record_dial_session.error, updated_at = now()
+    WHERE s.job_id = d.job_id AND s.batch = d.batch;
+
+    IF record_dial_session.status IN ('created', 'unknown', 'failed') THEN
+        -- PhoneBurner keeps the first contacts and skips the tail (never with
+        -- batches of 500, but its count is what the rep sees).
+        UPDATE dialer.push_items i
+        SET status = CASE
+                WHEN record_dial_session.status <> 'created' THEN record_dial_session.status
+                WHEN i.list_position > d.last_position - coalesce(record_dial_session.skipped_contact_count, 0)
+                    THEN 'skipped'
+                ELSE 'created' END,
+            error = CASE
+                WHEN record_dial_session.status <> 'created' THEN record_dial_session.error
+                WHEN i.list_position > d.last_position - coalesce(record_dial_session.skipped_contact_count, 0)
+                    THEN 'PhoneBurner skipped it (dial session full)' END,
+            attempts = i.attempts + 1, updated_at = now()
+        WHERE i.job_id = job.id AND i.list_position BETWEEN d.first_position AND d.last_position;
+        SELECT count(*) INTO closed FROM dialer.push_items i
+        WHERE i.job_id = job.id AND i.list_position BETWEEN d.first_position AND d.last_position
+          AND i.status IN ('created', 'skipped', 'failed');
+        UPDATE dialer.push_jobs j SET done = j.done + closed WHERE j.id = job.id;
+        PERFORM dialer._notify_progress(job.id);
+    END IF;
+    RETURN true;
+END
 $$;

@@ -3,12 +3,14 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <fstream>
 #include <map>
 #include <random>
 #include <set>
 #include <thread>
 
 #include "harness.hpp"
+#include <rapidjson/document.h>
 
 using namespace pgdialer::testing;
 using std::chrono::seconds;
@@ -56,7 +58,7 @@ class PushTest : public ::testing::Test {
  protected:
   void SetUp() override {
     name_ = ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    db_ = std::make_unique<TestDatabase>("pgdialer_it_" + to_lower(name_));
+    db_ = std::make_unique<TestDatabase>("pgdialer_it_" + to_lower(name_).substr(0, 48));
     fake_ = std::make_unique<FakePhoneBurner>(test_log_path(name_ + ".fake"));
   }
   std::unique_ptr<SyncDaemon> start_daemon(std::map<std::string, std::string> env = {},
@@ -212,4 +214,86 @@ TEST_F(PushTest, AWrongTokenIsAConfigurationError) {
   auto status = daemon->process().wait(seconds(30));
   ASSERT_TRUE(status.has_value());
   EXPECT_EQ(*status, 78);
+}
+
+namespace {
+
+// Dial sessions the fake holds: contact counts in creation order.
+std::vector<int> dial_session_sizes(FakePhoneBurner& fake) {
+  rapidjson::Document d;
+  d.Parse(fake.state_json().c_str());
+  std::vector<int> sizes;
+  for (const auto& s : d["dial_sessions"].GetArray()) sizes.push_back(s["contact_ids"].GetArray().Size());
+  return sizes;
+}
+
+std::string launch_link(TestDatabase& db, long long job) {
+  auto r = db.sql().exec("SELECT dialer.launch_link($1)", {std::to_string(job)});
+  return r.is_null(0, 0) ? "" : r.text(0, 0);
+}
+
+}  // namespace
+
+TEST_F(PushTest, LaunchCreatesDialSessionsOfAtMost500AndHandsTheLinkOutOnce) {
+  db_->add_contacts(1, 1200);  // 1,080 pass the rules
+  db_->sql().exec("SELECT dialer.configure('contacts')");
+  auto daemon = start_daemon();
+  long long push_job = push(*db_, "true", "Big launch", "", R"({"auto_launch": true})");
+  ASSERT_EQ(db_->wait_for_job(push_job, seconds(120)), "succeeded");
+  std::string launch_job;
+  for (int i = 0; i < 100 && launch_job.empty(); ++i) {
+    launch_job = db_->sql()
+                     .exec("SELECT dialer.push_status($1) ->> 'launch_job_id'", {std::to_string(push_job)})
+                     .text(0, 0);
+    if (launch_job.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_FALSE(launch_job.empty());
+  ASSERT_EQ(db_->wait_for_job(std::stoll(launch_job), seconds(120)), "succeeded");
+
+  EXPECT_EQ(dial_session_sizes(*fake_), (std::vector<int>{500, 500, 80}));
+  // Through the push job (auto_launch) or the launch job: each link once.
+  std::set<std::string> links;
+  for (int i = 0; i < 3; ++i) links.insert(launch_link(*db_, push_job));
+  EXPECT_EQ(links.size(), 3u);
+  EXPECT_EQ(links.count(""), 0u);
+  EXPECT_THROW(launch_link(*db_, std::stoll(launch_job)), std::exception);
+  // The link is a secret: never in the daemon's log.
+  daemon.reset();
+  std::ifstream log(test_log_path(name_ + ".daemon"));
+  std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+  for (const auto& link : links) EXPECT_EQ(text.find(link), std::string::npos);
+}
+
+TEST_F(PushTest, ALaunchCutShortByAKillIsUnknownAndNeverSentTwice) {
+  db_->add_contacts(1, 30);
+  db_->sql().exec("SELECT dialer.configure('contacts')");
+  {
+    auto daemon = start_daemon();
+    long long job = push(*db_, "true", "Kill the launch");
+    ASSERT_EQ(db_->wait_for_job(job, seconds(60)), "succeeded");
+    // PhoneBurner takes its time over dial sessions; kill the daemon meanwhile.
+    fake_->control("config", R"({"dialsession_delay_ms_per_contact": 200})");
+    long long session = session_of(*db_, job);
+    long long launch = db_->sql().exec("SELECT dialer.launch($1)", {std::to_string(session)}).integer(0, 0);
+    for (int i = 0; i < 200 && dial_session_sizes(*fake_).empty(); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    ASSERT_EQ(dial_session_sizes(*fake_).size(), 1u);
+    daemon->process().signal(SIGKILL);
+    daemon->process().wait(seconds(10));
+    fake_->control("config", R"({"dialsession_delay_ms_per_contact": 0})");
+
+    auto restarted = start_daemon();
+    std::string status = db_->wait_for_job(launch, seconds(60));
+    EXPECT_EQ(status, "failed");
+    EXPECT_EQ(db_->sql()
+                  .exec("SELECT dialer.push_status($1) -> 'dial_sessions' -> 0 ->> 'status'",
+                        {std::to_string(launch)})
+                  .text(0, 0),
+              "unknown");
+    EXPECT_NE(db_->sql().exec("SELECT error FROM dialer.push_jobs WHERE id = $1", {std::to_string(launch)})
+                  .text(0, 0)
+                  .find("check before launching again"),
+              std::string::npos);
+  }
+  EXPECT_EQ(dial_session_sizes(*fake_).size(), 1u) << "the dial session request was sent twice";
 }
