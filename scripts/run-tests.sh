@@ -52,7 +52,8 @@ integration() {
   local logs="$repo/build/integration-logs"
   rm -rf "$logs" && mkdir -p "$logs"
   PGDIALER_TEST_DATABASE_URL="host=$PGHOST port=$PGPORT user=postgres dbname=postgres" \
-    PGDIALER_TEST_LOG_DIR="$logs" PGDIALER_PG_CLUSTER="$repo/scripts/pg-cluster.sh test" \
+    PGDIALER_TEST_LOG_DIR="$logs" PGDIALER_PG_CLUSTER_SCRIPT="$repo/scripts/pg-cluster.sh" \
+    PGDIALER_PG_CLUSTER_NAME=test \
     build/integration_tests ${PGDIALER_INTEGRATION_FILTER:+--gtest_filter=$PGDIALER_INTEGRATION_FILTER}
   local status=$?
   [[ $status -ne 0 ]] && echo "daemon and fake logs: $logs"
@@ -64,6 +65,9 @@ ok=$(grep -cE '^\[ +OK \]' "$log")
 bad=$(grep -cE '^\[ +FAILED +\] .*\([0-9]+ ms\)$' "$log")
 passed=$((passed + ok)); failed=$((failed + bad))
 scripts/pg-cluster.sh stop test
+
+echo "== systemd unit"
+if scripts/verify-unit.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); suite_failed=1; fi
 
 # A suite that failed without naming a failing test (a crash, a build or
 # cluster error) still counts as one failure.

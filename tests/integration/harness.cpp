@@ -126,6 +126,20 @@ TestDatabase::~TestDatabase() {
   }
 }
 
+void TestDatabase::reconnect() {
+  conn_.reset();
+  conn_ = std::make_unique<sync::PgConnection>(url_, "pgdialer-tests");
+}
+
+void test_cluster(const std::string& command) {
+  const std::string script = env_or("PGDIALER_PG_CLUSTER_SCRIPT", "");
+  const std::string name = env_or("PGDIALER_PG_CLUSTER_NAME", "");
+  if (script.empty() || name.empty())
+    throw std::runtime_error("PGDIALER_PG_CLUSTER_SCRIPT/NAME are not set (run through scripts/run-tests.sh)");
+  const std::string cmd = "'" + script + "' " + command + " " + name + " >/dev/null";
+  if (std::system(cmd.c_str()) != 0) throw std::runtime_error("failed: " + cmd);
+}
+
 void TestDatabase::add_contacts(int first_id, int n) {
   conn_->exec(
       "INSERT INTO contacts (id, first_name, last_name, company, title, email, phone, do_not_call, "

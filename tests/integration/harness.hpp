@@ -65,6 +65,8 @@ class TestDatabase {
   sync::PgConnection& sql() { return *conn_; }
   // Inserts n contacts with ids from `first_id`; every 10th is do-not-call.
   void add_contacts(int first_id, int n);
+  // A new connection, after the server was restarted.
+  void reconnect();
   // Polls push_status until the job leaves queued/running; returns the status.
   std::string wait_for_job(long long job_id, std::chrono::seconds timeout);
 
@@ -76,5 +78,10 @@ class TestDatabase {
 };
 
 std::string test_log_path(const std::string& name);
+
+// Stops or starts the test cluster through scripts/pg-cluster.sh (the
+// PGDIALER_PG_CLUSTER_SCRIPT and PGDIALER_PG_CLUSTER_NAME that
+// scripts/run-tests.sh sets); throws when they are not set or it fails.
+void test_cluster(const std::string& command);
 
 }  // namespace pgdialer::testing

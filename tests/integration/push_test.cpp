@@ -162,9 +162,12 @@ TEST_F(PushTest, SurvivesTheDaemonBeingKilledMidPush) {
   fake_->control("config", R"({"latency_ms": 5})");
   long long job = push(*db_, "true", "Kill test");
   std::mt19937 random(42);
-  for (int cycle = 0; cycle < 3; ++cycle) {
+  // make test: 3 cycles; make test-faults: PGDIALER_KILL_CYCLES=20.
+  const char* cycles_env = std::getenv("PGDIALER_KILL_CYCLES");
+  const int cycles = cycles_env ? std::max(1, std::atoi(cycles_env)) : 3;
+  for (int cycle = 0; cycle < cycles; ++cycle) {
     auto daemon = start_daemon({{"PGDIALER_CONCURRENCY", "5"}});
-    std::this_thread::sleep_for(std::chrono::milliseconds(300 + random() % 1200));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300 + random() % (cycles > 3 ? 600 : 1200)));
     daemon->process().signal(SIGKILL);
     daemon->process().wait(seconds(10));
   }
@@ -296,4 +299,56 @@ TEST_F(PushTest, ALaunchCutShortByAKillIsUnknownAndNeverSentTwice) {
               std::string::npos);
   }
   EXPECT_EQ(dial_session_sizes(*fake_).size(), 1u) << "the dial session request was sent twice";
+}
+
+namespace {
+
+// How many requests the fake answered with `status`, over all routes
+// (state.counters.by_route.<route>.<status>).
+long long requests_with_status(FakePhoneBurner& fake, int status) {
+  rapidjson::Document d;
+  d.Parse(fake.state_json().c_str());
+  long long n = 0;
+  const std::string key = std::to_string(status);
+  for (const auto& route : d["counters"]["by_route"].GetObject()) {
+    auto it = route.value.FindMember(key.c_str());
+    if (it != route.value.MemberEnd() && it->value.IsNumber()) n += it->value.GetInt64();
+  }
+  return n;
+}
+
+}  // namespace
+
+TEST_F(PushTest, StormsOf429And5xxSlowAndMalformedAnswersStillLandEachContactOnce) {
+  db_->add_contacts(1, 150);
+  fake_->control("config", R"({"rate_limit_rate": 0.25, "retry_after_s": 1, "error_rate": 0.1,
+                               "malformed_rate": 0.05, "drop_after_write_rate": 0.05, "latency_ms": 40,
+                               "seed": 7})");
+  auto daemon = start_daemon({{"PGDIALER_CONCURRENCY", "8"}});
+  long long job = push(*db_, "true", "Storm");
+  ASSERT_EQ(db_->wait_for_job(job, seconds(240)), "succeeded");
+  EXPECT_EQ(held_once(*fake_).size(), 135u);
+  EXPECT_EQ(db_->sql().exec("SELECT count(*) FROM dialer.contact_links").text(0, 0), "135");
+  EXPECT_GT(requests_with_status(*fake_, 429), 0) << "the storm did not happen";
+}
+
+TEST_F(PushTest, SurvivesPostgreSQLRestartingMidPush) {
+  db_->add_contacts(1, 400);
+  fake_->control("config", R"({"latency_ms": 20})");
+  auto daemon = start_daemon();
+  long long job = push(*db_, "true", "Restart");
+  for (int i = 0; i < 300; ++i) {
+    if (std::stoi(db_->sql().exec("SELECT done FROM dialer.push_jobs WHERE id = $1", {std::to_string(job)})
+                      .text(0, 0)) >= 50)
+      break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  test_cluster("stop");
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  test_cluster("start");
+  db_->reconnect();
+  ASSERT_EQ(db_->wait_for_job(job, seconds(180)), "succeeded");
+  EXPECT_EQ(held_once(*fake_).size(), 360u);
+  EXPECT_EQ(count_of(*db_, job, "created"), "360");
+  EXPECT_TRUE(daemon->process().running()) << "the daemon exited instead of reconnecting";
 }
