@@ -5,7 +5,9 @@
 #   make installcheck    pg_regress against a running server (PGHOST/PGPORT/PGUSER)
 #
 #   make demo            install what is missing, build, run the demo on a private cluster
-#   make test            install what is missing, build, run GoogleTest + pg_regress
+#   make test            install what is missing, build, run GoogleTest, pg_regress, the
+#                        integration tests (daemon + fake PhoneBurner) and the unit check
+#   make test-faults     make test with 20 SIGKILL cycles of the daemon mid-push (not 3)
 #   make bench           benchmarks (prints ratios; never fails on timings)
 #   make deps            install the Debian packages the project needs
 #   make unit            build and run the GoogleTest suite only
@@ -47,7 +49,7 @@ all install installcheck:
 	@echo "pg_config not found: run 'make deps' first (installs postgresql-server-dev-15)." >&2; exit 1
 endif
 
-.PHONY: deps demo demo-stop test unit bench build-core
+.PHONY: deps demo demo-stop test test-faults unit bench build-core
 deps:
 	@scripts/install-deps.sh
 
@@ -60,6 +62,9 @@ unit: build-core
 
 test: deps
 	@scripts/run-tests.sh
+
+test-faults: deps
+	@PGDIALER_KILL_CYCLES=20 scripts/run-tests.sh
 
 demo: deps
 	@scripts/demo.sh
