@@ -352,3 +352,18 @@ TEST_F(PushTest, SurvivesPostgreSQLRestartingMidPush) {
   EXPECT_EQ(count_of(*db_, job, "created"), "360");
   EXPECT_TRUE(daemon->process().running()) << "the daemon exited instead of reconnecting";
 }
+
+TEST_F(PushTest, AContactPhoneBurnerRefusesFailsAloneWithTheAPIsReason) {
+  db_->add_contacts(1, 9);  // 9 pass
+  fake_->control("fail_next", R"({"count": 1, "status": 422, "method": "POST", "path": "/rest/1/contacts"})");
+  auto daemon = start_daemon({{"PGDIALER_CONCURRENCY", "1"}});
+  long long job = push(*db_, "true", "One refused");
+  ASSERT_EQ(db_->wait_for_job(job, seconds(60)), "partially_failed");
+  EXPECT_EQ(count_of(*db_, job, "failed"), "1");
+  EXPECT_EQ(count_of(*db_, job, "created"), "8");
+  std::string error =
+      db_->sql().exec("SELECT error FROM dialer.push_items WHERE job_id = $1 AND status = 'failed'",
+                      {std::to_string(job)}).text(0, 0);
+  EXPECT_NE(error.find("422"), std::string::npos) << error;
+  EXPECT_EQ(held_once(*fake_).size(), 8u);
+}
