@@ -367,3 +367,35 @@ TEST_F(PushTest, AContactPhoneBurnerRefusesFailsAloneWithTheAPIsReason) {
   EXPECT_NE(error.find("422"), std::string::npos) << error;
   EXPECT_EQ(held_once(*fake_).size(), 8u);
 }
+
+TEST_F(PushTest, SigtermMidPushGivesTheJobBackAndItResumes) {
+  db_->add_contacts(1, 300);
+  fake_->control("config", R"({"latency_ms": 20})");
+  auto daemon = start_daemon();
+  long long job = push(*db_, "true", "Stop and resume");
+  for (int i = 0; i < 300; ++i) {
+    if (std::stoi(db_->sql().exec("SELECT done FROM dialer.push_jobs WHERE id = $1", {std::to_string(job)})
+                      .text(0, 0)) >= 30)
+      break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  daemon->process().signal(SIGTERM);
+  auto status = daemon->process().wait(seconds(60));
+  ASSERT_TRUE(status.has_value());
+  EXPECT_EQ(*status, 0);
+  EXPECT_EQ(db_->sql().exec("SELECT status FROM dialer.push_jobs WHERE id = $1", {std::to_string(job)}).text(0, 0),
+            "queued");
+  EXPECT_EQ(db_->sql().exec("SELECT attempts FROM dialer.push_jobs WHERE id = $1", {std::to_string(job)}).text(0, 0),
+            "0")
+      << "a graceful stop must not spend an attempt";
+
+  auto again = start_daemon();
+  ASSERT_EQ(db_->wait_for_job(job, seconds(120)), "succeeded");
+  EXPECT_EQ(held_once(*fake_).size(), 270u);
+  // The token never reaches the logs.
+  again.reset();
+  std::ifstream log(test_log_path(name_ + ".daemon"));
+  std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("released"), std::string::npos);
+  EXPECT_EQ(text.find(FakePhoneBurner::token()), std::string::npos);
+}
