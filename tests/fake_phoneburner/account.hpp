@@ -99,6 +99,7 @@ struct Account {
   std::vector<CustomFieldDef> custom_field_defs;
   std::map<long, Contact> contacts;  // by id; deleted contacts stay, trashed
   std::vector<DialSession> dial_sessions;
+  bool ignore_unknown_custom_fields = false;  // from the knob, per request
 
   const Folder& default_folder() const { return folders.front(); }
   const Folder* find_folder(long id) const;

@@ -80,6 +80,7 @@ ApiResponse Api::run_route(const ApiRequest& req, const RestRoute& route,
     if (!decode_body(req, body, problem)) return error(400, 40001, problem);
   }
   const std::string now = now_datetime();
+  account_.ignore_unknown_custom_fields = faults_.knobs().ignore_unknown_custom_fields != 0;
   const RestCall call{req, args, body, account_, now,
                       faults_.knobs().dialsession_delay_ms_per_contact};
   RestResult result = route.handler(call);

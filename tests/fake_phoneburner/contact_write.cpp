@@ -49,6 +49,11 @@ void merge_custom_fields(Account& account, Contact& c, const rapidjson::Value& l
     if (!item.IsObject()) return;
     const std::string name = text_of(item, "name");
     if (name.empty()) return;  // matched by name: without one there is nothing to match
+    if (account.ignore_unknown_custom_fields) {
+      bool defined = false;
+      for (const auto& d : account.custom_field_defs) defined = defined || d.name == name;
+      if (!defined) return;
+    }
     const CustomFieldDef& def = account.custom_field_named(name, text_of(item, "type"));
     const std::string value = text_of(item, "value");
     for (auto& f : c.custom_fields) {

@@ -54,7 +54,7 @@ const std::vector<std::string>& knob_names() {
   static const std::vector<std::string> names{
       "latency_ms",     "error_rate",           "rate_limit_rate",
       "retry_after_s",  "drop_after_write_rate", "malformed_rate",
-      "seed",           "dialsession_delay_ms_per_contact"};
+      "seed",           "dialsession_delay_ms_per_contact", "ignore_unknown_custom_fields"};
   return names;
 }
 
@@ -68,6 +68,9 @@ bool set_knob(Knobs& k, const std::string& name, const std::string& text, std::s
   } else if (name == "dialsession_delay_ms_per_contact") {
     ok = parse_long(text, 0, kMaxDelayMs, n);
     if (ok) k.dialsession_delay_ms_per_contact = static_cast<int>(n);
+  } else if (name == "ignore_unknown_custom_fields") {
+    ok = parse_long(text, 0, 1, n);
+    if (ok) k.ignore_unknown_custom_fields = static_cast<int>(n);
   } else if (name == "retry_after_s") {
     ok = parse_long(text, -1, 86400, n);
     if (ok) k.retry_after_s = static_cast<int>(n);
@@ -123,6 +126,7 @@ void write_knob_members(JsonWriter& w, const Knobs& k) {
   w.Key("seed");
   w.Uint64(k.seed);
   put_num(w, "dialsession_delay_ms_per_contact", k.dialsession_delay_ms_per_contact);
+  put_num(w, "ignore_unknown_custom_fields", k.ignore_unknown_custom_fields);
 }
 
 bool parse_fault_rule(const rapidjson::Value& json, FaultRule& rule, std::string& error) {

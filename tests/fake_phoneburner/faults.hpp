@@ -24,6 +24,9 @@ struct Knobs {
   double malformed_rate = 0;         // apply as usual, answer with truncated JSON
   std::uint64_t seed = 1;            // for the rates; changing it restarts the sequence
   int dialsession_delay_ms_per_contact = 0;  // POST /dialsession is slow for real
+  // 1: custom fields whose name the account has not defined are dropped, as
+  // PhoneBurner may do when nobody pre-created them in its settings.
+  int ignore_unknown_custom_fields = 0;
 };
 
 // Knob names as JSON keys; the flags are the same with '-' for '_'.

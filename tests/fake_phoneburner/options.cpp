@@ -44,7 +44,8 @@ std::string usage_text() {
          "  --drop-after-write-rate R             0..1: apply a write, then close without answering\n"
          "  --malformed-rate R                    0..1: apply as usual, answer truncated JSON\n"
          "  --seed N                              random seed for the rates (default 1)\n"
-         "  --dialsession-delay-ms-per-contact N  POST /dialsession sleeps N ms per contact\n";
+         "  --dialsession-delay-ms-per-contact N  POST /dialsession sleeps N ms per contact\n"
+         "  --ignore-unknown-custom-fields 0|1    1: drop custom fields the account has not defined\n";
 }
 
 Options parse_options(int argc, const char* const* argv, const char* env_token) {

@@ -399,3 +399,15 @@ TEST_F(PushTest, SigtermMidPushGivesTheJobBackAndItResumes) {
   EXPECT_NE(text.find("released"), std::string::npos);
   EXPECT_EQ(text.find(FakePhoneBurner::token()), std::string::npos);
 }
+
+TEST_F(PushTest, AJobFailsClearlyWhenPhoneBurnerDropsTheCustomFields) {
+  db_->add_contacts(1, 5);
+  fake_->control("config", R"({"ignore_unknown_custom_fields": 1})");
+  auto daemon = start_daemon({{"PGDIALER_CONCURRENCY", "1"}});
+  long long job = push(*db_, "true", "No custom fields");
+  std::string status = db_->wait_for_job(job, seconds(60));
+  EXPECT_TRUE(status == "failed" || status == "partially_failed") << status;
+  std::string error =
+      db_->sql().exec("SELECT error FROM dialer.push_jobs WHERE id = $1", {std::to_string(job)}).text(0, 0);
+  EXPECT_NE(error.find("did not keep the custom fields"), std::string::npos) << error;
+}
