@@ -11,7 +11,7 @@
 #   make bench           benchmarks (prints ratios; never fails on timings)
 #   make deps            install the Debian packages the project needs
 #   make unit            build and run the GoogleTest suite only
-#   make demo-stop       stop the demo cluster if one is left running
+#   make demo-stop       stop the demo cluster, daemon and fake if any is left running
 
 PG_CONFIG ?= $(firstword $(wildcard /usr/lib/postgresql/15/bin/pg_config) pg_config)
 PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
@@ -70,7 +70,7 @@ demo: deps
 	@scripts/demo.sh
 
 demo-stop:
-	@scripts/pg-cluster.sh stop demo
+	@scripts/demo.sh stop
 
 bench: deps
 	@scripts/bench.sh
