@@ -246,7 +246,13 @@ void PushRunner::run(const ClaimedJob& job) {
     }
     if (check_stop() || actions.empty()) continue;
 
-    queue.set_step(job.id, "Creating contacts in PhoneBurner...");
+    const auto creates = std::count_if(actions.begin(), actions.end(),
+                                       [](const Action& a) { return a.kind == Action::Kind::create; });
+    const auto updates = static_cast<long>(actions.size()) - creates;
+    queue.set_step(job.id, updates == 0   ? "Creating contacts in PhoneBurner..."
+                           : creates == 0 ? "Updating contacts in PhoneBurner..."
+                                          : "Creating " + std::to_string(creates) + " and updating " +
+                                                std::to_string(updates) + " contacts in PhoneBurner...");
     ActionPool pool(client_, folder_id, config_.concurrency, std::move(actions));
     bool done = false;
     while (!done) {
