@@ -12,7 +12,10 @@ std::chrono::milliseconds backoff_ceiling(int retry, std::chrono::milliseconds b
                                           std::chrono::milliseconds cap) {
   if (base.count() <= 0 || cap.count() <= 0) return std::chrono::milliseconds(0);
   long long ceiling = base.count();
-  for (int i = 0; i < retry && ceiling < cap.count(); ++i) ceiling *= 2;  // stops before overflow
+  // Doubling stops at the cap, and never overflows, even for a cap beyond
+  // half the range.
+  for (int i = 0; i < retry && ceiling < cap.count(); ++i)
+    ceiling = ceiling > cap.count() / 2 ? cap.count() : ceiling * 2;
   return std::chrono::milliseconds(std::min(ceiling, static_cast<long long>(cap.count())));
 }
 

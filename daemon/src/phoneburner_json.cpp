@@ -270,8 +270,11 @@ bool extract_contact_page(const rapidjson::Value& doc, std::vector<RemoteContact
   const rapidjson::Value* list = member(*res, "contacts");
   if (list && !list->IsArray() && !list->IsObject())
     return fail(error, "contacts list is neither an array nor an object");
-  // An empty page may be [] or {} (PHP's empty array); both are fine.
-  if (list) {
+  // An empty page may be [] or {} (PHP's empty array); both are fine. ({} is
+  // not a contact without an id: records() would take it for one.)
+  if (list && list->IsObject() && list->MemberCount() == 0) {
+    // no contacts on this page
+  } else if (list) {
     for (const rapidjson::Value* r : records(*list)) {
       RemoteContact c;
       if (!parse_contact(*r, &c)) return fail(error, "a contact in the list has no id");
