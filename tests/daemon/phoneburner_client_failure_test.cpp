@@ -154,6 +154,19 @@ TEST_F(FailureTest, DropAfterWriteOnUpdateIsUnknownAndTheFakeAppliedIt) {
   EXPECT_EQ(stored_contacts()[0]["first_name"], "New");
 }
 
+// libcurl silently re-sends a request that got no answer on a *reused*
+// connection; for a POST that would create the contact twice. Writes must go
+// out on a fresh connection so a drop stays a drop.
+TEST_F(FailureTest, AWriteIsNeverResentOnAPooledConnection) {
+  auto c = client();
+  for (int i = 0; i < 2; ++i) ASSERT_TRUE(c->check_token(nullptr).ok());  // a warm keep-alive connection
+  fail_next(R"({"count":1,"drop_after_write":true,"method":"POST","path":"/rest/1/contacts"})");
+  const Result r = c->create_contact(kPayload, "lead-1", "", nullptr);
+  EXPECT_EQ(r.failure, Failure::unknown) << r.message;
+  EXPECT_EQ(count_requests("POST", "/rest/1/contacts"), 1);
+  EXPECT_EQ(stored_contacts().size(), 1u);
+}
+
 // drop_before_write closes the connection after the whole request arrived,
 // without applying it. On the wire that is the same as drop_after_write (the
 // request left, no answer came back), so the client cannot know the write

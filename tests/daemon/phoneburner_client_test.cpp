@@ -5,10 +5,13 @@
 #include "http_form.hpp"
 
 #include <form_decode.hpp>
+#include <httplib.h>
 
+#include <atomic>
 #include <chrono>
 #include <set>
 #include <stdexcept>
+#include <thread>
 
 namespace pgdialer::sync::testing {
 namespace {
@@ -352,6 +355,48 @@ TEST_F(ClientTest, ListFolderContactsRetriesAFailedPageOnly) {
   EXPECT_EQ(got.size(), 150u);
   EXPECT_EQ(count_requests("GET", "/rest/1/contacts"), 3);
   EXPECT_EQ(r.attempts, 3);
+}
+
+// A contact created or moved while the client pages shifts later pages by
+// one, so a page can repeat the previous page's last contact. This server
+// does that on purpose: pages 1..100, 100..199, 199..230.
+TEST(ListFolderContactsPaging, AContactRepeatedOnTheNextPageIsReturnedOnce) {
+  httplib::Server server;
+  std::atomic<int> requests{0};
+  server.Get("/rest/1/contacts", [&](const httplib::Request& req, httplib::Response& res) {
+    ++requests;
+    const int page = std::stoi(req.get_param_value("page"));
+    const int first = page == 1 ? 1 : page == 2 ? 100 : 199;
+    const int last = page == 1 ? 100 : page == 2 ? 199 : page == 3 ? 230 : 0;
+    std::string list;
+    for (int id = first; id <= last; ++id)
+      list += (list.empty() ? "" : ",") + std::string(R"({"contact_user_id":")") + std::to_string(id) +
+              R"(","category":{"category_id":"7"}})";
+    res.set_content(R"({"http_status":200,"status":"success","contacts":{"contacts":[)" + list +
+                        R"(],"page":")" + std::to_string(page) +
+                        R"(","page_size":"100","total_results":"230","total_pages":"3"}})",
+                    "application/json");
+  });
+  server.set_keep_alive_max_count(1);
+  const int port = server.bind_to_any_port("127.0.0.1");
+  std::thread thread([&] { server.listen_after_bind(); });
+  while (!server.is_running()) std::this_thread::sleep_for(milliseconds(1));
+
+  ClientOptions o;
+  o.base_url = "http://127.0.0.1:" + std::to_string(port) + "/rest/1";
+  o.token = kToken;
+  o.requests_per_second = 0;
+  std::vector<RemoteContact> got;
+  const Result r = PhoneBurnerClient(o).list_folder_contacts("7", &got);
+  server.stop();
+  thread.join();
+
+  ASSERT_TRUE(r.ok()) << r.message;
+  EXPECT_EQ(requests.load(), 3);
+  ASSERT_EQ(got.size(), 230u);
+  std::set<std::string> ids;
+  for (const auto& c : got) ids.insert(c.id);
+  EXPECT_EQ(ids.size(), 230u);
 }
 
 // ---- dial sessions ----------------------------------------------------------
