@@ -344,14 +344,21 @@ Result PhoneBurnerClient::list_folder_contacts(const std::string& folder_id,
     r.attempts += total.attempts;
     if (!r.ok()) return r;
     total = r;
+    size_t fresh = 0;
     for (auto& c : batch)
-      if (seen.insert(c.id).second) all.push_back(std::move(c));
-    // Stop on the last page by the server's count, on a short page, or on an
-    // empty one (the count may be missing or stale).
-    if (batch.empty()) break;
+      if (seen.insert(c.id).second) {
+        all.push_back(std::move(c));
+        ++fresh;
+      }
+    // Stop on the last page by the server's count, on an empty page, on a
+    // page short of the page size the server reports, or on a page with
+    // nothing new (a server that ignores `page`). A short page without a
+    // reported size proves nothing (the server may cap pages silently), and
+    // missing a contact here would mean creating it twice.
+    if (batch.empty() || fresh == 0) break;
     if (info.total_pages && page >= *info.total_pages) break;
-    const long long size = info.page_size.value_or(kPageSize);
-    if (static_cast<long long>(batch.size()) < std::min<long long>(size, kPageSize)) break;
+    if (info.page_size && static_cast<long long>(batch.size()) < std::min<long long>(*info.page_size, kPageSize))
+      break;
   }
   if (contacts) *contacts = std::move(all);
   return total;
