@@ -1,9 +1,19 @@
 #include "request_log.hpp"
 
+#include <chrono>
+
 namespace fake_pb {
 
 void RequestLog::add(RequestRecord r) {
   r.seq = next_seq_++;
+  using std::chrono::duration_cast;
+  using std::chrono::microseconds;
+  if (r.logged_unix_us == 0)
+    r.logged_unix_us =
+        duration_cast<microseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  if (r.logged_monotonic_us == 0)
+    r.logged_monotonic_us =
+        duration_cast<microseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
   if (r.body.size() > kMaxBodyBytes) {
     size_t cut = kMaxBodyBytes;  // not inside a UTF-8 sequence: the log is JSON
     while (cut > 0 && (static_cast<unsigned char>(r.body[cut]) & 0xC0) == 0x80) --cut;
@@ -43,6 +53,8 @@ void RequestLog::write_records(JsonWriter& w, std::uint64_t since) const {
     w.Bool(r.status == 0);
     put_str(w, "fault", r.fault);
     put_num(w, "duration_ms", r.duration_ms);
+    put_num(w, "logged_unix_us", r.logged_unix_us);
+    put_num(w, "logged_monotonic_us", r.logged_monotonic_us);
     w.EndObject();
   }
   w.EndArray();

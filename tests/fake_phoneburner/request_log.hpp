@@ -20,6 +20,12 @@ struct RequestRecord {
   int handler_status = 0; // what the route produced, when it ran (0 = did not)
   std::string fault;      // "", or the fault's source ("fail_next", "error_rate", ...)
   long long duration_ms = 0;
+  // Set by RequestLog::add, i.e. when the answer is ready (after any latency
+  // knob): microseconds since the Unix epoch, and on CLOCK_MONOTONIC
+  // (std::chrono::steady_clock), which other processes on the same Linux
+  // host can compare with their own steady_clock (benchmarks do).
+  long long logged_unix_us = 0;
+  long long logged_monotonic_us = 0;
 };
 
 class RequestLog {
