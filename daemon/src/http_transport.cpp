@@ -187,7 +187,10 @@ Response perform(const Request& request) {
   curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
   curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
   curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &transfer);
-  if (request.fresh_connection) curl_easy_setopt(curl, CURLOPT_FRESH_CONNECT, 1L);
+  // A fresh connection, closed afterwards: kept idle it would pile up (up to
+  // five per thread) and tie up the server's workers until its keep-alive ends.
+  curl_easy_setopt(curl, CURLOPT_FRESH_CONNECT, request.fresh_connection ? 1L : 0L);
+  curl_easy_setopt(curl, CURLOPT_FORBID_REUSE, request.fresh_connection ? 1L : 0L);
 
   const bool has_body = !request.body.empty() || request.method == "POST" || request.method == "PUT";
   if (request.method == "GET") {

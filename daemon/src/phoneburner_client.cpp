@@ -80,7 +80,9 @@ struct PhoneBurnerClient::Impl {
       : options(std::move(o)),
         base_url(http::validate_base_url(options.base_url)),
         auth_header(options.token.empty() ? std::string() : "Authorization: Bearer " + options.token),
-        limiter(options.requests_per_second) {}
+        // A burst of 3: a new session's first requests (list folders,
+        // create the folder, first contact) go out at once, not 1/rate apart.
+        limiter(options.requests_per_second, 3.0) {}
 
   bool stopping() const { return options.should_stop && options.should_stop(); }
 
