@@ -1,6 +1,8 @@
 -- dialer.push and the queue the daemon works from.
 CREATE SCHEMA test_push_queue;
 SET search_path TO test_push_queue;
+-- PL/pgSQL line numbers in CONTEXT lines would change with every edit of the install script.
+\set SHOW_CONTEXT never
 CREATE TABLE contacts (
     id bigint PRIMARY KEY, contact_type text, buyer_type text, first_name text, last_name text,
     company text, phone text, do_not_call boolean, do_not_call_source text, do_not_call_reason text,

@@ -7,8 +7,6 @@ namespace pgdialer::sync {
 
 namespace {
 
-std::string job_tag(long long id) { return " job=" + std::to_string(id); }
-
 std::string contact_range(const LaunchBatch& b) {
   return "contacts " + std::to_string(b.first_position) + "-" + std::to_string(b.last_position);
 }
@@ -120,9 +118,12 @@ void LaunchRunner::run(const ClaimedJob& job) {
       default:  // never sent, or refused before PhoneBurner acted: safe to try again later
         outcome = {"pending", {}, {}, {}, r.message};
         release = true;
-        retry_in = r.failure == Failure::auth ? std::chrono::seconds(300)
-                   : r.failure == Failure::stopped ? std::optional<std::chrono::seconds>()
-                                                   : std::chrono::seconds(std::min(600, 5 * job.attempts * job.attempts));
+        // A shutdown gives the job back as it was; a refused token waits
+        // 5 minutes; anything else backs off like a push.
+        if (r.failure == Failure::auth)
+          retry_in = std::chrono::seconds(300);
+        else if (r.failure != Failure::stopped)
+          retry_in = job_retry_delay(job.attempts);
         add_error(r.message);
         break;
     }

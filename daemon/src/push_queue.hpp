@@ -2,6 +2,7 @@
 // friends). The daemon holds no business SQL: each method is one call.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <optional>
 #include <string>
@@ -61,6 +62,15 @@ struct DialSessionOutcome {
   std::optional<std::string> login_link;  // never logged
   std::optional<std::string> error;
 };
+
+// How long a job waits before its next attempt after a job-level failure:
+// 5 s, 20 s, 45 s, ... growing with the square of the attempts, at most 10 min.
+inline std::chrono::seconds job_retry_delay(int attempts) {
+  return std::chrono::seconds(std::min(600, 5 * attempts * attempts));
+}
+
+// " job=N", the id every log line about a job carries.
+inline std::string job_tag(long long job_id) { return " job=" + std::to_string(job_id); }
 
 enum class LeaseState { running, cancel, lost };
 

@@ -18,8 +18,6 @@ namespace {
 
 constexpr int kMaxPasses = 5;  // rounds of "write, then reconcile the unknowns"
 
-std::string job_tag(long long id) { return " job=" + std::to_string(id); }
-
 // Why a job stops before all its items are final.
 enum class Stop { none, shutdown, lease_lost, cancelled, retry_later, auth };
 
@@ -323,7 +321,7 @@ void PushRunner::run(const ClaimedJob& job) {
       return;
     case Stop::retry_later:
       if (job.attempts < job.max_attempts) {
-        auto delay = std::chrono::seconds(std::min(600, 5 * job.attempts * job.attempts));
+        auto delay = job_retry_delay(job.attempts);
         queue.release(job.id, job_error, delay);
         log::warning("will retry in " + std::to_string(delay.count()) + " s: " +
                      job_error.value_or("") + tag);

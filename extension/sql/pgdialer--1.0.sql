@@ -252,6 +252,24 @@ $$;
 COMMENT ON FUNCTION dialer.configure(regclass) IS
 'Tell pgdialer which table or view holds the contacts (read again at launch).';
 
+-- The configured contact relation, or a clear error naming what needs it.
+CREATE FUNCTION dialer._contact_relation(needed_by text)
+RETURNS regclass
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+    relation regclass;
+BEGIN
+    SELECT c.contact_relation INTO relation FROM dialer.configuration c;
+    IF relation IS NULL THEN
+        RAISE EXCEPTION '% needs the contact relation: call dialer.configure first', needed_by
+            USING ERRCODE = '55000',
+                  HINT = 'A launch re-checks current contact rows, e.g. SELECT dialer.configure(''contacts'').';
+    END IF;
+    RETURN relation;
+END
+$$;
+
 -- A durable dial session: ours, mapped to one PhoneBurner folder that reps
 -- dial and that later pushes add to.
 CREATE TABLE dialer.sessions (
@@ -388,11 +406,8 @@ BEGIN
     IF options ? 'auto_launch' AND jsonb_typeof(options -> 'auto_launch') <> 'boolean' THEN
         RAISE EXCEPTION 'options.auto_launch must be true or false' USING ERRCODE = '22023';
     END IF;
-    IF coalesce((options ->> 'auto_launch')::boolean, false)
-       AND NOT EXISTS (SELECT FROM dialer.configuration WHERE contact_relation IS NOT NULL) THEN
-        RAISE EXCEPTION 'auto_launch needs the contact relation: call dialer.configure first'
-            USING ERRCODE = '55000',
-                  HINT = 'A launch re-checks current contact rows, e.g. SELECT dialer.configure(''contacts'').';
+    IF coalesce((options ->> 'auto_launch')::boolean, false) THEN
+        PERFORM dialer._contact_relation('auto_launch');
     END IF;
     IF options ? 'filters' AND jsonb_typeof(options -> 'filters') <> 'object' THEN
         RAISE EXCEPTION 'options.filters must be a JSON object' USING ERRCODE = '22023';
@@ -418,6 +433,20 @@ LANGUAGE sql STABLE
 AS $$
     SELECT jsonb_strip_nulls(jsonb_build_object('min_days', o -> 'min_days', 'filters', o -> 'filters'))
     FROM dialer._push_options(push_options) AS o
+$$;
+
+-- Contacts held back, by category: every excluded verdict not in `kept`.
+CREATE FUNCTION dialer._excluded_by_category(verdicts dialer.list_verdict[], kept text[])
+RETURNS jsonb
+LANGUAGE sql IMMUTABLE
+AS $$
+    SELECT jsonb_build_object(
+               'do_not_call', count(*) FILTER (WHERE v.category = 'do_not_call'),
+               'invalid_phone', count(*) FILTER (WHERE v.category = 'invalid_phone'),
+               'recently_contacted', count(*) FILTER (WHERE v.category = 'recently_contacted'),
+               'missing_required_fields', count(*) FILTER (WHERE v.category = 'missing_required_fields'))
+    FROM unnest(verdicts) v
+    WHERE v.category IS NOT NULL AND v.contact_id <> ALL (kept)
 $$;
 
 -- The enqueue itself, from the verdicts of the list. (PL/pgSQL cannot take
@@ -481,14 +510,7 @@ BEGIN
     END IF;
 
     INSERT INTO dialer.push_jobs (session_id, options, filters, requested_by, excluded)
-    SELECT session.id, opts, opts -> 'filters', actor,
-           jsonb_build_object(
-               'do_not_call', count(*) FILTER (WHERE v.category = 'do_not_call'),
-               'invalid_phone', count(*) FILTER (WHERE v.category = 'invalid_phone'),
-               'recently_contacted', count(*) FILTER (WHERE v.category = 'recently_contacted'),
-               'missing_required_fields', count(*) FILTER (WHERE v.category = 'missing_required_fields'))
-    FROM unnest(verdicts) v
-    WHERE v.category IS NOT NULL AND NOT v.contact_id = ANY (included)
+    VALUES (session.id, opts, opts -> 'filters', actor, dialer._excluded_by_category(verdicts, included))
     RETURNING id INTO job_id;
 
     INSERT INTO dialer.push_items (job_id, list_position, contact_id, payload, exclusion, override_reason)
@@ -571,7 +593,7 @@ AS $$
 $$;
 
 COMMENT ON FUNCTION dialer.push_status(bigint) IS
-'The progress modal: status, total, done, percent, step, counts (created, updated, skipped, failed, unknown, pending), excluded by category, session_id, session_name, error. NULL for an unknown job.';
+'The progress modal: job_id, kind (push or launch), status, total, done, percent, step, counts (created, updated, skipped, failed, unknown, pending), excluded by category, session_id, session_name, error, launch_job_id (the launch a push''s auto_launch enqueued), dial_sessions (a launch''s batches). NULL for an unknown job.';
 
 -- Cancel a push: a queued job stops at once; a running one stops at the
 -- daemon's next lease renewal, keeping what was already written.
@@ -764,6 +786,7 @@ DECLARE
     item      dialer.push_items;
     job       dialer.push_jobs;
     was_final boolean;
+    linked_now boolean;
     is_final  boolean := record_push_item.status IN ('created', 'updated', 'skipped', 'failed');
 BEGIN
     IF record_push_item.status NOT IN ('pending', 'created', 'updated', 'skipped', 'failed', 'unknown') THEN
@@ -793,12 +816,14 @@ BEGIN
     WHERE i.job_id = record_push_item.job_id AND i.list_position = record_push_item.list_position;
 
     IF record_push_item.status IN ('created', 'updated') THEN
+        -- xmax = 0 only on a freshly inserted row: a new member of the session.
         INSERT INTO dialer.contact_links AS l (session_id, contact_id, phoneburner_contact_id)
         VALUES (job.session_id, item.contact_id, record_push_item.phoneburner_contact_id)
         ON CONFLICT (session_id, contact_id) DO UPDATE
-            SET phoneburner_contact_id = excluded.phoneburner_contact_id, last_synced_at = now();
+            SET phoneburner_contact_id = excluded.phoneburner_contact_id, last_synced_at = now()
+        RETURNING l.xmax = 0 INTO linked_now;
         UPDATE dialer.sessions s
-        SET contact_count = (SELECT count(*) FROM dialer.contact_links l WHERE l.session_id = s.id),
+        SET contact_count = s.contact_count + CASE WHEN linked_now THEN 1 ELSE 0 END,
             last_activity_at = now()
         WHERE s.id = job.session_id;
     END IF;
@@ -960,11 +985,7 @@ BEGIN
         RAISE EXCEPTION 'session % is %; only active or paused sessions can be launched',
             session.id, session.status USING ERRCODE = '55000';
     END IF;
-    IF NOT EXISTS (SELECT FROM dialer.configuration WHERE contact_relation IS NOT NULL) THEN
-        RAISE EXCEPTION 'launch needs the contact relation: call dialer.configure first'
-            USING ERRCODE = '55000',
-                  HINT = 'A launch re-checks current contact rows, e.g. SELECT dialer.configure(''contacts'').';
-    END IF;
+    PERFORM dialer._contact_relation('launch');
     IF NOT EXISTS (SELECT FROM dialer.contact_links l WHERE l.session_id = session.id) THEN
         RAISE EXCEPTION 'session % has no contacts in PhoneBurner yet', session.id
             USING ERRCODE = '55000', HINT = 'Push contacts into the session first (dialer.push).';
@@ -1075,10 +1096,7 @@ BEGIN
     IF EXISTS (SELECT FROM dialer.dial_sessions d WHERE d.job_id = job.id) THEN
         RETURN job.total;  -- prepared by an earlier attempt
     END IF;
-    SELECT c.contact_relation INTO relation FROM dialer.configuration c;
-    IF relation IS NULL THEN
-        RAISE EXCEPTION 'launch needs the contact relation: call dialer.configure first' USING ERRCODE = '55000';
-    END IF;
+    relation := dialer._contact_relation('launch');
 
     EXECUTE format(
         'SELECT coalesce(array_agg(v ORDER BY v.list_position), ''{}'')
@@ -1114,18 +1132,9 @@ BEGIN
 
     UPDATE dialer.push_jobs j
     SET total = n,
-        excluded = jsonb_build_object(
-            'do_not_call', (SELECT count(*) FROM unnest(verdicts) v WHERE v.category = 'do_not_call'),
-            'invalid_phone', (SELECT count(*) FROM unnest(verdicts) v WHERE v.category = 'invalid_phone'),
-            'recently_contacted', (SELECT count(*) FROM unnest(verdicts) v
-                                   WHERE v.category = 'recently_contacted'
-                                     AND v.contact_id NOT IN (SELECT i.contact_id FROM dialer.push_items i
-                                                              WHERE i.job_id = job.id)),
-            'missing_required_fields', (SELECT count(*) FROM unnest(verdicts) v
-                                        WHERE v.category = 'missing_required_fields'
-                                          AND v.contact_id NOT IN (SELECT i.contact_id FROM dialer.push_items i
-                                                                   WHERE i.job_id = job.id)),
-            'not_found', linked - cardinality(verdicts))
+        excluded = dialer._excluded_by_category(
+                       verdicts, ARRAY(SELECT i.contact_id FROM dialer.push_items i WHERE i.job_id = job.id))
+                   || jsonb_build_object('not_found', linked - cardinality(verdicts))
     WHERE j.id = job.id;
     RETURN n;
 END
