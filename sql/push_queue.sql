@@ -113,6 +113,35 @@ SELECT dialer.cancel(:job3) AS already_finished;
 SELECT dialer.push(array_agg(c)) AS job4 FROM contacts c WHERE id = 2 \gset
 SELECT status, total, excluded -> 'do_not_call' AS dnc FROM dialer.push_jobs WHERE id = :job4;
 
+-- The daemon reads open items a page at a time, by list position.
+SELECT dialer.push(array_agg(r ORDER BY r.id), 'Paging') AS job5
+FROM (SELECT 100 + g AS id, 'Ann' AS first_name, 'Lee' AS last_name, '919-555-01' || (10 + g) AS phone
+      FROM generate_series(1, 4) g) r \gset
+SELECT id = :job5 AS claimed FROM dialer.claim_push_job('daemon-a');
+SELECT array_agg(list_position) AS first_page FROM dialer.push_job_items(:job5, 'daemon-a', 0, 2);
+SELECT array_agg(list_position) AS next_page FROM dialer.push_job_items(:job5, 'daemon-a', 2, 2);
+SELECT dialer.record_push_item(:job5, 'daemon-a', 1, 'created', '30919241');
+SELECT dialer.record_push_item(:job5, 'daemon-a', 3, 'unknown', error => 'connection reset after write');
+SELECT unknown_items FROM dialer.push_job_session(:job5, 'daemon-a');
+
+-- A job whose daemon died on its last attempt is closed, not claimed again
+-- forever; the contacts it never reached say why, the unknown one keeps its error.
+UPDATE dialer.push_jobs SET attempts = max_attempts, lease_expires_at = clock_timestamp() - interval '1 second'
+WHERE id = :job5;
+SELECT count(*) AS claimed FROM dialer.claim_push_job('daemon-b');
+SELECT status, done, error, lease_owner, step FROM dialer.push_jobs WHERE id = :job5;
+SELECT list_position, status, error FROM dialer.push_items WHERE job_id = :job5 ORDER BY list_position;
+
+-- A failed precondition (PhoneBurner dropped the custom fields) fails the
+-- job even though one contact was written.
+SELECT dialer.push(array_agg(r ORDER BY r.id), 'Fields') AS job6
+FROM (SELECT 200 + g AS id, 'Bo' AS first_name, 'Kim' AS last_name, '919-555-01' || (20 + g) AS phone
+      FROM generate_series(1, 2) g) r \gset
+SELECT id = :job6 AS claimed FROM dialer.claim_push_job('daemon-a');
+SELECT dialer.record_push_item(:job6, 'daemon-a', 1, 'created', '30919240');
+SELECT dialer.finish_push_job(:job6, 'daemon-a', 'PhoneBurner did not keep the custom fields', fail_job => true) AS outcome;
+SELECT list_position, status, error FROM dialer.push_items WHERE job_id = :job6 ORDER BY list_position;
+
 -- Completed sessions take no more contacts.
 UPDATE dialer.sessions SET status = 'completed' WHERE id = (SELECT session_id FROM dialer.push_jobs WHERE id = :job_id);
 SELECT dialer.push(array_agg(c), session_id => (SELECT session_id FROM dialer.push_jobs WHERE id = :job_id)) FROM contacts c;

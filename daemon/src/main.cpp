@@ -89,6 +89,36 @@ int check_token(PhoneBurnerClient& client) {
   return kExitOk;
 }
 
+// Runs one claimed job. A database error that is not a lost connection (a
+// constraint the job's data breaks, a bug in an extension function) would
+// otherwise unwind to the reconnect loop and leave the job to be claimed
+// again each time its lease expires: give it back with a backoff instead,
+// or close it once it is out of attempts, so it fails with the reason.
+void run_job(const ClaimedJob& job, PushQueue& queue, PushRunner& pusher, LaunchRunner& launcher) {
+  std::string error;
+  try {
+    if (job.kind == "launch")
+      launcher.run(job);
+    else
+      pusher.run(job);
+    return;
+  } catch (const DbError& e) {
+    if (e.connection_lost()) throw;
+    error = std::string("database error: ") + e.what();
+  } catch (const std::exception& e) {
+    error = std::string("internal error: ") + e.what();
+  }
+  const std::string tag = job_tag(job.id);
+  if (job.attempts < job.max_attempts) {
+    auto delay = job_retry_delay(job.attempts);
+    queue.release(job.id, error, delay);
+    log::error(error + "; will retry in " + std::to_string(delay.count()) + " s" + tag);
+  } else {
+    std::optional<std::string> status = queue.finish(job.id, error);
+    log::error(error + "; out of attempts" + tag + (status ? " status=" + *status : ""));
+  }
+}
+
 int serve(const Config& config) {
   ClientOptions options;
   options.base_url = config.phoneburner_base_url;
@@ -133,10 +163,7 @@ int serve(const Config& config) {
         std::optional<ClaimedJob> job = queue.claim(config.lease);
         if (job) {
           sd_notify(0, ("STATUS=pushing job " + std::to_string(job->id)).c_str());
-          if (job->kind == "launch")
-            launcher.run(*job);
-          else
-            runner.run(*job);
+          run_job(*job, queue, runner, launcher);
           sd_notify(0, "STATUS=waiting for pushes");
           continue;
         }

@@ -24,18 +24,19 @@ LeaseState PushQueue::renew(long long job_id, std::chrono::seconds lease) {
 
 std::optional<JobSession> PushQueue::session(long long job_id) {
   PgResult r = db_.exec(
-      "SELECT session_id, session_name, phoneburner_folder_id, update_existing "
+      "SELECT session_id, session_name, phoneburner_folder_id, update_existing, unknown_items "
       "FROM dialer.push_job_session($1, $2)",
       {std::to_string(job_id), worker_});
   if (r.rows() == 0) return std::nullopt;
-  return JobSession{r.integer(0, 0), r.text(0, 1), r.optional_text(0, 2), r.boolean(0, 3)};
+  return JobSession{r.integer(0, 0), r.text(0, 1), r.optional_text(0, 2), r.boolean(0, 3),
+                    static_cast<int>(r.integer(0, 4))};
 }
 
-std::vector<PushItem> PushQueue::items(long long job_id) {
+std::vector<PushItem> PushQueue::items(long long job_id, int after_position, int max_items) {
   PgResult r = db_.exec(
       "SELECT list_position, contact_id, payload, status, phoneburner_contact_id, attempts "
-      "FROM dialer.push_job_items($1, $2)",
-      {std::to_string(job_id), worker_});
+      "FROM dialer.push_job_items($1, $2, $3, $4)",
+      {std::to_string(job_id), worker_, std::to_string(after_position), std::to_string(max_items)});
   std::vector<PushItem> items;
   items.reserve(r.rows());
   for (int i = 0; i < r.rows(); ++i)
@@ -64,8 +65,10 @@ bool PushQueue::record(long long job_id, int list_position, const std::string& s
       .boolean(0, 0);
 }
 
-std::optional<std::string> PushQueue::finish(long long job_id, const std::optional<std::string>& error) {
-  return db_.exec("SELECT dialer.finish_push_job($1, $2, $3)", {std::to_string(job_id), worker_, error})
+std::optional<std::string> PushQueue::finish(long long job_id, const std::optional<std::string>& error,
+                                             bool fail_job) {
+  return db_.exec("SELECT dialer.finish_push_job($1, $2, $3, $4)",
+                  {std::to_string(job_id), worker_, error, fail_job ? "true" : "false"})
       .optional_text(0, 0);
 }
 

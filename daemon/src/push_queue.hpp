@@ -26,6 +26,7 @@ struct JobSession {
   std::string name;
   std::optional<std::string> folder_id;
   bool update_existing = true;
+  int unknown_items = 0;  // writes whose outcome was lost: read the folder back first
 };
 
 struct PushItem {
@@ -82,13 +83,17 @@ class PushQueue {
   std::optional<ClaimedJob> claim(std::chrono::seconds lease);
   LeaseState renew(long long job_id, std::chrono::seconds lease);
   std::optional<JobSession> session(long long job_id);
-  std::vector<PushItem> items(long long job_id);
+  // Open items (pending or unknown) after `after_position`, at most `max_items`.
+  std::vector<PushItem> items(long long job_id, int after_position, int max_items);
   bool set_step(long long job_id, const std::string& step);
   bool set_folder(long long job_id, const std::string& folder_id);
   bool record(long long job_id, int list_position, const std::string& status,
               const std::optional<std::string>& phoneburner_contact_id,
               const std::optional<std::string>& error);
-  std::optional<std::string> finish(long long job_id, const std::optional<std::string>& error);
+  // The job's final status, nullopt when the lease was lost. `fail_job`:
+  // failed whatever its items say (a precondition of the push did not hold).
+  std::optional<std::string> finish(long long job_id, const std::optional<std::string>& error,
+                                    bool fail_job = false);
   // Launch jobs. prepare_launch: contacts to launch, nullopt when the lease was lost.
   std::optional<int> prepare_launch(long long job_id);
   std::vector<LaunchBatch> launch_batches(long long job_id);

@@ -17,6 +17,10 @@ namespace pgdialer::sync {
 namespace {
 
 constexpr int kMaxPasses = 5;  // rounds of "write, then reconcile the unknowns"
+// Items are read this many at a time, and the next page is read once fewer
+// than half a page waits to be sent: memory stays flat however long the
+// list, and the workers never wait on the database.
+constexpr int kPageSize = 500;
 
 // Why a job stops before all its items are final.
 enum class Stop { none, shutdown, lease_lost, cancelled, retry_later, auth };
@@ -27,8 +31,7 @@ struct Action {
 };
 
 struct Outcome {
-  const PushItem* item;
-  Action::Kind kind;
+  Action action;
   Result result;
   std::string contact_id;  // PhoneBurner id on success
 };
@@ -56,32 +59,56 @@ Stop stop_for(const Result& r) {
   }
 }
 
-// Runs the actions `concurrency` at a time; outcomes come back in a queue
-// the job thread drains, so only the job thread touches the database.
+// Runs actions `concurrency` at a time as the job thread adds them;
+// outcomes come back in a queue the job thread drains, so only the job
+// thread touches the database.
 class ActionPool {
  public:
-  ActionPool(PhoneBurnerClient& client, const std::string& folder_id, int concurrency,
-             std::vector<Action> actions)
-      : client_(client), folder_id_(folder_id), actions_(std::move(actions)) {
-    int n = std::max(1, std::min<int>(concurrency, static_cast<int>(actions_.size())));
-    for (int i = 0; i < n; ++i) threads_.emplace_back([this] { work(); });
+  ActionPool(PhoneBurnerClient& client, const std::string& folder_id, int concurrency)
+      : client_(client), folder_id_(folder_id) {
+    for (int i = 0; i < std::max(1, concurrency); ++i) threads_.emplace_back([this] { work(); });
   }
   ~ActionPool() {
     stop_taking();
     for (auto& t : threads_) t.join();
   }
 
-  // Stop starting new actions (in-flight ones finish or abort on shutdown).
-  void stop_taking() {
+  void add(Action action) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (closed_) return;
+      waiting_.push_back(std::move(action));
+    }
+    work_ready_.notify_one();
+  }
+  std::size_t waiting() {
     std::lock_guard<std::mutex> lock(mutex_);
-    next_ = actions_.size();
+    return waiting_.size();
+  }
+  // No more actions will be added.
+  void close() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      closed_ = true;
+    }
+    work_ready_.notify_all();
+    outcome_ready_.notify_all();
+  }
+  // Drop what has not started and add nothing more (in-flight actions
+  // finish, or abort on shutdown).
+  void stop_taking() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      waiting_.clear();
+    }
+    close();
   }
 
   // Next outcome, waiting up to `wait`; nullopt when none arrived. `done`
-  // becomes true once every started action has reported.
+  // becomes true once the pool is closed and every started action reported.
   std::optional<Outcome> next(std::chrono::milliseconds wait, bool* done) {
     std::unique_lock<std::mutex> lock(mutex_);
-    ready_.wait_for(lock, wait, [this] { return !outcomes_.empty() || finished(); });
+    outcome_ready_.wait_for(lock, wait, [this] { return !outcomes_.empty() || finished(); });
     *done = outcomes_.empty() && finished();
     if (outcomes_.empty()) return std::nullopt;
     Outcome o = std::move(outcomes_.front());
@@ -90,43 +117,45 @@ class ActionPool {
   }
 
  private:
-  bool finished() const { return next_ >= actions_.size() && running_ == 0; }
+  bool finished() const { return closed_ && waiting_.empty() && running_ == 0; }
 
   void work() {
     while (true) {
-      const Action* action;
+      Action action;
       {
-        std::lock_guard<std::mutex> lock(mutex_);
-        if (next_ >= actions_.size()) return;
-        action = &actions_[next_++];
+        std::unique_lock<std::mutex> lock(mutex_);
+        work_ready_.wait(lock, [this] { return closed_ || !waiting_.empty(); });
+        if (waiting_.empty()) return;  // closed and drained
+        action = std::move(waiting_.front());
+        waiting_.pop_front();
         ++running_;
       }
-      Outcome outcome{&action->item, action->kind, {}, {}};
-      if (action->kind == Action::Kind::create) {
-        outcome.result = client_.create_contact(action->item.payload, action->item.contact_id,
-                                                folder_id_, &outcome.contact_id);
+      Outcome outcome{std::move(action), {}, {}};
+      const PushItem& item = outcome.action.item;
+      if (outcome.action.kind == Action::Kind::create) {
+        outcome.result = client_.create_contact(item.payload, item.contact_id, folder_id_, &outcome.contact_id);
       } else {
-        outcome.contact_id = *action->item.phoneburner_contact_id;
-        outcome.result = client_.update_contact(outcome.contact_id, action->item.payload,
-                                                action->item.contact_id, folder_id_);
+        outcome.contact_id = *item.phoneburner_contact_id;
+        outcome.result = client_.update_contact(outcome.contact_id, item.payload, item.contact_id, folder_id_);
       }
       {
         std::lock_guard<std::mutex> lock(mutex_);
         outcomes_.push_back(std::move(outcome));
         --running_;
       }
-      ready_.notify_all();
+      outcome_ready_.notify_all();
     }
   }
 
   PhoneBurnerClient& client_;
   std::string folder_id_;
-  std::vector<Action> actions_;
   std::vector<std::thread> threads_;
   std::mutex mutex_;
-  std::condition_variable ready_;
+  std::condition_variable work_ready_;
+  std::condition_variable outcome_ready_;
+  std::deque<Action> waiting_;
   std::deque<Outcome> outcomes_;
-  std::size_t next_ = 0;
+  bool closed_ = false;
   int running_ = 0;
 };
 
@@ -146,6 +175,7 @@ void PushRunner::run(const ClaimedJob& job) {
 
   Stop stop = Stop::none;
   std::optional<std::string> job_error;
+  bool custom_fields_lost = false;  // the push cannot work until an admin fixes PhoneBurner
   auto check_stop = [&]() {
     if (stop != Stop::none) return true;
     if (lease.lost()) stop = Stop::lease_lost;
@@ -195,16 +225,13 @@ void PushRunner::run(const ClaimedJob& job) {
   // 2. Items, in passes: write what is pending; reconcile what is unknown.
   if (!job_error) queue.set_step(job.id, "Uploading to session \"" + session->name + "\"...");
   for (int pass = 0; pass < kMaxPasses && !job_error && !check_stop(); ++pass) {
-    std::vector<PushItem> items = queue.items(job.id);
-    if (items.empty()) break;
+    std::vector<PushItem> page = queue.items(job.id, 0, kPageSize);
+    if (page.empty()) break;
 
     // Read the folder back when an earlier write may have landed unrecorded
     // (an unknown item, or a previous attempt of this job that died).
     std::map<std::string, std::string> in_folder;  // lead_id -> PhoneBurner id
-    bool must_reconcile = job.attempts > 1 || pass > 0 ||
-                          std::any_of(items.begin(), items.end(),
-                                      [](const PushItem& i) { return i.status == "unknown"; });
-    if (must_reconcile) {
+    if (job.attempts > 1 || pass > 0 || session->unknown_items > 0) {
       queue.set_step(job.id, "Checking what PhoneBurner already holds...");
       std::vector<RemoteContact> remote;
       Result r = client_.list_folder_contacts(folder_id, &remote);
@@ -217,53 +244,58 @@ void PushRunner::run(const ClaimedJob& job) {
         if (!c.lead_id.empty()) in_folder.emplace(c.lead_id, c.id);
     }
 
-    std::vector<Action> actions;
-    for (PushItem& item : items) {
-      auto found = in_folder.find(item.contact_id);
-      if (!item.phoneburner_contact_id && found != in_folder.end()) {
-        // Created by an earlier attempt whose answer was lost.
-        if (!queue.record(job.id, item.list_position, "created", found->second, std::nullopt)) {
-          stop = Stop::lease_lost;
-          break;
-        }
-        continue;
-      }
-      if (item.phoneburner_contact_id) {
-        if (!session->update_existing) {
-          if (!queue.record(job.id, item.list_position, "skipped", item.phoneburner_contact_id,
-                            std::string("already in the session"))) {
+    ActionPool pool(client_, folder_id, config_.concurrency);
+    int last_position = 0;
+    bool all_read = false;
+    // Records what needs no request and hands the rest to the pool; says
+    // which kinds of write the page holds, for the step text.
+    auto take_page = [&](std::vector<PushItem>& items) {
+      all_read = items.size() < static_cast<std::size_t>(kPageSize);
+      if (!items.empty()) last_position = items.back().list_position;
+      bool creates = false, updates = false;
+      for (PushItem& item : items) {
+        if (stop == Stop::lease_lost) break;
+        auto found = in_folder.find(item.contact_id);
+        if (!item.phoneburner_contact_id && found != in_folder.end()) {
+          // Created by an earlier attempt whose answer was lost.
+          if (!queue.record(job.id, item.list_position, "created", found->second, std::nullopt))
             stop = Stop::lease_lost;
-            break;
-          }
-          continue;
+        } else if (item.phoneburner_contact_id && !session->update_existing) {
+          if (!queue.record(job.id, item.list_position, "skipped", item.phoneburner_contact_id,
+                            std::string("already in the session")))
+            stop = Stop::lease_lost;
+        } else {
+          bool update = item.phoneburner_contact_id.has_value();
+          (update ? updates : creates) = true;
+          pool.add({update ? Action::Kind::update : Action::Kind::create, std::move(item)});
         }
-        actions.push_back({Action::Kind::update, item});
-      } else {
-        actions.push_back({Action::Kind::create, item});
       }
-    }
-    if (check_stop() || actions.empty()) continue;
+      items.clear();
+      if (creates || updates)
+        queue.set_step(job.id, !updates  ? "Creating contacts in PhoneBurner..."
+                               : !creates ? "Updating contacts in PhoneBurner..."
+                                          : "Creating and updating contacts in PhoneBurner...");
+      if (all_read || stop == Stop::lease_lost) pool.close();
+    };
+    take_page(page);
 
-    const auto creates = std::count_if(actions.begin(), actions.end(),
-                                       [](const Action& a) { return a.kind == Action::Kind::create; });
-    const auto updates = static_cast<long>(actions.size()) - creates;
-    queue.set_step(job.id, updates == 0   ? "Creating contacts in PhoneBurner..."
-                           : creates == 0 ? "Updating contacts in PhoneBurner..."
-                                          : "Creating " + std::to_string(creates) + " and updating " +
-                                                std::to_string(updates) + " contacts in PhoneBurner...");
-    ActionPool pool(client_, folder_id, config_.concurrency, std::move(actions));
     bool done = false;
     while (!done) {
-      std::optional<Outcome> o = pool.next(std::chrono::milliseconds(200), &done);
       if (check_stop()) pool.stop_taking();
+      if (!all_read && stop == Stop::none && !job_error && pool.waiting() < kPageSize / 2) {
+        page = queue.items(job.id, last_position, kPageSize);
+        take_page(page);
+      }
+      std::optional<Outcome> o = pool.next(std::chrono::milliseconds(200), &done);
       if (!o) continue;
       if (stop == Stop::lease_lost) continue;  // another daemon owns the job: write nothing
-      const PushItem& item = *o->item;
-      const char* success = o->kind == Action::Kind::create ? "created" : "updated";
+      const PushItem& item = o->action.item;
+      const bool created = o->action.kind == Action::Kind::create;
       bool still_ours = true;
       switch (o->result.failure) {
         case Failure::none:
-          still_ours = queue.record(job.id, item.list_position, success, o->contact_id, std::nullopt);
+          still_ours = queue.record(job.id, item.list_position, created ? "created" : "updated", o->contact_id,
+                                    std::nullopt);
           break;
         case Failure::rejected:
           still_ours = queue.record(job.id, item.list_position, "failed", std::nullopt,
@@ -286,7 +318,7 @@ void PushRunner::run(const ClaimedJob& job) {
         pool.stop_taking();
       }
       // Once per folder: did PhoneBurner keep our custom fields?
-      if (o->result.ok() && o->kind == Action::Kind::create && !verified_folders_.count(folder_id)) {
+      if (o->result.ok() && created && !verified_folders_.count(folder_id)) {
         RemoteContact back;
         Result r = client_.get_contact(o->contact_id, &back);
         if (r.ok()) {
@@ -295,6 +327,7 @@ void PushRunner::run(const ClaimedJob& job) {
             job_error = "PhoneBurner did not keep the custom fields (sourceco_contact_id is missing on "
                         "contact " + o->contact_id + "); create the custom fields in PhoneBurner's "
                         "settings before pushing";
+            custom_fields_lost = true;
             pool.stop_taking();
           } else {
             verified_folders_.insert(folder_id);
@@ -331,7 +364,7 @@ void PushRunner::run(const ClaimedJob& job) {
     default:
       break;
   }
-  std::optional<std::string> outcome = queue.finish(job.id, job_error);
+  std::optional<std::string> outcome = queue.finish(job.id, job_error, custom_fields_lost);
   if (outcome)
     log::info("finished" + tag + " status=" + *outcome + (job_error ? " error=" + *job_error : ""));
   else

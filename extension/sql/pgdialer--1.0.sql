@@ -678,12 +678,35 @@ $$;
 -- share the queue without waiting on each other.
 CREATE FUNCTION dialer.claim_push_job(worker text, lease_seconds integer DEFAULT 30)
 RETURNS SETOF dialer.push_jobs
-LANGUAGE sql
+LANGUAGE plpgsql
 AS $$
+DECLARE
+    stranded dialer.push_jobs;
+BEGIN
     -- Login links are one-time and short-lived: drop expired ones as we pass.
     UPDATE dialer.dial_sessions d SET login_link = NULL
     WHERE d.login_link IS NOT NULL AND d.link_expires_at <= now();
 
+    -- A job whose lease expired after its last attempt (its daemon died or
+    -- hung every time, e.g. a job that crashes its worker) is closed rather
+    -- than claimed again forever. A launch batch left 'sending' may have
+    -- been created: it becomes 'unknown' and is never re-sent.
+    FOR stranded IN
+        SELECT * FROM dialer.push_jobs c
+        WHERE c.status = 'running' AND c.lease_expires_at < clock_timestamp() AND c.attempts >= c.max_attempts
+        ORDER BY c.id
+        FOR UPDATE SKIP LOCKED
+    LOOP
+        UPDATE dialer.dial_sessions d
+        SET status = 'unknown', updated_at = now(),
+            error = 'the daemon stopped while creating this dial session: check PhoneBurner before launching again'
+        WHERE d.job_id = stranded.id AND d.status = 'sending';
+        PERFORM dialer._close_job(stranded, format(
+            'gave up after %s attempts: the daemon working on it (%s) stopped before finishing',
+            stranded.attempts, stranded.lease_owner));
+    END LOOP;
+
+    RETURN QUERY
     UPDATE dialer.push_jobs j
     SET status = 'running', lease_owner = claim_push_job.worker,
         lease_expires_at = clock_timestamp() + make_interval(secs => claim_push_job.lease_seconds),
@@ -692,15 +715,16 @@ AS $$
     WHERE j.id = (
         SELECT c.id FROM dialer.push_jobs c
         WHERE (c.status = 'queued' AND c.run_at <= clock_timestamp())
-           OR (c.status = 'running' AND c.lease_expires_at < clock_timestamp())
+           OR (c.status = 'running' AND c.lease_expires_at < clock_timestamp() AND c.attempts < c.max_attempts)
         ORDER BY c.run_at, c.id
         LIMIT 1
         FOR UPDATE SKIP LOCKED)
-    RETURNING j.*
+    RETURNING j.*;
+END
 $$;
 
 COMMENT ON FUNCTION dialer.claim_push_job(text, integer) IS
-'Daemon: claim one queued job (or one whose lease expired) for worker, leased for lease_seconds. No row when there is nothing to do.';
+'Daemon: claim one queued job (or one whose lease expired and has attempts left) for worker, leased for lease_seconds. No row when there is nothing to do. Closes expired jobs with no attempts left.';
 
 -- Renew the lease. Returns the job's status as the daemon should see it:
 -- 'running' to go on, 'cancel' when a cancel was requested, NULL when the
@@ -759,20 +783,28 @@ $$;
 
 -- The items still to do, with the PhoneBurner contact already linked to the
 -- session if any (update or skip instead of create).
-CREATE FUNCTION dialer.push_job_items(job_id bigint, worker text)
+CREATE FUNCTION dialer.push_job_items(job_id bigint, worker text,
+                                      after_position integer DEFAULT 0, max_items integer DEFAULT NULL)
 RETURNS TABLE (list_position integer, contact_id text, payload jsonb, status text,
                phoneburner_contact_id text, attempts integer)
 LANGUAGE sql STABLE
 AS $$
+    -- Paged by list position so a daemon holds one page of payloads at a
+    -- time, however long the list.
     SELECT i.list_position, i.contact_id, i.payload, i.status,
            coalesce(i.phoneburner_contact_id, l.phoneburner_contact_id), i.attempts
     FROM dialer.push_items i
     JOIN dialer.push_jobs j ON j.id = i.job_id
     LEFT JOIN dialer.contact_links l ON l.session_id = j.session_id AND l.contact_id = i.contact_id
     WHERE i.job_id = push_job_items.job_id AND i.status IN ('pending', 'unknown')
+      AND i.list_position > push_job_items.after_position
       AND dialer._holds_lease(push_job_items.job_id, push_job_items.worker)
     ORDER BY i.list_position
+    LIMIT push_job_items.max_items
 $$;
+
+COMMENT ON FUNCTION dialer.push_job_items(bigint, text, integer, integer) IS
+'Daemon: the job''s open items (pending or unknown) after list position after_position, at most max_items (NULL: all), while worker holds the lease.';
 
 -- Record one item's outcome. created/updated link the contact to the
 -- session. Progress is published each time another 10% is done.
@@ -841,24 +873,27 @@ $$;
 COMMENT ON FUNCTION dialer.record_push_item(bigint, text, integer, text, text, text) IS
 'Daemon: record one item''s outcome (created, updated, skipped, failed, unknown) while holding the lease; false when the lease was lost and nothing was written.';
 
--- Finish the job while still holding the lease: succeeded, partially_failed
--- or failed from the items (or failed with `error`, or cancelled).
-CREATE FUNCTION dialer.finish_push_job(job_id bigint, worker text, error text DEFAULT NULL)
+-- Close a job (locked by the caller): succeeded, partially_failed or failed
+-- from its items, failed outright with `fail_job` (a precondition of the
+-- whole push did not hold), or cancelled. Items a failed job never got to
+-- are failed with the job's error, so every contact says why it is not in
+-- PhoneBurner; unknown items keep their own error (they may have landed).
+CREATE FUNCTION dialer._close_job(job dialer.push_jobs, error text, fail_job boolean DEFAULT false)
 RETURNS text
 LANGUAGE plpgsql
 AS $$
 DECLARE
-    job     dialer.push_jobs;
-    ok      integer;
-    bad     integer;
-    open_   integer;
-    outcome text;
+    ok        integer;
+    bad       integer;
+    open_     integer;
+    abandoned integer := 0;
+    outcome   text;
 BEGIN
-    SELECT * INTO job FROM dialer.push_jobs j
-    WHERE j.id = finish_push_job.job_id AND j.status = 'running' AND j.lease_owner = finish_push_job.worker
-    FOR UPDATE;
-    IF NOT FOUND THEN
-        RETURN NULL;  -- lease lost: someone else finishes it
+    IF _close_job.error IS NOT NULL AND NOT job.cancel_requested THEN
+        UPDATE dialer.push_items i
+        SET status = 'failed', error = 'Not pushed: ' || _close_job.error, updated_at = now()
+        WHERE i.job_id = job.id AND i.status = 'pending';
+        GET DIAGNOSTICS abandoned = ROW_COUNT;
     END IF;
     SELECT count(*) FILTER (WHERE i.status IN ('created', 'updated', 'skipped')),
            count(*) FILTER (WHERE i.status = 'failed'),
@@ -867,13 +902,14 @@ BEGIN
     FROM dialer.push_items i WHERE i.job_id = job.id;
     outcome := CASE
         WHEN job.cancel_requested THEN 'cancelled'
-        WHEN finish_push_job.error IS NOT NULL AND ok = 0 THEN 'failed'
-        WHEN finish_push_job.error IS NOT NULL OR bad > 0 OR open_ > 0 THEN
+        WHEN _close_job.fail_job THEN 'failed'
+        WHEN _close_job.error IS NOT NULL AND ok = 0 THEN 'failed'
+        WHEN _close_job.error IS NOT NULL OR bad > 0 OR open_ > 0 THEN
             CASE WHEN ok > 0 THEN 'partially_failed' ELSE 'failed' END
         ELSE 'succeeded' END;
     UPDATE dialer.push_jobs j
     SET status = outcome, lease_owner = NULL, lease_expires_at = NULL, finished_at = now(),
-        error = coalesce(finish_push_job.error, j.error),
+        done = j.done + abandoned, error = coalesce(_close_job.error, j.error),
         step = CASE outcome WHEN 'succeeded' THEN 'Done' WHEN 'cancelled' THEN 'Cancelled' ELSE 'Finished with errors' END
     WHERE j.id = job.id;
     PERFORM dialer._notify_progress(job.id);
@@ -886,6 +922,28 @@ BEGIN
     RETURN outcome;
 END
 $$;
+
+-- Finish the job while still holding the lease.
+CREATE FUNCTION dialer.finish_push_job(job_id bigint, worker text, error text DEFAULT NULL,
+                                       fail_job boolean DEFAULT false)
+RETURNS text
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    job dialer.push_jobs;
+BEGIN
+    SELECT * INTO job FROM dialer.push_jobs j
+    WHERE j.id = finish_push_job.job_id AND j.status = 'running' AND j.lease_owner = finish_push_job.worker
+    FOR UPDATE;
+    IF NOT FOUND THEN
+        RETURN NULL;  -- lease lost: someone else finishes it
+    END IF;
+    RETURN dialer._close_job(job, finish_push_job.error, finish_push_job.fail_job);
+END
+$$;
+
+COMMENT ON FUNCTION dialer.finish_push_job(bigint, text, text, boolean) IS
+'Daemon: finish the job while holding the lease; returns its final status, or NULL when the lease was lost. fail_job: failed whatever the items say.';
 
 -- Give a job back without spending an attempt (graceful shutdown), or
 -- schedule a retry after a job-level failure with `retry_in`.
@@ -907,11 +965,14 @@ $$;
 -- The session a claimed job writes into: its id, name and PhoneBurner folder.
 CREATE FUNCTION dialer.push_job_session(job_id bigint, worker text,
     OUT session_id bigint, OUT session_name text, OUT phoneburner_folder_id text,
-    OUT update_existing boolean)
+    OUT update_existing boolean, OUT unknown_items integer)
 RETURNS SETOF record
 LANGUAGE sql STABLE
 AS $$
-    SELECT s.id, s.name, s.phoneburner_folder_id, coalesce((j.options ->> 'update_existing')::boolean, true)
+    -- unknown_items: writes whose outcome was lost; the daemon reads the
+    -- folder back before writing anything when there are any.
+    SELECT s.id, s.name, s.phoneburner_folder_id, coalesce((j.options ->> 'update_existing')::boolean, true),
+           (SELECT count(*)::integer FROM dialer.push_items i WHERE i.job_id = j.id AND i.status = 'unknown')
     FROM dialer.push_jobs j JOIN dialer.sessions s ON s.id = j.session_id
     WHERE j.id = push_job_session.job_id AND dialer._holds_lease(push_job_session.job_id, push_job_session.worker)
 $$;
