@@ -125,7 +125,8 @@ SELECT dialer.record_push_item(:job5, 'daemon-a', 3, 'unknown', error => 'connec
 SELECT unknown_items FROM dialer.push_job_session(:job5, 'daemon-a');
 
 -- A job whose daemon died on its last attempt is closed, not claimed again
--- forever; the contacts it never reached say why, the unknown one keeps its error.
+-- forever. Its daemon died, so a write may have landed unrecorded: open items
+-- become unknown (the session's next push reads the folder back first).
 UPDATE dialer.push_jobs SET attempts = max_attempts, lease_expires_at = clock_timestamp() - interval '1 second'
 WHERE id = :job5;
 SELECT count(*) AS claimed FROM dialer.claim_push_job('daemon-b');

@@ -114,7 +114,8 @@ void run_job(const ClaimedJob& job, PushQueue& queue, PushRunner& pusher, Launch
     queue.release(job.id, error, delay);
     log::error(error + "; will retry in " + std::to_string(delay.count()) + " s" + tag);
   } else {
-    std::optional<std::string> status = queue.finish(job.id, error);
+    // Outcomes of requests in flight were dropped: their items are unknown.
+    std::optional<std::string> status = queue.finish(job.id, error, false, /*interrupted=*/true);
     log::error(error + "; out of attempts" + tag + (status ? " status=" + *status : ""));
   }
 }

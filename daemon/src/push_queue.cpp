@@ -66,9 +66,10 @@ bool PushQueue::record(long long job_id, int list_position, const std::string& s
 }
 
 std::optional<std::string> PushQueue::finish(long long job_id, const std::optional<std::string>& error,
-                                             bool fail_job) {
-  return db_.exec("SELECT dialer.finish_push_job($1, $2, $3, $4)",
-                  {std::to_string(job_id), worker_, error, fail_job ? "true" : "false"})
+                                             bool fail_job, bool interrupted) {
+  return db_.exec("SELECT dialer.finish_push_job($1, $2, $3, $4, $5)",
+                  {std::to_string(job_id), worker_, error, fail_job ? "true" : "false",
+                   interrupted ? "true" : "false"})
       .optional_text(0, 0);
 }
 

@@ -92,8 +92,10 @@ class PushQueue {
               const std::optional<std::string>& error);
   // The job's final status, nullopt when the lease was lost. `fail_job`:
   // failed whatever its items say (a precondition of the push did not hold).
+  // `interrupted`: requests may have been in flight, so open items become
+  // unknown rather than failed.
   std::optional<std::string> finish(long long job_id, const std::optional<std::string>& error,
-                                    bool fail_job = false);
+                                    bool fail_job = false, bool interrupted = false);
   // Launch jobs. prepare_launch: contacts to launch, nullopt when the lease was lost.
   std::optional<int> prepare_launch(long long job_id);
   std::vector<LaunchBatch> launch_batches(long long job_id);

@@ -244,13 +244,80 @@ void PushRunner::run(const ClaimedJob& job) {
         if (!c.lead_id.empty()) in_folder.emplace(c.lead_id, c.id);
     }
 
+    // Records one write's outcome; false when no further write should start.
+    auto settle = [&](const Outcome& o) {
+      const PushItem& item = o.action.item;
+      const bool created = o.action.kind == Action::Kind::create;
+      bool go_on = true;
+      bool still_ours = true;
+      switch (o.result.failure) {
+        case Failure::none:
+          still_ours = queue.record(job.id, item.list_position, created ? "created" : "updated", o.contact_id,
+                                    std::nullopt);
+          break;
+        case Failure::rejected:
+          still_ours = queue.record(job.id, item.list_position, "failed", std::nullopt, describe(o.result));
+          break;
+        case Failure::unknown:
+          still_ours = queue.record(job.id, item.list_position, "unknown", std::nullopt, describe(o.result));
+          break;
+        default:  // retryable after retries, auth, stopped: stays pending
+          if (stop == Stop::none) {
+            stop = stop_for(o.result);
+            job_error = describe(o.result);
+          }
+          go_on = false;
+          break;
+      }
+      if (!still_ours) {
+        stop = Stop::lease_lost;
+        return false;
+      }
+      // Once per folder: did PhoneBurner keep our custom fields?
+      if (o.result.ok() && created && !verified_folders_.count(folder_id)) {
+        RemoteContact back;
+        Result r = client_.get_contact(o.contact_id, &back);
+        if (r.ok()) {
+          auto it = back.custom_fields.find("sourceco_contact_id");
+          if (it == back.custom_fields.end() || it->second != item.contact_id) {
+            job_error = "PhoneBurner did not keep the custom fields (sourceco_contact_id is missing on "
+                        "contact " + o.contact_id + "); create the custom fields in PhoneBurner's "
+                        "settings before pushing";
+            custom_fields_lost = true;
+            go_on = false;
+          } else {
+            verified_folders_.insert(folder_id);
+          }
+        }
+      }
+      return go_on;
+    };
+
+    // The first contact created in a folder is read back before any other
+    // is written: if PhoneBurner drops the custom fields, one contact has
+    // them missing, not the whole list.
+    bool full_page = page.size() == static_cast<std::size_t>(kPageSize);
+    int last_position = page.back().list_position;  // before the probe takes an item out
+    if (!verified_folders_.count(folder_id)) {
+      auto first = std::find_if(page.begin(), page.end(), [&](const PushItem& i) {
+        return !i.phoneburner_contact_id && !in_folder.count(i.contact_id);
+      });
+      if (first != page.end()) {
+        Outcome probe{{Action::Kind::create, std::move(*first)}, {}, {}};
+        page.erase(first);
+        queue.set_step(job.id, "Creating contacts in PhoneBurner...");
+        probe.result = client_.create_contact(probe.action.item.payload, probe.action.item.contact_id,
+                                              folder_id, &probe.contact_id);
+        if (!settle(probe) || check_stop()) continue;
+      }
+    }
+
     ActionPool pool(client_, folder_id, config_.concurrency);
-    int last_position = 0;
     bool all_read = false;
     // Records what needs no request and hands the rest to the pool; says
     // which kinds of write the page holds, for the step text.
-    auto take_page = [&](std::vector<PushItem>& items) {
-      all_read = items.size() < static_cast<std::size_t>(kPageSize);
+    auto take_page = [&](std::vector<PushItem>& items, bool full) {
+      all_read = !full;
       if (!items.empty()) last_position = items.back().list_position;
       bool creates = false, updates = false;
       for (PushItem& item : items) {
@@ -277,63 +344,19 @@ void PushRunner::run(const ClaimedJob& job) {
                                           : "Creating and updating contacts in PhoneBurner...");
       if (all_read || stop == Stop::lease_lost) pool.close();
     };
-    take_page(page);
+    take_page(page, full_page);
 
     bool done = false;
     while (!done) {
       if (check_stop()) pool.stop_taking();
       if (!all_read && stop == Stop::none && !job_error && pool.waiting() < kPageSize / 2) {
         page = queue.items(job.id, last_position, kPageSize);
-        take_page(page);
+        take_page(page, page.size() == static_cast<std::size_t>(kPageSize));
       }
       std::optional<Outcome> o = pool.next(std::chrono::milliseconds(200), &done);
       if (!o) continue;
       if (stop == Stop::lease_lost) continue;  // another daemon owns the job: write nothing
-      const PushItem& item = o->action.item;
-      const bool created = o->action.kind == Action::Kind::create;
-      bool still_ours = true;
-      switch (o->result.failure) {
-        case Failure::none:
-          still_ours = queue.record(job.id, item.list_position, created ? "created" : "updated", o->contact_id,
-                                    std::nullopt);
-          break;
-        case Failure::rejected:
-          still_ours = queue.record(job.id, item.list_position, "failed", std::nullopt,
-                                    describe(o->result));
-          break;
-        case Failure::unknown:
-          still_ours = queue.record(job.id, item.list_position, "unknown", std::nullopt,
-                                    describe(o->result));
-          break;
-        default:  // retryable after retries, auth, stopped: stays pending
-          if (stop == Stop::none) {
-            stop = stop_for(o->result);
-            job_error = describe(o->result);
-          }
-          pool.stop_taking();
-          break;
-      }
-      if (!still_ours) {
-        stop = Stop::lease_lost;
-        pool.stop_taking();
-      }
-      // Once per folder: did PhoneBurner keep our custom fields?
-      if (o->result.ok() && created && !verified_folders_.count(folder_id)) {
-        RemoteContact back;
-        Result r = client_.get_contact(o->contact_id, &back);
-        if (r.ok()) {
-          auto it = back.custom_fields.find("sourceco_contact_id");
-          if (it == back.custom_fields.end() || it->second != item.contact_id) {
-            job_error = "PhoneBurner did not keep the custom fields (sourceco_contact_id is missing on "
-                        "contact " + o->contact_id + "); create the custom fields in PhoneBurner's "
-                        "settings before pushing";
-            custom_fields_lost = true;
-            pool.stop_taking();
-          } else {
-            verified_folders_.insert(folder_id);
-          }
-        }
-      }
+      if (!settle(*o)) pool.stop_taking();
     }
   }
 

@@ -703,7 +703,7 @@ BEGIN
         WHERE d.job_id = stranded.id AND d.status = 'sending';
         PERFORM dialer._close_job(stranded, format(
             'gave up after %s attempts: the daemon working on it (%s) stopped before finishing',
-            stranded.attempts, stranded.lease_owner));
+            stranded.attempts, stranded.lease_owner), interrupted => true);
     END LOOP;
 
     RETURN QUERY
@@ -876,9 +876,12 @@ COMMENT ON FUNCTION dialer.record_push_item(bigint, text, integer, text, text, t
 -- Close a job (locked by the caller): succeeded, partially_failed or failed
 -- from its items, failed outright with `fail_job` (a precondition of the
 -- whole push did not hold), or cancelled. Items a failed job never got to
--- are failed with the job's error, so every contact says why it is not in
--- PhoneBurner; unknown items keep their own error (they may have landed).
-CREATE FUNCTION dialer._close_job(job dialer.push_jobs, error text, fail_job boolean DEFAULT false)
+-- say why: `failed` when the daemon knows it never sent them, `unknown` when
+-- the job was `interrupted` (its daemon died, or stopped on an error while
+-- requests were in flight) and a write may have landed unrecorded. Unknown
+-- items make the session's next push read the folder back first.
+CREATE FUNCTION dialer._close_job(job dialer.push_jobs, error text, fail_job boolean DEFAULT false,
+                                  interrupted boolean DEFAULT false)
 RETURNS text
 LANGUAGE plpgsql
 AS $$
@@ -891,9 +894,15 @@ DECLARE
 BEGIN
     IF _close_job.error IS NOT NULL AND NOT job.cancel_requested THEN
         UPDATE dialer.push_items i
-        SET status = 'failed', error = 'Not pushed: ' || _close_job.error, updated_at = now()
+        SET status = CASE WHEN _close_job.interrupted THEN 'unknown' ELSE 'failed' END,
+            error = CASE WHEN _close_job.interrupted THEN 'Not confirmed: ' ELSE 'Not pushed: ' END
+                    || _close_job.error,
+            updated_at = now()
         WHERE i.job_id = job.id AND i.status = 'pending';
         GET DIAGNOSTICS abandoned = ROW_COUNT;
+        IF _close_job.interrupted THEN
+            abandoned := 0;  -- unknown is not a final status
+        END IF;
     END IF;
     SELECT count(*) FILTER (WHERE i.status IN ('created', 'updated', 'skipped')),
            count(*) FILTER (WHERE i.status = 'failed'),
@@ -925,7 +934,7 @@ $$;
 
 -- Finish the job while still holding the lease.
 CREATE FUNCTION dialer.finish_push_job(job_id bigint, worker text, error text DEFAULT NULL,
-                                       fail_job boolean DEFAULT false)
+                                       fail_job boolean DEFAULT false, interrupted boolean DEFAULT false)
 RETURNS text
 LANGUAGE plpgsql
 AS $$
@@ -938,12 +947,12 @@ BEGIN
     IF NOT FOUND THEN
         RETURN NULL;  -- lease lost: someone else finishes it
     END IF;
-    RETURN dialer._close_job(job, finish_push_job.error, finish_push_job.fail_job);
+    RETURN dialer._close_job(job, finish_push_job.error, finish_push_job.fail_job, finish_push_job.interrupted);
 END
 $$;
 
-COMMENT ON FUNCTION dialer.finish_push_job(bigint, text, text, boolean) IS
-'Daemon: finish the job while holding the lease; returns its final status, or NULL when the lease was lost. fail_job: failed whatever the items say.';
+COMMENT ON FUNCTION dialer.finish_push_job(bigint, text, text, boolean, boolean) IS
+'Daemon: finish the job while holding the lease; returns its final status, or NULL when the lease was lost. fail_job: failed whatever the items say. interrupted: open items may have been written (they become unknown, not failed).';
 
 -- Give a job back without spending an attempt (graceful shutdown), or
 -- schedule a retry after a job-level failure with `retry_in`.
@@ -969,10 +978,15 @@ CREATE FUNCTION dialer.push_job_session(job_id bigint, worker text,
 RETURNS SETOF record
 LANGUAGE sql STABLE
 AS $$
-    -- unknown_items: writes whose outcome was lost; the daemon reads the
-    -- folder back before writing anything when there are any.
+    -- unknown_items: writes into this session, by this job or an earlier
+    -- one, whose outcome was lost and that no later write resolved; the
+    -- daemon reads the folder back before writing anything when there are any.
     SELECT s.id, s.name, s.phoneburner_folder_id, coalesce((j.options ->> 'update_existing')::boolean, true),
-           (SELECT count(*)::integer FROM dialer.push_items i WHERE i.job_id = j.id AND i.status = 'unknown')
+           (SELECT count(*)::integer
+            FROM dialer.push_jobs sj JOIN dialer.push_items i ON i.job_id = sj.id
+            WHERE sj.session_id = s.id AND sj.kind = 'push' AND i.status = 'unknown'
+              AND NOT EXISTS (SELECT FROM dialer.contact_links l
+                              WHERE l.session_id = s.id AND l.contact_id = i.contact_id))
     FROM dialer.push_jobs j JOIN dialer.sessions s ON s.id = j.session_id
     WHERE j.id = push_job_session.job_id AND dialer._holds_lease(push_job_session.job_id, push_job_session.worker)
 $$;
