@@ -210,6 +210,10 @@ $$;
 -- 1. Classifying 1M contacts: count(*) of the contacts ready to push
 -- ---------------------------------------------------------------------------
 
+-- One transaction, so every query below sees the same now(): the sample's
+-- last calls are "N days ago", and a contact crossing the 7-day line between
+-- two timed queries once made their counts differ by one.
+BEGIN;
 \echo
 \echo '== Classification over the whole table (count of contacts ready to push, 7-day rule)'
 
@@ -272,6 +276,7 @@ FROM (SELECT ext, plp, count(*) AS n
             FROM bench.contacts c) both_answers
       WHERE ext <> plp
       GROUP BY ext, plp) d;
+COMMIT;
 
 -- Where the time goes: a NULL phone_e164 next to a non-blank phone (the
 -- number did not normalize) sends the rules back to parsing the phone on
