@@ -9,32 +9,14 @@
 //   GET  /_control/requests    the request log (?since=SEQ for newer ones only)
 #include "api.hpp"
 #include "body_decode.hpp"
+#include "control_response.hpp"
 #include "rest_routes.hpp"
 
 #include <cstdlib>
 #include <cstring>
-#include <functional>
 
 namespace fake_pb {
 namespace {
-
-ApiResponse json_response(int status, const std::function<void(JsonWriter&)>& write) {
-  rapidjson::StringBuffer buf;
-  JsonWriter w(buf);
-  write(w);
-  ApiResponse res;
-  res.status = status;
-  res.body.assign(buf.GetString(), buf.GetSize());
-  return res;
-}
-
-ApiResponse control_error(int status, const std::string& message) {
-  return json_response(status, [&](JsonWriter& w) {
-    w.StartObject();
-    put_str(w, "error", message);
-    w.EndObject();
-  });
-}
 
 // Loopback peers only: /_control has no auth. (Requests built in-process,
 // without a peer address, are allowed.)
