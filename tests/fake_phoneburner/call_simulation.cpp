@@ -24,7 +24,7 @@ const std::vector<std::string>& canned_notes() {
       "Spoke with the owner, wants numbers by Friday",
       "Gatekeeper; asked to call back after 2pm",
       "Interested in a valuation call",
-      "Not selling this year, revisit in Q3",
+      "Discussed timeline and next steps",
       "Asked for an email with the one-pager",
       "Confirmed the best number is the mobile"};
   return notes;
