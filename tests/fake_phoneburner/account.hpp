@@ -60,6 +60,9 @@ struct Contact {
   std::string external_crm_data = "[]";  // JSON array, as written
   std::string date_added, date_modified;
   std::string origin;  // "api" or "dialsession <id>"
+  // Call history as the read shape shows it: set by simulated calls only.
+  long total_calls = 0;
+  std::string last_call_time;  // Central, as in webhooks; "" = never called
   bool trashed = false;
   long phone_id = 0, email_id = 0, notes_id = 0, address_id = 0;  // sub-record ids on reads
 };
@@ -91,6 +94,7 @@ struct Account {
   static constexpr long kFirstCustomFieldId = 812001;
   static constexpr long kFirstDialSessionId = 5530001;
   static constexpr long kFirstSubRecordId = 71000001;
+  static constexpr long kFirstCallId = 880000001;
 
   Account();
 
@@ -116,6 +120,11 @@ struct Account {
   Contact* find_live_contact(long id);
   Contact& new_contact(const std::string& origin, const std::string& now);
   DialSession& new_dial_session(const std::string& now);
+  // The id of a dial session a rep starts in the UI (folder dialing): it takes
+  // a number from the same sequence but is not one of ours to list.
+  long allocate_dial_session_id() { return next_dial_session_id_++; }
+  // PhoneBurner's call ids: unique, increasing, restarting only on reset.
+  long next_call_id() { return next_call_id_++; }
   long next_sub_record_id() { return next_sub_record_id_++; }
 
  private:
@@ -124,6 +133,7 @@ struct Account {
   long next_custom_field_id_ = kFirstCustomFieldId;
   long next_dial_session_id_ = kFirstDialSessionId;
   long next_sub_record_id_ = kFirstSubRecordId;
+  long next_call_id_ = kFirstCallId;
 };
 
 }  // namespace fake_pb

@@ -52,7 +52,8 @@ Api::Api(ApiOptions options)
     : initial_(options),
       token_(options.token),
       faults_(options.knobs),
-      log_(options.request_log_size) {}
+      log_(options.request_log_size),
+      account_webhook_url_(options.account_webhook_url) {}
 
 ApiResponse Api::handle(const ApiRequest& req) {
   if (starts_with(req.path, "/_control/")) return handle_control(req);
@@ -253,6 +254,7 @@ std::string Api::state_json() const {
   w.EndObject();
   w.Key("fail_next");
   faults_.write_rules(w);
+  put_str(w, "account_webhook_url", account_webhook_url_);
   w.EndObject();
   return std::string(buf.GetString(), buf.GetSize());
 }
@@ -263,6 +265,8 @@ void Api::reset() {
   faults_ = FaultPlan(initial_.knobs);
   token_ = initial_.token;
   log_.clear();
+  account_webhook_url_ = initial_.account_webhook_url;
+  calls_.clear();
 }
 
 }  // namespace fake_pb

@@ -15,4 +15,16 @@ std::string notes_stamp(const std::string& username);
 // "2025-11-24T15:26:03.123Z", for the request log.
 std::string now_iso_millis();
 
+// Call times in webhooks are zoneless US Central wall-clock times (the live
+// team's observation), so the call simulation needs them apart from the UTC
+// used everywhere else. A "datetime" here is "YYYY-MM-DD HH:MM:SS" read as a
+// plain wall-clock value: adding seconds ignores DST jumps, which is what a
+// naive PHP date() in the sender would do too.
+std::string central_now_datetime();
+// The Central wall clock at a UTC instant (seconds since the epoch).
+std::string central_datetime(long long utc_seconds);
+// False unless `text` is exactly "YYYY-MM-DD HH:MM:SS" with valid fields.
+bool parse_datetime(const std::string& text, long long& seconds);
+std::string format_datetime(long long seconds);
+
 }  // namespace fake_pb

@@ -143,9 +143,9 @@ void write_contact_read(JsonWriter& w, const Account& account, const Contact& c)
   put_str(w, "phone_type", c.phone_type);
   put_str(w, "lead_id", c.lead_id);
   put_str(w, "external_id", c.external_id);
-  put_str(w, "total_calls", "0");
+  put_id(w, "total_calls", c.total_calls);
   put_str(w, "do_not_call", "0");
-  put_str(w, "last_call_time", "0000-00-00 00:00:00");
+  put_str(w, "last_call_time", c.last_call_time.empty() ? "0000-00-00 00:00:00" : c.last_call_time);
   write_tags(w, c);
   w.Key("category");
   w.StartObject();
@@ -216,6 +216,8 @@ void write_contact_state(JsonWriter& w, const Account& account, const Contact& c
   put_str(w, "date_added", c.date_added);
   put_str(w, "date_modified", c.date_modified);
   put_str(w, "origin", c.origin);
+  put_num(w, "total_calls", c.total_calls);
+  put_str(w, "last_call_time", c.last_call_time);
   w.Key("trashed");
   w.Bool(c.trashed);
   w.EndObject();

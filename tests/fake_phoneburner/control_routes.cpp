@@ -2,45 +2,45 @@
 //   GET  /_control/state       everything the account holds, counters, knobs
 //   POST /_control/reset       back to the state at start (knobs from the flags)
 //   GET  /_control/config      knobs (and the accepted token)
-//   POST /_control/config      change some knobs: {"error_rate":0.2,...}; "token" too
+//   POST /_control/config      change some knobs: {"error_rate":0.2,...}; "token" and
+//                              "account_webhook_url" too
 //   GET  /_control/fail_next   pending rules
 //   POST /_control/fail_next   queue one: {"count":2,"status":503}, ...
 //   DELETE /_control/fail_next drop all pending rules
 //   GET  /_control/requests    the request log (?since=SEQ for newer ones only)
+//   POST /_control/simulate_calls  reps dial: webhooks fire (call_routes.cpp)
+//   GET  /_control/calls       the simulated truth (call_routes.cpp)
 #include "api.hpp"
 #include "body_decode.hpp"
+#include "control_response.hpp"
 #include "rest_routes.hpp"
+#include "webhook_delivery.hpp"
 
 #include <cstdlib>
 #include <cstring>
-#include <functional>
 
 namespace fake_pb {
 namespace {
-
-ApiResponse json_response(int status, const std::function<void(JsonWriter&)>& write) {
-  rapidjson::StringBuffer buf;
-  JsonWriter w(buf);
-  write(w);
-  ApiResponse res;
-  res.status = status;
-  res.body.assign(buf.GetString(), buf.GetSize());
-  return res;
-}
-
-ApiResponse control_error(int status, const std::string& message) {
-  return json_response(status, [&](JsonWriter& w) {
-    w.StartObject();
-    put_str(w, "error", message);
-    w.EndObject();
-  });
-}
 
 // Loopback peers only: /_control has no auth. (Requests built in-process,
 // without a peer address, are allowed.)
 bool loopback(const std::string& addr) {
   return addr.empty() || addr.rfind("127.", 0) == 0 || addr == "::1" ||
          addr.rfind("::ffff:127.", 0) == 0;
+}
+
+// "" switches the account-level hook off; anything else must be a URL the
+// fake is willing to call (checked now, not when calls are simulated).
+bool valid_account_webhook(const rapidjson::Value& v, std::string& out, std::string& problem) {
+  if (!v.IsString()) {
+    problem = "account_webhook_url must be a string (\"\" to unset)";
+    return false;
+  }
+  const std::string url(v.GetString(), v.GetStringLength());
+  WebhookUrl parsed;
+  if (!url.empty() && !parse_loopback_url(url, parsed, problem)) return false;
+  out = url;
+  return true;
 }
 
 }  // namespace
@@ -71,6 +71,9 @@ ApiResponse Api::handle_control(const ApiRequest& req) {
     std::string problem;
     if (!decode_body(req, body, problem)) return control_error(400, problem);
   }
+  // These lock for themselves: webhooks go out unlocked.
+  if (what == "simulate_calls" && m == "POST") return simulate_calls(body);
+  if (what == "calls" && m == "GET") return call_log(req);
   std::lock_guard<std::mutex> lock(mu_);
   if (what == "config" && (m == "GET" || m == "POST")) {
     if (m == "POST") {
@@ -78,6 +81,13 @@ ApiResponse Api::handle_control(const ApiRequest& req) {
       std::string token = token_;
       rapidjson::Document patch;
       patch.CopyFrom(body, patch.GetAllocator());
+      std::string hook = account_webhook_url_;
+      auto h = patch.FindMember("account_webhook_url");
+      if (h != patch.MemberEnd()) {
+        std::string problem;
+        if (!valid_account_webhook(h->value, hook, problem)) return control_error(400, problem);
+        patch.RemoveMember("account_webhook_url");
+      }
       auto t = patch.FindMember("token");
       if (t != patch.MemberEnd()) {
         if (!t->value.IsString() || t->value.GetStringLength() == 0)
@@ -89,11 +99,13 @@ ApiResponse Api::handle_control(const ApiRequest& req) {
       if (!update_knobs(knobs, patch, problem)) return control_error(400, problem);
       faults_.set_knobs(knobs);
       token_ = token;
+      account_webhook_url_ = hook;
     }
     return json_response(200, [&](JsonWriter& w) {
       w.StartObject();
       write_knob_members(w, faults_.knobs());
       put_str(w, "token", token_);
+      put_str(w, "account_webhook_url", account_webhook_url_);
       w.EndObject();
     });
   }

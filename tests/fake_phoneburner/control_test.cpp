@@ -23,7 +23,7 @@ TEST_F(ControlTest, ResetRestoresTheStartState) {
                      k.latency_ms = 5;
                      return k;
                    }(),
-                   1000});
+                   1000, {}});
   post_form("/rest/1/folders", "name=B");
   create_contact("first_name=A");
   control("config", R"({"latency_ms":0,"token":"other"})");
@@ -73,7 +73,7 @@ TEST_F(ControlTest, RequestLogAndCounters) {
 }
 
 TEST_F(ControlTest, RequestLogIsBounded) {
-  start(ApiOptions{kToken, Knobs{}, 3});
+  start(ApiOptions{kToken, Knobs{}, 3, {}});
   for (int i = 0; i < 5; ++i) get("/rest/1/members/me");
   auto log = parse(http().Get("/_control/requests")->body);
   ASSERT_EQ(log["requests"].Size(), 3u);
@@ -90,7 +90,7 @@ TEST_F(ControlTest, UnknownControlEndpointIs404) {
 TEST_F(ControlTest, ServerStopsPromptlyAndCanBeRestarted) {
   server_->stop();
   EXPECT_FALSE(server_->running());
-  start(ApiOptions{kToken, Knobs{}, 10});
+  start(ApiOptions{kToken, Knobs{}, 10, {}});
   EXPECT_EQ(get("/rest/1/members/me")->status, 200);
 }
 

@@ -1,5 +1,7 @@
 #include "options.hpp"
 
+#include "webhook_delivery.hpp"
+
 #include <algorithm>
 #include <cstdlib>
 
@@ -34,6 +36,8 @@ std::string usage_text() {
          "  --listen HOST:PORT     loopback address, default 127.0.0.1:0 (0 = any free port)\n"
          "  --state-file PATH      write the state dump (as GET /_control/state) on exit\n"
          "  --request-log-size N   requests kept by GET /_control/requests (default 1000)\n"
+         "  --account-webhook-url URL  account-level api_calldone hook for simulated folder\n"
+         "                         dialing (http:// on loopback; also POST /_control/config)\n"
          "  --help                 this text\n"
          "\n"
          "Knobs (also POST /_control/config with the same names, '_' for '-'):\n"
@@ -76,6 +80,11 @@ Options parse_options(int argc, const char* const* argv, const char* env_token) 
       have_token = true;
     } else if (name == "listen") {
       parse_listen(value, o.server);
+    } else if (name == "account-webhook-url") {
+      WebhookUrl parsed;
+      std::string problem;
+      if (!parse_loopback_url(value, parsed, problem)) throw UsageError("--" + name + ": " + problem);
+      o.server.api.account_webhook_url = value;
     } else if (name == "state-file") {
       o.state_file = value;
     } else if (name == "request-log-size") {

@@ -35,6 +35,14 @@ TEST(Options, TokenFromEnvironmentAndDefaults) {
   EXPECT_EQ(parse({"--token", "flag"}, "env").server.api.token, "flag");
 }
 
+TEST(Options, AccountWebhookUrlMustBeLoopbackHttp) {
+  const char* url = "http://127.0.0.1:8787/phoneburner/account?s=abc";
+  EXPECT_EQ(parse({"--token", "t", "--account-webhook-url", url}).server.api.account_webhook_url,
+            url);
+  EXPECT_THROW(parse({"--token", "t", "--account-webhook-url", "http://10.0.0.5/h"}), UsageError);
+  EXPECT_THROW(parse({"--token", "t", "--account-webhook-url", "https://localhost/h"}), UsageError);
+}
+
 TEST(Options, Errors) {
   EXPECT_THROW(parse({}), UsageError);  // no token
   EXPECT_THROW(parse({"--token", "t", "--listen", "0.0.0.0:80"}), UsageError);

@@ -27,7 +27,7 @@ inline std::string str(const rapidjson::Value& v) {
 
 class FakeServerTest : public ::testing::Test {
  protected:
-  void SetUp() override { start(ApiOptions{kToken, Knobs{}, 1000}); }
+  void SetUp() override { start(ApiOptions{kToken, Knobs{}, 1000, {}}); }
 
   void start(ApiOptions api) {
     client_.reset();
