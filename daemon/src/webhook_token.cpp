@@ -30,6 +30,14 @@ std::string session_token(const std::string& secret, long long session_id) {
 
 std::string account_token(const std::string& secret) { return hmac_sha256_hex(secret, "account"); }
 
+std::string session_webhook_url(const std::string& base, const std::string& secret, long long session_id) {
+  return base + "/phoneburner/session/" + std::to_string(session_id) + "?s=" + session_token(secret, session_id);
+}
+
+std::string account_webhook_url(const std::string& base, const std::string& secret) {
+  return base + "/phoneburner/account?s=" + account_token(secret);
+}
+
 bool token_matches(const std::string& expected, const std::string& presented) {
   // The length is public (64 hex digits); only the content must not leak.
   if (expected.empty() || expected.size() != presented.size()) return false;

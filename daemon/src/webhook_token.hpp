@@ -17,6 +17,12 @@ std::string session_token(const std::string& secret, long long session_id);
 // The token of the account-level webhook URL: HMAC of "account".
 std::string account_token(const std::string& secret);
 
+// The callback URLs as PhoneBurner is given them (notes/issue4-contract.md):
+//   <base>/phoneburner/session/<id>?s=<token>   and   <base>/phoneburner/account?s=<token>
+// `base` has no trailing slash. The token is hex, so it needs no escaping.
+std::string session_webhook_url(const std::string& base, const std::string& secret, long long session_id);
+std::string account_webhook_url(const std::string& base, const std::string& secret);
+
 // Compares a presented token with the expected one in constant time (for
 // equal lengths), so the time to reject does not leak how much matched.
 bool token_matches(const std::string& expected, const std::string& presented);
