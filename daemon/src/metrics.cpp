@@ -160,8 +160,8 @@ void declare_daemon_metrics(MetricsRegistry& r) {
   r.declare("pgdialer_webhook_journal_depth", T::gauge,
             "Webhook events in the local journal waiting to be replayed into PostgreSQL.");
   r.declare("pgdialer_jobs_finished_total", T::counter,
-            "Push queue jobs this daemon ended, by kind and status (released = given back for a "
-            "later run).");
+            "Push queue jobs (pushes and launches) this daemon ended, by final status, or released "
+            "(given back for a later run).");
   r.declare("pgdialer_push_items_total", T::counter,
             "Contacts pushed to PhoneBurner, by outcome (created, updated, skipped, failed, unknown).");
   r.declare("pgdialer_phoneburner_request_duration_seconds", T::histogram,
