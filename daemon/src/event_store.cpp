@@ -60,9 +60,14 @@ EventStore::Outcome EventStore::accept(const std::string& event_json) {
   }
 }
 
-bool EventStore::replay() {
+bool EventStore::replay(const std::function<bool()>& stop_requested) {
   std::string stopped_by;
+  bool interrupted = false;
   const std::size_t replayed = journal_.replay([&](const std::string& payload) {
+    if (stop_requested && stop_requested()) {
+      interrupted = true;  // shutting down: the rest waits in the journal
+      return EventJournal::Step::stop;
+    }
     const SinkResult r = sink_.record(payload);
     switch (r.status) {
       case SinkStatus::stored:
@@ -87,6 +92,7 @@ bool EventStore::replay() {
     note_database(false, stopped_by);
     return false;
   }
+  if (interrupted) return false;
   note_database(true, "");
   return left == 0;
 }

@@ -30,9 +30,10 @@ class EventStore {
   };
   Outcome accept(const std::string& event_json);
 
-  // Replays the journal into the sink until it is empty (true) or the sink
-  // becomes unavailable (false). Throws JournalError on a disk failure.
-  bool replay();
+  // Replays the journal into the sink until it is empty (true), the sink
+  // becomes unavailable or `stop_requested` says so (false). Throws
+  // JournalError on a disk failure.
+  bool replay(const std::function<bool()>& stop_requested = {});
 
   // Called after an event was journaled (the replayer's wake-up).
   void on_journaled(std::function<void()> wake) { wake_ = std::move(wake); }

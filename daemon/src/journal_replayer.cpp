@@ -36,7 +36,10 @@ bool JournalReplayer::pass() {
   // Nothing may escape this thread: a failure here is logged and retried.
   try {
     if (!sink_.connect()) return false;
-    return store_.replay();
+    return store_.replay([this] {
+      std::lock_guard<std::mutex> lock(mutex_);
+      return stopping_;
+    });
   } catch (const std::exception& e) {
     log::error(std::string("webhooks: journal replay failed: ") + e.what());
   } catch (...) {

@@ -175,6 +175,16 @@ TEST_F(WebhookHandlerTest, AReplayStopsWhenTheDatabaseGoesAwayAgain) {
   EXPECT_STREQ(json(sink.stored()[2])["call_id"].GetString(), "3");
 }
 
+TEST_F(WebhookHandlerTest, AReplayAskedToStopLeavesTheRestJournaled) {
+  sink.set_available(false);
+  for (int i = 1; i <= 3; ++i) post_account("{\"call_id\":\"" + std::to_string(i) + "\"}");
+  sink.set_available(true);
+  int asked = 0;
+  EXPECT_FALSE(store.replay([&] { return ++asked > 1; }));
+  EXPECT_EQ(sink.stored().size(), 1u);
+  EXPECT_EQ(journal.depth(), 2u);
+}
+
 TEST_F(WebhookHandlerTest, AnEventTheDatabaseRefusesIsKeptAsideNotRetried) {
   sink.script({SinkStatus::rejected, "22023: not a call event"});
   EXPECT_EQ(post_account().status, 200);
