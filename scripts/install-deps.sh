@@ -10,6 +10,7 @@ packages=(
   libre2-dev                                         # fast NANP validity checks
   rapidjson-dev                                      # JSON in the C++ core and daemon
   libcurl4-openssl-dev                               # PhoneBurner HTTP client
+  libssl-dev                                         # HMAC-SHA256 webhook URL tokens (libcrypto)
   libcpp-httplib-dev                                 # the fake PhoneBurner's HTTP server
   libsystemd-dev systemd                             # sd_notify for the daemon; systemd-analyze verify
   libgtest-dev                                       # unit tests

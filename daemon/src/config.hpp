@@ -4,6 +4,8 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -33,6 +35,14 @@ struct Config {
   std::chrono::seconds lease_renewal{10};
   std::chrono::seconds shutdown_grace{15};
   std::string webhook_base_url;  // callbacks for launched dial sessions; empty = none
+  // The webhook receiver (runs only with a secret).
+  std::string webhook_secret;         // never logged; empty = no receiver, no callbacks
+  std::string webhook_secret_source;  // where it came from, for the start-up log line
+  std::string listen_host = "127.0.0.1";
+  int listen_port = 8787;
+  std::string webhook_time_zone = "America/Chicago";  // zone of PhoneBurner's start/end times
+  std::string journal_dir = "/var/lib/pgdialer-sync";
+  std::size_t webhook_max_body_bytes = 256 * 1024;
   std::string worker_id;  // host/pid/random unless configured
   bool once = false;      // process what is claimable now, then exit
   bool verbose = false;
@@ -45,13 +55,22 @@ struct CommandLine {
   bool help = false;
   bool once = false;
   bool verbose = false;
+  // --print-webhook-url account|<session id>: print that URL and exit.
+  std::optional<std::string> print_webhook_url;
   std::string error;  // non-empty: bad usage
 };
 CommandLine parse_command_line(int argc, char** argv);
 std::string usage();
 
 // Builds the configuration; throws ConfigError with a message that says what
-// to fix.
+// to fix. With --print-webhook-url, the database and PhoneBurner settings are
+// not required.
 Config load_config(const CommandLine& command_line);
+
+// "host:port" or "[v6]:port" -> host and port; throws ConfigError.
+void parse_listen_address(const std::string& text, std::string* host, int* port);
+
+// The smallest webhook secret accepted, in bytes.
+inline constexpr std::size_t kMinWebhookSecretBytes = 16;
 
 }  // namespace pgdialer::sync

@@ -2,6 +2,7 @@
 
 #include "lease_keeper.hpp"
 #include "log.hpp"
+#include "webhook_token.hpp"
 
 namespace pgdialer::sync {
 
@@ -25,15 +26,16 @@ std::string custom_data(const ClaimedJob& job, const LaunchBatch& b) {
 }  // namespace
 
 std::vector<std::pair<std::string, std::string>> dial_session_callbacks(const std::string& base,
+                                                                        const std::string& secret,
                                                                         long long session_id) {
-  if (base.empty()) return {};
-  const std::string url = base + "/phoneburner/session/" + std::to_string(session_id);
+  if (base.empty() || secret.empty()) return {};
+  const std::string url = session_webhook_url(base, secret, session_id);
   return {{"api_contact_displayed", url}, {"api_callbegin", url}, {"api_calldone", url}};
 }
 
 void LaunchRunner::run(const ClaimedJob& job) {
   const std::string tag = job_tag(job.id);
-  PushQueue queue(db_, config_.worker_id);
+  PushQueue queue(db_, config_.worker_id, metrics_);
   LeaseKeeper lease(config_.database_url, config_.worker_id, job.id, config_.lease, config_.lease_renewal);
   log::info("claimed launch" + tag + " session=" + std::to_string(job.session_id) +
             " attempt=" + std::to_string(job.attempts));
@@ -96,7 +98,8 @@ void LaunchRunner::run(const ClaimedJob& job) {
 
     DialSession created;
     Result r = client_.create_dial_session(dial_session_name(b), payloads, lead_ids, custom_data(job, b),
-                                           dial_session_callbacks(config_.webhook_base_url, b.session_id),
+                                           dial_session_callbacks(config_.webhook_base_url, config_.webhook_secret,
+                                                                  b.session_id),
                                            &created);
     DialSessionOutcome outcome;
     switch (r.failure) {

@@ -26,8 +26,8 @@ class LaunchRunner {
   // allowed to finish (up to its timeout), since aborting it would leave its
   // outcome unknown for nothing.
   LaunchRunner(const Config& config, PgConnection& db, PhoneBurnerClient& client,
-               const std::atomic<bool>& stopping)
-      : config_(config), db_(db), client_(client), stopping_(stopping) {}
+               const std::atomic<bool>& stopping, MetricsRegistry* metrics = nullptr)
+      : config_(config), db_(db), client_(client), stopping_(stopping), metrics_(metrics) {}
 
   void run(const ClaimedJob& job);
 
@@ -36,10 +36,14 @@ class LaunchRunner {
   PgConnection& db_;
   PhoneBurnerClient& client_;
   const std::atomic<bool>& stopping_;
+  MetricsRegistry* metrics_;  // optional
 };
 
-// The callbacks a launched dial session is given (none without a base URL).
+// The callbacks a launched dial session is given: its own URL with its
+// token for each event (none without a base URL or a webhook secret, since a
+// callback we cannot verify would only be refused).
 std::vector<std::pair<std::string, std::string>> dial_session_callbacks(const std::string& webhook_base_url,
+                                                                        const std::string& webhook_secret,
                                                                         long long session_id);
 
 }  // namespace pgdialer::sync

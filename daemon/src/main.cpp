@@ -1,5 +1,7 @@
 // pgdialer-sync: works pgdialer's push queue. See --help and README.md.
 #include <csignal>
+#include <cstdlib>
+#include <functional>
 #include <cstdio>
 #include <cstring>
 #include <atomic>
@@ -15,8 +17,11 @@
 #include "phoneburner_client.hpp"
 #include "push_queue.hpp"
 #include "launch_runner.hpp"
+#include "metrics.hpp"
 #include "push_runner.hpp"
 #include "queue_listener.hpp"
+#include "webhook_receiver.hpp"
+#include "webhook_token.hpp"
 
 using namespace pgdialer::sync;
 
@@ -120,12 +125,22 @@ void run_job(const ClaimedJob& job, PushQueue& queue, PushRunner& pusher, Launch
   }
 }
 
-int serve(const Config& config) {
+// API latency and retries into the metrics, by endpoint ("POST /contacts").
+std::function<void(const RequestReport&)> record_requests_in(MetricsRegistry& metrics) {
+  return [&metrics](const RequestReport& r) {
+    metrics.observe("pgdialer_phoneburner_request_duration_seconds",
+                    {{"endpoint", r.endpoint}, {"status", std::to_string(r.http_status)}}, r.seconds);
+    if (r.retry) metrics.add("pgdialer_phoneburner_retries_total", {{"endpoint", r.endpoint}});
+  };
+}
+
+int serve(const Config& config, MetricsRegistry& metrics) {
   ClientOptions options;
   options.base_url = config.phoneburner_base_url;
   options.token = config.token;
   options.requests_per_second = config.requests_per_second;
   options.should_stop = [] { return stopping.load(); };
+  options.on_request = record_requests_in(metrics);
   std::unique_ptr<PhoneBurnerClient> client;
   try {
     client = std::make_unique<PhoneBurnerClient>(options);
@@ -155,9 +170,9 @@ int serve(const Config& config) {
         ready_sent = true;
         log::info("ready worker=" + config.worker_id);
       }
-      PushQueue queue(db, config.worker_id);
-      PushRunner runner(config, db, *client, stopping);
-      LaunchRunner launcher(config, db, launch_client, stopping);
+      PushQueue queue(db, config.worker_id, &metrics);
+      PushRunner runner(config, db, *client, stopping, &metrics);
+      LaunchRunner launcher(config, db, launch_client, stopping, &metrics);
       // A full poll right after every (re)connect: nothing waits for a NOTIFY.
       while (!stopping) {
         watchdog.pet();
@@ -193,6 +208,57 @@ int serve(const Config& config) {
   return kExitOk;
 }
 
+// --print-webhook-url account|<session id>
+int print_webhook_url(const Config& config, const std::string& target) {
+  if (config.webhook_base_url.empty() || config.webhook_secret.empty()) {
+    std::fprintf(stderr,
+                 "pgdialer-sync: --print-webhook-url needs PGDIALER_WEBHOOK_BASE_URL and a webhook secret "
+                 "(PGDIALER_WEBHOOK_SECRET_FILE, credential webhook-secret or PGDIALER_WEBHOOK_SECRET)\n");
+    return kExitConfig;
+  }
+  if (target == "account") {
+    std::printf("%s\n", account_webhook_url(config.webhook_base_url, config.webhook_secret).c_str());
+    return kExitOk;
+  }
+  char* end = nullptr;
+  const long long id = std::strtoll(target.c_str(), &end, 10);
+  if (target.empty() || *end != '\0' || id < 1 || std::to_string(id) != target) {
+    std::fprintf(stderr, "pgdialer-sync: --print-webhook-url takes \"account\" or a session id, not \"%s\"\n",
+                 target.c_str());
+    return kExitUsage;
+  }
+  std::printf("%s\n", session_webhook_url(config.webhook_base_url, config.webhook_secret, id).c_str());
+  return kExitOk;
+}
+
+// Starts the webhook receiver when a secret is configured. Returns false on
+// a start-up failure (journal unusable, address taken), which is a
+// configuration problem: acknowledging webhooks without a journal would
+// break the promise that nothing acknowledged is lost.
+bool start_webhooks(const Config& config, MetricsRegistry& metrics, std::unique_ptr<WebhookReceiver>* receiver) {
+  if (config.once) return true;
+  if (config.webhook_secret.empty()) {
+    log::warning("no webhook secret configured: no webhook listener, and launched dial sessions get no "
+                 "callbacks (set PGDIALER_WEBHOOK_SECRET_FILE or the webhook-secret credential)");
+    return true;
+  }
+  try {
+    *receiver = std::make_unique<WebhookReceiver>(config, metrics);
+    (*receiver)->start();
+  } catch (const std::exception& e) {
+    log::error(std::string("webhooks: cannot start: ") + e.what());
+    receiver->reset();
+    return false;
+  }
+  log::info("webhooks: listening on " + config.listen_host + ":" + std::to_string((*receiver)->port()) +
+            " journal=" + config.journal_dir + " secret from " + config.webhook_secret_source +
+            " time_zone=" + config.webhook_time_zone);
+  if (config.webhook_base_url.empty())
+    log::warning("webhooks: PGDIALER_WEBHOOK_BASE_URL is not set: launched dial sessions get no callbacks "
+                 "(the account-level webhook still works)");
+  return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -212,13 +278,20 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "pgdialer-sync: %s\n", e.what());
     return kExitConfig;
   }
+  if (cl.print_webhook_url) return print_webhook_url(config, *cl.print_webhook_url);
   log::set_verbose(config.verbose);
   init_http();
   install_signal_handlers();
   log::info("starting worker=" + config.worker_id + " phoneburner=" + config.phoneburner_base_url +
             " token from " + config.token_source);
-  int rc = serve(config);
+  MetricsRegistry metrics;
+  declare_daemon_metrics(metrics);
+  std::unique_ptr<WebhookReceiver> webhooks;
+  if (!start_webhooks(config, metrics, &webhooks)) return kExitConfig;
+  int rc = serve(config, metrics);
   sd_notify(0, "STOPPING=1");
+  // Stop accepting, finish the requests in flight; the journal stays on disk.
+  if (webhooks) webhooks->stop();
   log::info("stopped");
   return rc;
 }

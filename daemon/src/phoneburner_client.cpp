@@ -68,6 +68,12 @@ Result rejected_before_sending(std::string message) {
 
 std::string path_segment(const std::string& id) { return http::form_escape(id, false); }
 
+// "POST /contacts/123" -> "POST /contacts": ids would make every series unique.
+std::string endpoint_of(const std::string& method, const std::string& path) {
+  const auto second = path.find('/', 1);
+  return method + " " + path.substr(0, second);
+}
+
 }  // namespace
 
 struct PhoneBurnerClient::Impl {
@@ -89,11 +95,11 @@ struct PhoneBurnerClient::Impl {
   std::string clean(std::string text) const { return redact(std::move(text), options.token); }
 
   Result run(const Call& call);
-  Result attempt(const Call& call, Result* out_of_loop_state);
+  Result attempt(const Call& call, Result* out_of_loop_state, bool retry);
 };
 
 // One attempt: send, then classify. `result.attempts` is carried over.
-Result PhoneBurnerClient::Impl::attempt(const Call& call, Result* state) {
+Result PhoneBurnerClient::Impl::attempt(const Call& call, Result* state, bool retry) {
   const bool is_write = is_write_method(call.method);
   http::Request req;
   req.method = call.method;
@@ -111,7 +117,16 @@ Result PhoneBurnerClient::Impl::attempt(const Call& call, Result* state) {
   req.fresh_connection = is_write;
   req.should_stop = options.should_stop;
 
+  const auto started = std::chrono::steady_clock::now();
   const http::Response res = http::perform(req);
+  if (options.on_request && res.request_sent) {
+    RequestReport report;
+    report.endpoint = endpoint_of(call.method, call.path);
+    report.http_status = res.status;
+    report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    report.retry = retry;
+    options.on_request(report);
+  }
 
   Result r;
   r.attempts = state->attempts + (res.request_sent ? 1 : 0);
@@ -190,7 +205,7 @@ Result PhoneBurnerClient::Impl::run(const Call& call) {
     if (!http::sleep_unless_stopped(slot - http::RateLimiter::clock::now(), options.should_stop))
       continue;  // the stop check at the top reports it
 
-    Result r = attempt(call, &state);
+    Result r = attempt(call, &state, retry > 0);
     if (r.failure != Failure::retryable || !call.retry || retry >= options.max_retries) return r;
 
     // A server asking for a longer pause than our cap is better served by

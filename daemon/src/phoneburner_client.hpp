@@ -28,6 +28,14 @@
 
 namespace pgdialer::sync {
 
+// One request as the client saw it, for metrics (never holds the token).
+struct RequestReport {
+  std::string endpoint;  // method and first path segment: "POST /contacts", "GET /members"
+  int http_status = 0;   // 0 = no response
+  double seconds = 0;    // the exchange, without pacing or backoff waits
+  bool retry = false;    // a repeat of a request that failed retryably
+};
+
 struct ClientOptions {
   std::string base_url = "https://www.phoneburner.com/rest/1";  // no trailing slash
   std::string token;                                            // bearer token (PAT)
@@ -42,6 +50,8 @@ struct ClientOptions {
   std::chrono::milliseconds backoff_cap{30000};
   // Polled during waits and transfers; returning true aborts (shutdown).
   std::function<bool()> should_stop;
+  // Told about every request that went out (optional; must not throw).
+  std::function<void(const RequestReport&)> on_request;
 };
 
 enum class Failure { none, retryable, unknown, rejected, auth, stopped };

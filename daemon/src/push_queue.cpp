@@ -59,18 +59,23 @@ bool PushQueue::set_folder(long long job_id, const std::string& folder_id) {
 bool PushQueue::record(long long job_id, int list_position, const std::string& status,
                        const std::optional<std::string>& phoneburner_contact_id,
                        const std::optional<std::string>& error) {
-  return db_.exec("SELECT dialer.record_push_item($1, $2, $3, $4, $5, $6)",
-                  {std::to_string(job_id), worker_, std::to_string(list_position), status,
-                   phoneburner_contact_id, error})
-      .boolean(0, 0);
+  const bool ours = db_.exec("SELECT dialer.record_push_item($1, $2, $3, $4, $5, $6)",
+                            {std::to_string(job_id), worker_, std::to_string(list_position), status,
+                             phoneburner_contact_id, error})
+                        .boolean(0, 0);
+  if (ours && metrics_) metrics_->add("pgdialer_push_items_total", {{"status", status}});
+  return ours;
 }
 
 std::optional<std::string> PushQueue::finish(long long job_id, const std::optional<std::string>& error,
                                              bool fail_job, bool interrupted) {
-  return db_.exec("SELECT dialer.finish_push_job($1, $2, $3, $4, $5)",
-                  {std::to_string(job_id), worker_, error, fail_job ? "true" : "false",
-                   interrupted ? "true" : "false"})
-      .optional_text(0, 0);
+  std::optional<std::string> status =
+      db_.exec("SELECT dialer.finish_push_job($1, $2, $3, $4, $5)",
+               {std::to_string(job_id), worker_, error, fail_job ? "true" : "false",
+                interrupted ? "true" : "false"})
+          .optional_text(0, 0);
+  if (status && metrics_) metrics_->add("pgdialer_jobs_finished_total", {{"status", *status}});
+  return status;
 }
 
 bool PushQueue::release(long long job_id, const std::optional<std::string>& error,
@@ -79,7 +84,9 @@ bool PushQueue::release(long long job_id, const std::optional<std::string>& erro
   if (retry_in) interval = std::to_string(retry_in->count()) + " seconds";
   PgResult r = db_.exec("SELECT dialer.release_push_job($1, $2, $3, $4::interval)",
                         {std::to_string(job_id), worker_, error, interval});
-  return r.rows() > 0 && !r.is_null(0, 0) && r.boolean(0, 0);
+  const bool released = r.rows() > 0 && !r.is_null(0, 0) && r.boolean(0, 0);
+  if (released && metrics_) metrics_->add("pgdialer_jobs_finished_total", {{"status", "released"}});
+  return released;
 }
 
 std::optional<int> PushQueue::prepare_launch(long long job_id) {

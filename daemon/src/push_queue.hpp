@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "metrics.hpp"
 #include "pg_connection.hpp"
 
 namespace pgdialer::sync {
@@ -77,7 +78,10 @@ enum class LeaseState { running, cancel, lost };
 
 class PushQueue {
  public:
-  PushQueue(PgConnection& db, std::string worker) : db_(db), worker_(std::move(worker)) {}
+  // `metrics` (optional) counts what is recorded: items by status, jobs
+  // finished by status, releases. Counted here, where every outcome passes.
+  PushQueue(PgConnection& db, std::string worker, MetricsRegistry* metrics = nullptr)
+      : db_(db), worker_(std::move(worker)), metrics_(metrics) {}
   const std::string& worker() const { return worker_; }
 
   std::optional<ClaimedJob> claim(std::chrono::seconds lease);
@@ -107,6 +111,7 @@ class PushQueue {
  private:
   PgConnection& db_;
   std::string worker_;
+  MetricsRegistry* metrics_;
 };
 
 }  // namespace pgdialer::sync

@@ -167,7 +167,7 @@ std::string folder_name(long long session_id, const std::string& session_name) {
 
 void PushRunner::run(const ClaimedJob& job) {
   const std::string tag = job_tag(job.id);
-  PushQueue queue(db_, config_.worker_id);
+  PushQueue queue(db_, config_.worker_id, metrics_);
   LeaseKeeper lease(config_.database_url, config_.worker_id, job.id, config_.lease,
                     config_.lease_renewal);
   log::info("claimed" + tag + " session=" + std::to_string(job.session_id) +

@@ -19,8 +19,8 @@ namespace pgdialer::sync {
 class PushRunner {
  public:
   PushRunner(const Config& config, PgConnection& db, PhoneBurnerClient& client,
-             const std::atomic<bool>& stopping)
-      : config_(config), db_(db), client_(client), stopping_(stopping) {}
+             const std::atomic<bool>& stopping, MetricsRegistry* metrics = nullptr)
+      : config_(config), db_(db), client_(client), stopping_(stopping), metrics_(metrics) {}
 
   void run(const ClaimedJob& job);
 
@@ -29,6 +29,7 @@ class PushRunner {
   PgConnection& db_;
   PhoneBurnerClient& client_;
   const std::atomic<bool>& stopping_;
+  MetricsRegistry* metrics_;  // optional
   std::set<std::string> verified_folders_;  // custom fields seen to persist
 };
 

@@ -1,0 +1,37 @@
+// A PhoneBurner webhook body -> the one normalized event JSON that
+// dialer.record_call_event(jsonb) takes (notes/issue4-contract.md section 2).
+//
+// PhoneBurner's bodies vary between accounts and API generations: ids and
+// numbers come as strings or numbers, the recording as recording_url or
+// recording_link (or their *_public twins), custom_fields as an object or
+// the literal false, the agent with a name or first/last names. All of that
+// is absorbed here, so SQL sees one shape with every key present (null when
+// absent) and the body as received under "raw".
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+namespace pgdialer::sync {
+
+// Where a delivery came from, established by the verified URL (not the body).
+struct EventOrigin {
+  std::optional<long long> session_id;  // set: per-session callback; unset: account-level hook
+  std::string received_at;              // UTC, format_received_at()
+  std::string time_zone = "America/Chicago";  // zone of start_time/end_time
+};
+
+struct NormalizedEvent {
+  bool ok = false;
+  std::string error;  // why the body is not acceptable (not JSON, not an object)
+  std::string event;  // api_calldone | api_callbegin | api_contact_displayed
+  std::string json;   // the normalized event, compact, no raw newlines
+};
+
+NormalizedEvent normalize_event(const std::string& body, const EventOrigin& origin);
+
+// "2026-11-24T15:04:05.123456Z": the daemon's clock when a delivery arrived.
+std::string format_received_at(std::chrono::system_clock::time_point when);
+
+}  // namespace pgdialer::sync

@@ -1,0 +1,30 @@
+// The tokens in our callback URLs. PhoneBurner does not sign its webhooks, so
+// each URL carries ?s=<token>, the lowercase hex HMAC-SHA256 of what the URL
+// names (the decimal session id, or "account") under a secret that lives in
+// credentials only. A token opens one URL and reveals nothing about the
+// secret or the other URLs.
+#pragma once
+
+#include <string>
+
+namespace pgdialer::sync {
+
+// Lowercase hex HMAC-SHA256(key = secret, message).
+std::string hmac_sha256_hex(const std::string& secret, const std::string& message);
+
+// The token of a dial session's callback URL: HMAC of its decimal id ("42").
+std::string session_token(const std::string& secret, long long session_id);
+// The token of the account-level webhook URL: HMAC of "account".
+std::string account_token(const std::string& secret);
+
+// The callback URLs as PhoneBurner is given them (notes/issue4-contract.md):
+//   <base>/phoneburner/session/<id>?s=<token>   and   <base>/phoneburner/account?s=<token>
+// `base` has no trailing slash. The token is hex, so it needs no escaping.
+std::string session_webhook_url(const std::string& base, const std::string& secret, long long session_id);
+std::string account_webhook_url(const std::string& base, const std::string& secret);
+
+// Compares a presented token with the expected one in constant time (for
+// equal lengths), so the time to reject does not leak how much matched.
+bool token_matches(const std::string& expected, const std::string& presented);
+
+}  // namespace pgdialer::sync
