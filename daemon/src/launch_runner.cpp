@@ -29,8 +29,13 @@ std::vector<std::pair<std::string, std::string>> dial_session_callbacks(const st
                                                                         const std::string& secret,
                                                                         long long session_id) {
   if (base.empty() || secret.empty()) return {};
+  // One URL per callback type, naming it: the bodies do not say which
+  // event they are, and guessing from their shape is a last resort.
   const std::string url = session_webhook_url(base, secret, session_id);
-  return {{"api_contact_displayed", url}, {"api_callbegin", url}, {"api_calldone", url}};
+  std::vector<std::pair<std::string, std::string>> callbacks;
+  for (const char* type : {"api_contact_displayed", "api_callbegin", "api_calldone"})
+    callbacks.emplace_back(type, url + "&event=" + type);
+  return callbacks;
 }
 
 void LaunchRunner::run(const ClaimedJob& job) {

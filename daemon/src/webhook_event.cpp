@@ -155,18 +155,24 @@ std::optional<std::string> call_notes(const Value* v) {
   return joined;
 }
 
-// Which event this is. The body may name it; otherwise its shape tells:
+// Which event this is. Our dial-session callback URLs name it (?event=);
+// failing that, the body may name it; otherwise its shape tells:
 // the account-level hook is configured for api_calldone only; a per-session
 // delivery without a call_id is api_contact_displayed, and one with a call
 // but no outcome fields is api_callbegin.
-std::string event_name(const Value& body, bool from_session) {
+bool is_event_name(const std::string& s) {
+  return s == "api_calldone" || s == "api_callbegin" || s == "api_contact_displayed";
+}
+
+std::string event_name(const Value& body, bool from_session, const std::optional<std::string>& from_url) {
+  if (from_url && is_event_name(*from_url)) return *from_url;
   for (const char* key : {"event", "event_type", "webhook_event", "type", "callback_type"}) {
     auto named = text_of(member(&body, key));
     if (!named) continue;
     std::string s;
     for (char c : *named) s += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     if (s.rfind("api_", 0) != 0) s = "api_" + s;
-    if (s == "api_calldone" || s == "api_callbegin" || s == "api_contact_displayed") return s;
+    if (is_event_name(s)) return s;
   }
   if (!from_session) return "api_calldone";
   if (!text_of(member(&body, "call_id"))) return "api_contact_displayed";
@@ -282,7 +288,7 @@ NormalizedEvent normalize_event(const std::string& body, const EventOrigin& orig
   }
   if (custom_data && !custom_data->IsObject()) custom_data = nullptr;
 
-  out.event = event_name(doc, origin.session_id.has_value());
+  out.event = event_name(doc, origin.session_id.has_value(), origin.event);
   EventWriter w;
   w.text("event", out.event);
   w.text("source", std::string(origin.session_id ? "session" : "account"));

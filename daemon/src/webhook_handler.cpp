@@ -91,6 +91,7 @@ WebhookResponse WebhookHandler::receive(const WebhookRequest& request, std::opti
   origin.session_id = session_id;
   origin.received_at = format_received_at(clock_());
   origin.time_zone = settings_.time_zone;
+  origin.event = request.event;
   NormalizedEvent event = normalize_event(request.body, origin);
   if (!event.ok) return reject(400, "malformed", event.error);
 

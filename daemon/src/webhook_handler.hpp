@@ -29,6 +29,7 @@ struct WebhookRequest {
   std::string method;
   std::string path;                  // without the query
   std::optional<std::string> token;  // the ?s= query parameter
+  std::optional<std::string> event;  // the ?event= query parameter of our dial-session callbacks
   std::string body;
 };
 

@@ -24,6 +24,7 @@ WebhookServer::WebhookServer(WebhookHandler& handler, WebhookServerOptions optio
     request.method = req.method;
     request.path = req.path;
     if (req.has_param("s")) request.token = req.get_param_value("s");
+    if (req.has_param("event")) request.event = req.get_param_value("event");
     request.body = req.body;
     WebhookResponse out = handler_.handle(request);
     res.status = out.status;

@@ -151,14 +151,15 @@ TEST(WebhookUrls, AreTheContractsShape) {
             "https://hooks.example.com/phoneburner/session/42?s=" + session_token(secret, 42));
 }
 
-TEST(DialSessionCallbacks, CarryTheSessionsTokenForEachEvent) {
+TEST(DialSessionCallbacks, CarryTheSessionsTokenAndNameTheirEvent) {
   const std::string secret = "a-secret-of-at-least-16-bytes";
   auto callbacks = dial_session_callbacks("https://hooks.example.com", secret, 42);
   ASSERT_EQ(callbacks.size(), 3u);
   const std::string url = "https://hooks.example.com/phoneburner/session/42?s=" + session_token(secret, 42);
-  EXPECT_EQ(callbacks[0], std::make_pair(std::string("api_contact_displayed"), url));
-  EXPECT_EQ(callbacks[1], std::make_pair(std::string("api_callbegin"), url));
-  EXPECT_EQ(callbacks[2], std::make_pair(std::string("api_calldone"), url));
+  EXPECT_EQ(callbacks[0], std::make_pair(std::string("api_contact_displayed"),
+                                         url + "&event=api_contact_displayed"));
+  EXPECT_EQ(callbacks[1], std::make_pair(std::string("api_callbegin"), url + "&event=api_callbegin"));
+  EXPECT_EQ(callbacks[2], std::make_pair(std::string("api_calldone"), url + "&event=api_calldone"));
 }
 
 TEST(DialSessionCallbacks, NoneWithoutABaseUrlOrASecret) {

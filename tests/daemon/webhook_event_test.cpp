@@ -154,6 +154,17 @@ TEST(NormalizeEvent, AnEventNamedInTheBodyWins) {
   EXPECT_EQ(str(f["event"]), "api_callbegin") << "an unrelated 'type' is not an event name";
 }
 
+TEST(NormalizeEvent, TheEventNamedInOurCallbackUrlWinsOverTheBodysShape) {
+  EventOrigin origin = from_session(42);
+  origin.event = "api_callbegin";
+  // Shaped like a calldone (it has a status), but it came to the callbegin URL.
+  auto e = normalized(R"({"call_id":"9","status":"Ringing","lead_id":"c-1"})", origin);
+  EXPECT_EQ(str(e["event"]), "api_callbegin");
+  origin.event = "api_something_else";  // not one of ours: the shape decides
+  auto f = normalized(R"({"call_id":"9","status":"No Answer"})", origin);
+  EXPECT_EQ(str(f["event"]), "api_calldone");
+}
+
 TEST(NormalizeEvent, EveryKeyOfTheContractIsPresentEvenForAnEmptyObject) {
   auto e = normalized("{}", from_account());
   for (const char* key : {"event", "source", "session_id", "received_at", "time_zone", "call_id",
