@@ -2245,10 +2245,12 @@ BEGIN
     IF session.status = target THEN
         RETURN target;  -- already there: nothing to do
     END IF;
-    IF session.status <> ALL (allowed_from) THEN
+    IF session.status = 'completed' AND session.status <> ALL (allowed_from) THEN
+        RAISE EXCEPTION 'session % is completed; it cannot be %', session.id, action
+            USING ERRCODE = '55000', HINT = 'Resume it first (dialer.resume_session).';
+    ELSIF session.status <> ALL (allowed_from) THEN
         RAISE EXCEPTION 'session % is %; it cannot be %', session.id, session.status, action
-            USING ERRCODE = '55000',
-                  HINT = CASE WHEN session.status = 'completed' THEN 'Resume it first (dialer.resume_session).' END;
+            USING ERRCODE = '55000';
     END IF;
     UPDATE dialer.sessions s SET status = target WHERE s.id = session.id;
     INSERT INTO dialer.session_changes (session_id, action, detail)
