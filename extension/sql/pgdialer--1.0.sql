@@ -858,6 +858,12 @@ BEGIN
         SET contact_count = s.contact_count + CASE WHEN linked_now THEN 1 ELSE 0 END,
             last_activity_at = now()
         WHERE s.id = job.session_id;
+        -- The spec's API flow writes the PhoneBurner id back to the contact:
+        -- through the write-back hook (a failure is kept, not raised).
+        PERFORM dialer._writeback(item.contact_id,
+                                  jsonb_build_object('phoneburner_contact_id', record_push_item.phoneburner_contact_id,
+                                                     'phoneburner_last_sync_at', now()),
+                                  push_job_id => job.id);
     END IF;
 
     IF is_final AND NOT was_final THEN
@@ -1312,3 +1318,1315 @@ BEGIN
     RETURN true;
 END
 $$;
+
+-- ===========================================================================
+-- Call outcomes (issue 4): what reps do in PhoneBurner, back in PostgreSQL
+--
+-- pgdialer-sync receives PhoneBurner's webhooks (callbegin, calldone,
+-- contact displayed), normalizes them and calls dialer.record_call_event
+-- once per delivery. From there:
+--   dialer.webhook_events   every accepted delivery, once (idempotency key)
+--   dialer.call_activity    one row per call, filled by whichever event comes
+--   dialer.disposition_map  PhoneBurner's disposition text -> our outcome
+--   write-back hook         the call's effects on the contact (last attempt,
+--                           outcome, wrong number, do not call), through one
+--                           function the installer points at the app's table
+--   dialer.suppressions     numbers that asked not to be called
+-- and, for the app's session pages: session management functions and the
+-- dashboard views session_stats, session_contacts, session_activity.
+--
+-- None of these tables references dialer.sessions with a foreign key: calls
+-- and audit rows outlive a session's deletion (only sessions without contacts,
+-- jobs or calls can be deleted), and a TRUNCATE of the queue tables does not
+-- cascade into the call history.
+-- ===========================================================================
+
+-- ---------------------------------------------------------------------------
+-- Settings: added to the one-row dialer.configuration, so pg_dump keeps them.
+-- ---------------------------------------------------------------------------
+
+-- The write-back hook is stored as its signature text, e.g.
+-- 'dialer.write_contact_state(text, jsonb)', and cast to regprocedure when
+-- used: pg_upgrade refuses clusters with regprocedure columns in user tables
+-- (their OIDs do not survive), so the column cannot be of that type.
+-- NULL means the default, dialer.write_contact_state.
+ALTER TABLE dialer.configuration
+    ADD COLUMN writeback_hook text,
+    ADD COLUMN session_idle_days integer NOT NULL DEFAULT 7 CHECK (session_idle_days BETWEEN 1 AND 365);
+
+ALTER TABLE dialer.configuration ALTER COLUMN updated_by SET DEFAULT dialer.acting_user();
+
+-- ---------------------------------------------------------------------------
+-- Contact state: where the default write-back hook keeps a call's effects.
+-- An app that cannot write its own contacts table from here joins this table
+-- into the relation it gives dialer.configure, so the rules read the columns.
+-- ---------------------------------------------------------------------------
+
+CREATE TABLE dialer.contact_state (
+    contact_id               text PRIMARY KEY,  -- the app's contact id, as text
+    last_call_attempt_at     timestamptz,
+    last_contact_method      text,              -- 'call'
+    last_contact_outcome     text,              -- an outcome of dialer.disposition_map
+    phone_number_invalid     boolean,
+    phone_invalid_reason     text,
+    do_not_call              boolean,
+    do_not_call_reason       text,
+    do_not_call_source       text,              -- 'requested' when asked on a call
+    phoneburner_contact_id   text,              -- written back after each push
+    phoneburner_last_sync_at timestamptz,
+    updated_at               timestamptz NOT NULL DEFAULT now()
+);
+SELECT pg_catalog.pg_extension_config_dump('dialer.contact_state', '');
+
+COMMENT ON TABLE dialer.contact_state IS
+'What calls and pushes taught us about each contact, written by the default write-back hook dialer.write_contact_state. Join it into the contact relation so the rules read it.';
+
+-- The default hook. Keys it does not know are ignored. The last_contact_*
+-- keys travel with last_call_attempt_at and apply only when that attempt is
+-- not older than the stored one: a late delivery of an older call never
+-- overwrites the outcome of a newer one. The flags (invalid phone, do not
+-- call) are set whenever given.
+CREATE FUNCTION dialer.write_contact_state(contact_id text, changes jsonb)
+RETURNS void
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    attempt timestamptz := (changes ->> 'last_call_attempt_at')::timestamptz;
+BEGIN
+    INSERT INTO dialer.contact_state AS s (contact_id) VALUES (write_contact_state.contact_id)
+    ON CONFLICT ON CONSTRAINT contact_state_pkey DO NOTHING;
+    UPDATE dialer.contact_state s
+    SET last_call_attempt_at = CASE WHEN attempt IS NULL THEN s.last_call_attempt_at
+                                    ELSE greatest(s.last_call_attempt_at, attempt) END,
+        last_contact_method = CASE WHEN changes ? 'last_contact_method'
+                                        AND (attempt IS NULL OR s.last_call_attempt_at IS NULL
+                                             OR attempt >= s.last_call_attempt_at)
+                                   THEN changes ->> 'last_contact_method' ELSE s.last_contact_method END,
+        last_contact_outcome = CASE WHEN changes ? 'last_contact_outcome'
+                                         AND (attempt IS NULL OR s.last_call_attempt_at IS NULL
+                                              OR attempt >= s.last_call_attempt_at)
+                                    THEN changes ->> 'last_contact_outcome' ELSE s.last_contact_outcome END,
+        phone_number_invalid = coalesce((changes ->> 'phone_number_invalid')::boolean, s.phone_number_invalid),
+        phone_invalid_reason = CASE WHEN changes ? 'phone_invalid_reason'
+                                    THEN changes ->> 'phone_invalid_reason' ELSE s.phone_invalid_reason END,
+        do_not_call = coalesce((changes ->> 'do_not_call')::boolean, s.do_not_call),
+        do_not_call_reason = CASE WHEN changes ? 'do_not_call_reason'
+                                  THEN changes ->> 'do_not_call_reason' ELSE s.do_not_call_reason END,
+        do_not_call_source = CASE WHEN changes ? 'do_not_call_source'
+                                  THEN changes ->> 'do_not_call_source' ELSE s.do_not_call_source END,
+        phoneburner_contact_id = coalesce(changes ->> 'phoneburner_contact_id', s.phoneburner_contact_id),
+        phoneburner_last_sync_at = coalesce((changes ->> 'phoneburner_last_sync_at')::timestamptz,
+                                            s.phoneburner_last_sync_at),
+        updated_at = now()
+    WHERE s.contact_id = write_contact_state.contact_id;
+END
+$$;
+
+COMMENT ON FUNCTION dialer.write_contact_state(text, jsonb) IS
+'The default write-back hook: upserts dialer.contact_state. last_contact_method/outcome apply only when last_call_attempt_at is not older than the stored one.';
+
+-- Point the write-back at the app's own function. It must be
+-- hook(contact_id text, changes jsonb) RETURNS void; NULL restores the default.
+CREATE FUNCTION dialer.configure_writeback(hook regprocedure)
+RETURNS void
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    fn        record;
+    signature text;
+BEGIN
+    IF hook IS NOT NULL THEN
+        SELECT p.proname, n.nspname,
+               p.prokind = 'f' AND NOT p.proretset AND p.prorettype = 'void'::regtype AND p.pronargs = 2
+               AND p.proargtypes[0] = 'text'::regtype AND p.proargtypes[1] = 'jsonb'::regtype AS fits
+        INTO fn
+        FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+        WHERE p.oid = hook;
+        IF NOT fn.fits THEN
+            RAISE EXCEPTION 'write-back hook % has the wrong signature', hook
+                USING ERRCODE = '22023',
+                      HINT = 'It must be a function hook(contact_id text, changes jsonb) RETURNS void.';
+        END IF;
+        signature := format('%I.%I(text, jsonb)', fn.nspname, fn.proname);
+    END IF;
+    INSERT INTO dialer.configuration AS c (writeback_hook, updated_by)
+    VALUES (signature, dialer.acting_user())
+    ON CONFLICT (singleton) DO UPDATE
+        SET writeback_hook = excluded.writeback_hook, updated_at = now(), updated_by = excluded.updated_by;
+END
+$$;
+
+COMMENT ON FUNCTION dialer.configure_writeback(regprocedure) IS
+'Set the write-back hook, a function hook(contact_id text, changes jsonb) RETURNS void that applies calls'' and pushes'' effects to the app''s contacts; NULL means dialer.write_contact_state.';
+
+-- The derived activity_status calls a session "paused" after this many days
+-- without activity.
+CREATE FUNCTION dialer.configure_session_idle_days(days integer)
+RETURNS void
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    IF days IS NULL OR days NOT BETWEEN 1 AND 365 THEN
+        RAISE EXCEPTION 'session idle days must be from 1 to 365, not %', coalesce(days::text, 'NULL')
+            USING ERRCODE = '22023';
+    END IF;
+    INSERT INTO dialer.configuration AS c (session_idle_days, updated_by)
+    VALUES (days, dialer.acting_user())
+    ON CONFLICT (singleton) DO UPDATE
+        SET session_idle_days = excluded.session_idle_days, updated_at = now(), updated_by = excluded.updated_by;
+END
+$$;
+
+COMMENT ON FUNCTION dialer.configure_session_idle_days(integer) IS
+'After how many days without activity an active session shows as paused in activity_status (1..365, default 7).';
+
+-- ---------------------------------------------------------------------------
+-- Suppressions: numbers nobody may call, whoever holds them.
+-- dialer.exclusion and dialer.preview consult this list (a listed number is
+-- do_not_call and never overridable).
+-- ---------------------------------------------------------------------------
+
+CREATE TABLE dialer.suppressions (
+    phone_e164 text PRIMARY KEY CHECK (phone_e164 ~ '^\+[1-9][0-9]{1,14}$'),
+    source     text NOT NULL CHECK (source IN ('requested', 'registry', 'internal')),
+    reason     text,
+    added_by   text NOT NULL DEFAULT dialer.acting_user(),  -- the agent, for a call
+    added_at   timestamptz NOT NULL DEFAULT now(),
+    call_id    text                                           -- the PhoneBurner call it came from
+);
+SELECT pg_catalog.pg_extension_config_dump('dialer.suppressions', '');
+
+COMMENT ON TABLE dialer.suppressions IS
+'Numbers (E.164) that must not be called: asked on a call (source requested), a registry listing, or internal policy.';
+
+-- ---------------------------------------------------------------------------
+-- Dispositions: PhoneBurner's disposition text is account-defined, so it is
+-- mapped to a fixed set of outcomes that the stats and the write-back use.
+-- ---------------------------------------------------------------------------
+
+CREATE TABLE dialer.disposition_map (
+    disposition     text NOT NULL CHECK (btrim(disposition) <> ''),  -- as PhoneBurner shows it
+    disposition_key text GENERATED ALWAYS AS (lower(btrim(disposition))) STORED,
+    outcome         text CHECK (outcome IN ('connected', 'interested', 'qualified', 'meeting_set',
+                                            'disqualified', 'no_answer', 'voicemail', 'wrong_number',
+                                            'do_not_call', 'callback')),
+    -- Shipped with the extension. An admin's row for the same text takes
+    -- precedence, so defaults are never edited in place: pg_dump keeps only
+    -- the admin's rows, and CREATE EXTENSION brings the defaults back.
+    is_default      boolean NOT NULL DEFAULT false,
+    updated_by      text NOT NULL DEFAULT dialer.acting_user(),
+    updated_at      timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (disposition_key, is_default),
+    CHECK (is_default <= (outcome IS NOT NULL))  -- a NULL outcome (ignore it) is an admin's choice
+);
+SELECT pg_catalog.pg_extension_config_dump('dialer.disposition_map', 'WHERE NOT is_default');
+
+COMMENT ON TABLE dialer.disposition_map IS
+'PhoneBurner disposition text (matched trimmed and case-insensitively) -> outcome. Admin rows (is_default false) override the shipped defaults; an admin row with a NULL outcome marks a disposition as deliberately unmapped.';
+
+INSERT INTO dialer.disposition_map (disposition, outcome, is_default, updated_by) VALUES
+    ('Connected',          'connected',    true, 'pgdialer'),
+    ('Contacted',          'connected',    true, 'pgdialer'),
+    ('Spoke With Contact', 'connected',    true, 'pgdialer'),
+    ('Interested',         'interested',   true, 'pgdialer'),
+    ('Send Info',          'interested',   true, 'pgdialer'),
+    ('Qualified',          'qualified',    true, 'pgdialer'),
+    ('Appointment',        'meeting_set',  true, 'pgdialer'),
+    ('Appointment Set',    'meeting_set',  true, 'pgdialer'),
+    ('Meeting Set',        'meeting_set',  true, 'pgdialer'),
+    ('Meeting Scheduled',  'meeting_set',  true, 'pgdialer'),
+    ('Not Interested',     'disqualified', true, 'pgdialer'),
+    ('Not a Fit',          'disqualified', true, 'pgdialer'),
+    ('Disqualified',       'disqualified', true, 'pgdialer'),
+    ('No Answer',          'no_answer',    true, 'pgdialer'),
+    ('Busy',               'no_answer',    true, 'pgdialer'),
+    ('Hung Up',            'no_answer',    true, 'pgdialer'),
+    ('Left Message',       'voicemail',    true, 'pgdialer'),
+    ('Left Voicemail',     'voicemail',    true, 'pgdialer'),
+    ('Voicemail',          'voicemail',    true, 'pgdialer'),
+    ('Answering Machine',  'voicemail',    true, 'pgdialer'),
+    ('Wrong Number',       'wrong_number', true, 'pgdialer'),
+    ('Bad Number',         'wrong_number', true, 'pgdialer'),
+    ('Disconnected Number','wrong_number', true, 'pgdialer'),
+    ('Do Not Call',        'do_not_call',  true, 'pgdialer'),
+    ('DNC',                'do_not_call',  true, 'pgdialer'),
+    ('Call Back',          'callback',     true, 'pgdialer'),
+    ('Callback',           'callback',     true, 'pgdialer'),
+    ('Call Back Later',    'callback',     true, 'pgdialer');
+
+-- Editing a default in place would be lost by a dump and restore: say how.
+CREATE FUNCTION dialer._keep_default_dispositions()
+RETURNS trigger
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    RAISE EXCEPTION 'disposition "%" is a shipped default and is not changed in place', OLD.disposition
+        USING ERRCODE = '55000',
+              HINT = format('Add your own row, which takes precedence: SELECT dialer.map_disposition(%L, ''<outcome>'') (NULL to leave it unmapped).',
+                            OLD.disposition);
+END
+$$;
+
+CREATE TRIGGER disposition_map_keep_defaults
+    BEFORE UPDATE OR DELETE ON dialer.disposition_map
+    FOR EACH ROW WHEN (OLD.is_default) EXECUTE FUNCTION dialer._keep_default_dispositions();
+
+-- The outcome of a disposition text: the admin's row, else the default.
+CREATE FUNCTION dialer.disposition_outcome(disposition text)
+RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+    SELECT m.outcome FROM dialer.disposition_map m
+    WHERE m.disposition_key = lower(btrim(disposition_outcome.disposition))
+    ORDER BY m.is_default
+    LIMIT 1
+$$;
+
+COMMENT ON FUNCTION dialer.disposition_outcome(text) IS
+'The outcome a PhoneBurner disposition text maps to (trimmed, case-insensitive; an admin''s row before the default), NULL when unmapped.';
+
+-- Did a call reach someone? PhoneBurner's `connected` flag when it sent one,
+-- else what the outcome implies (a conversation happened).
+CREATE FUNCTION dialer.call_connected(connected boolean, outcome text)
+RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+    SELECT coalesce(connected, outcome IN ('connected', 'interested', 'qualified', 'meeting_set',
+                                           'disqualified', 'wrong_number', 'do_not_call', 'callback'), false)
+$$;
+
+-- ---------------------------------------------------------------------------
+-- Webhook deliveries and calls
+-- ---------------------------------------------------------------------------
+
+CREATE TABLE dialer.webhook_events (
+    id                     bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    idempotency_key        text NOT NULL UNIQUE,  -- event:call_id, or displayed:ds_id:contact
+    event                  text NOT NULL,         -- api_calldone | api_callbegin | api_contact_displayed
+    source                 text NOT NULL,         -- account | session
+    received_at            timestamptz NOT NULL,  -- the daemon's clock (kept on journal replay)
+    recorded_at            timestamptz NOT NULL DEFAULT now(),
+    call_id                text,
+    session_id             bigint,                -- resolved (no foreign key: see above)
+    contact_id             text,                  -- resolved; NULL = unmatched
+    result                 text NOT NULL CHECK (result IN ('recorded', 'unmatched')),
+    writeback_error        text,                  -- the first hook failure (all in writeback_failures)
+    payload                jsonb NOT NULL         -- the normalized event, with `raw` as received
+);
+SELECT pg_catalog.pg_extension_config_dump('dialer.webhook_events', '');
+SELECT pg_catalog.pg_extension_config_dump(pg_get_serial_sequence('dialer.webhook_events', 'id'), '');
+CREATE INDEX webhook_events_unmatched ON dialer.webhook_events (received_at) WHERE result = 'unmatched';
+CREATE INDEX webhook_events_by_call ON dialer.webhook_events (call_id);
+
+COMMENT ON TABLE dialer.webhook_events IS
+'Every accepted PhoneBurner webhook delivery, once: duplicates are recognized by idempotency_key. result unmatched = no contact could be found (for review).';
+
+CREATE TABLE dialer.call_activity (
+    call_id                text PRIMARY KEY,      -- PhoneBurner's, unique per call
+    session_id             bigint,                -- ours
+    dial_session_id        text,                  -- PhoneBurner's ds_id (NULL when dialed from a folder)
+    contact_id             text,                  -- ours; NULL while unmatched
+    phoneburner_contact_id text,
+    agent_name             text,
+    agent_id               text,
+    phone                  text,                  -- the number dialed, as PhoneBurner sent it
+    started_at             timestamptz,           -- start_time read in the event's time_zone
+    ended_at               timestamptz,
+    duration_seconds       integer CHECK (duration_seconds >= 0),
+    connected              boolean,               -- as PhoneBurner reported it
+    disposition            text,                  -- PhoneBurner's text
+    outcome                text,                  -- dialer.disposition_outcome(disposition)
+    notes                  text,
+    recording_url          text,
+    began_received_at      timestamptz,           -- when its api_callbegin arrived
+    done_received_at       timestamptz,           -- when its api_calldone arrived
+    created_at             timestamptz NOT NULL DEFAULT now(),
+    updated_at             timestamptz NOT NULL DEFAULT now()
+);
+SELECT pg_catalog.pg_extension_config_dump('dialer.call_activity', '');
+CREATE INDEX call_activity_by_session ON dialer.call_activity (session_id, contact_id);
+CREATE INDEX call_activity_by_contact ON dialer.call_activity (contact_id);
+CREATE INDEX call_activity_by_disposition ON dialer.call_activity (lower(btrim(disposition)));
+
+COMMENT ON TABLE dialer.call_activity IS
+'One row per PhoneBurner call, filled by its api_callbegin and api_calldone in whichever order they arrive; calldone''s facts win.';
+
+-- A hook call that failed. The event that caused it is kept either way; these
+-- rows say what did not reach the contact, and dialer.retry_writebacks()
+-- applies them once the hook is fixed.
+CREATE TABLE dialer.writeback_failures (
+    id               bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    contact_id       text NOT NULL,
+    changes          jsonb NOT NULL,
+    hook             text NOT NULL,
+    sqlstate         text NOT NULL,
+    error            text NOT NULL,
+    webhook_event_id bigint,           -- the delivery it came from, or
+    push_job_id      bigint,           -- the push
+    failed_at        timestamptz NOT NULL DEFAULT now(),
+    attempts         integer NOT NULL DEFAULT 1,
+    resolved_at      timestamptz,
+    resolved_by      text
+);
+SELECT pg_catalog.pg_extension_config_dump('dialer.writeback_failures', '');
+SELECT pg_catalog.pg_extension_config_dump(pg_get_serial_sequence('dialer.writeback_failures', 'id'), '');
+CREATE INDEX writeback_failures_open ON dialer.writeback_failures (id) WHERE resolved_at IS NULL;
+
+COMMENT ON TABLE dialer.writeback_failures IS
+'Write-back hook calls that raised an error; the event is recorded regardless. Fix the hook, then SELECT dialer.retry_writebacks().';
+
+-- ---------------------------------------------------------------------------
+-- The write-back
+-- ---------------------------------------------------------------------------
+
+-- Call the configured hook (errors propagate).
+CREATE FUNCTION dialer._call_hook(contact_id text, changes jsonb)
+RETURNS void
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    hook regprocedure := coalesce((SELECT c.writeback_hook FROM dialer.configuration c),
+                                  'dialer.write_contact_state(text, jsonb)')::regprocedure;
+    fn   record;
+BEGIN
+    SELECT n.nspname, p.proname INTO fn FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+    WHERE p.oid = hook;
+    -- The argument types pick the (text, jsonb) overload.
+    EXECUTE format('SELECT %I.%I($1, $2)', fn.nspname, fn.proname) USING contact_id, changes;
+END
+$$;
+
+-- Call the hook, and if it fails keep the failure instead of losing the
+-- event: a row in dialer.writeback_failures and a WARNING. Returns NULL on
+-- success, else the error.
+CREATE FUNCTION dialer._writeback(contact_id text, changes jsonb,
+                                  webhook_event_id bigint DEFAULT NULL, push_job_id bigint DEFAULT NULL)
+RETURNS text
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    state text;
+    msg   text;
+    hook  text;
+BEGIN
+    BEGIN
+        PERFORM dialer._call_hook(_writeback.contact_id, _writeback.changes);
+        RETURN NULL;
+    EXCEPTION WHEN OTHERS THEN
+        GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, msg = MESSAGE_TEXT;
+    END;
+    hook := coalesce((SELECT c.writeback_hook FROM dialer.configuration c), 'dialer.write_contact_state(text, jsonb)');
+    INSERT INTO dialer.writeback_failures (contact_id, changes, hook, sqlstate, error, webhook_event_id, push_job_id)
+    VALUES (_writeback.contact_id, _writeback.changes, hook, state, msg,
+            _writeback.webhook_event_id, _writeback.push_job_id);
+    RAISE WARNING 'write-back hook % failed for contact %: % (SQLSTATE %)', hook, _writeback.contact_id, msg, state
+        USING HINT = 'Kept in dialer.writeback_failures; fix the hook, then SELECT dialer.retry_writebacks().';
+    RETURN format('%s (SQLSTATE %s)', msg, state);
+END
+$$;
+
+CREATE FUNCTION dialer.retry_writebacks()
+RETURNS integer
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    f     dialer.writeback_failures;
+    done  integer := 0;
+    state text;
+    msg   text;
+BEGIN
+    FOR f IN SELECT * FROM dialer.writeback_failures w WHERE w.resolved_at IS NULL ORDER BY w.id FOR UPDATE LOOP
+        BEGIN
+            PERFORM dialer._call_hook(f.contact_id, f.changes);
+            UPDATE dialer.writeback_failures w
+            SET resolved_at = now(), resolved_by = dialer.acting_user(), attempts = w.attempts + 1
+            WHERE w.id = f.id;
+            done := done + 1;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, msg = MESSAGE_TEXT;
+            UPDATE dialer.writeback_failures w
+            SET attempts = w.attempts + 1, sqlstate = state, error = msg WHERE w.id = f.id;
+        END;
+    END LOOP;
+    RETURN done;
+END
+$$;
+
+COMMENT ON FUNCTION dialer.retry_writebacks() IS
+'Apply the write-back hook again to every unresolved dialer.writeback_failures row, oldest first; returns how many now succeeded. Changes carry their call time, so a late retry does not overwrite a newer outcome (with the default hook).';
+
+-- The other contacts of the configured contact relation with this number:
+-- by the phone_e164 column when the relation has one (indexable), else by
+-- normalizing phone. Empty when no relation is configured.
+CREATE FUNCTION dialer._contacts_with_number(phone_e164 text, except_contact text)
+RETURNS SETOF text
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+    relation regclass := (SELECT c.contact_relation FROM dialer.configuration c);
+    has_e164 boolean;
+BEGIN
+    IF relation IS NULL OR phone_e164 IS NULL THEN
+        RETURN;
+    END IF;
+    has_e164 := EXISTS (SELECT FROM pg_attribute a
+                        WHERE a.attrelid = relation AND a.attname = 'phone_e164' AND NOT a.attisdropped);
+    IF NOT has_e164 AND NOT EXISTS (SELECT FROM pg_attribute a
+                                    WHERE a.attrelid = relation AND a.attname = 'phone' AND NOT a.attisdropped) THEN
+        RETURN;  -- a relation without numbers shares none
+    END IF;
+    RETURN QUERY EXECUTE format(
+        'SELECT DISTINCT c.id::text FROM %s c WHERE %s = $1 AND c.id::text IS DISTINCT FROM $2 ORDER BY 1',
+        relation, CASE WHEN has_e164 THEN 'c.phone_e164::text' ELSE 'dialer.e164(c.phone::text)' END)
+    USING phone_e164, except_contact;
+END
+$$;
+
+-- What a call does to contacts, through the hook. Every call with a known
+-- contact: last_call_attempt_at, last_contact_method 'call', and the outcome
+-- when it maps to one. wrong_number flags the phone invalid and do_not_call
+-- sets DNC (source requested) and suppresses the number, for the contact
+-- called and for every other contact with that number. Returns the first
+-- hook error, or NULL.
+CREATE FUNCTION dialer._apply_call_effects(the_call dialer.call_activity, webhook_event_id bigint)
+RETURNS text
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    changes jsonb;
+    shared  jsonb;
+    number  text;
+    other   text;
+    agent   text := coalesce(the_call.agent_name, the_call.agent_id, 'an agent');
+    err     text;
+    first_error text;
+BEGIN
+    IF the_call.contact_id IS NULL THEN
+        RETURN NULL;
+    END IF;
+    changes := jsonb_strip_nulls(jsonb_build_object(
+        'last_call_attempt_at', coalesce(the_call.started_at, the_call.ended_at, the_call.created_at),
+        'last_contact_method', 'call',
+        'last_contact_outcome', the_call.outcome));
+
+    IF the_call.outcome IN ('wrong_number', 'do_not_call') THEN
+        -- The number dialed, else the one we pushed for this contact.
+        number := dialer.e164(coalesce(the_call.phone, (
+            SELECT i.payload ->> 'phone' FROM dialer.push_items i
+            WHERE i.contact_id = the_call.contact_id ORDER BY i.updated_at DESC, i.job_id DESC LIMIT 1)));
+    END IF;
+    IF the_call.outcome = 'wrong_number' THEN
+        changes := changes || jsonb_build_object(
+            'phone_number_invalid', true,
+            'phone_invalid_reason', format('Wrong number ("%s" on PhoneBurner call %s)', the_call.disposition, the_call.call_id));
+        shared := jsonb_build_object(
+            'phone_number_invalid', true,
+            'phone_invalid_reason', format('Wrong number (reported on a call to contact %s, PhoneBurner call %s)',
+                                           the_call.contact_id, the_call.call_id));
+    ELSIF the_call.outcome = 'do_not_call' THEN
+        changes := changes || jsonb_build_object(
+            'do_not_call', true, 'do_not_call_source', 'requested',
+            'do_not_call_reason', format('Asked not to be called (PhoneBurner call %s, %s)', the_call.call_id, agent));
+        shared := jsonb_build_object(
+            'do_not_call', true, 'do_not_call_source', 'requested',
+            'do_not_call_reason', format('Number asked not to be called (contact %s, PhoneBurner call %s)',
+                                         the_call.contact_id, the_call.call_id));
+        IF number IS NOT NULL THEN
+            INSERT INTO dialer.suppressions (phone_e164, source, reason, added_by, added_at, call_id)
+            VALUES (number, 'requested',
+                    format('Asked not to be called on PhoneBurner call %s (contact %s)', the_call.call_id, the_call.contact_id),
+                    agent, coalesce(the_call.ended_at, the_call.started_at, now()), the_call.call_id)
+            ON CONFLICT (phone_e164) DO NOTHING;  -- the first request stays on record
+        END IF;
+    END IF;
+
+    first_error := dialer._writeback(the_call.contact_id, changes, webhook_event_id);
+    IF shared IS NOT NULL THEN
+        FOR other IN SELECT * FROM dialer._contacts_with_number(number, the_call.contact_id) LOOP
+            err := dialer._writeback(other, shared, webhook_event_id);
+            first_error := coalesce(first_error, err);
+        END LOOP;
+    END IF;
+    RETURN first_error;
+END
+$$;
+
+-- ---------------------------------------------------------------------------
+-- dialer.record_call_event: the daemon's one entry point for webhooks
+-- ---------------------------------------------------------------------------
+
+-- A key of the normalized event, checked: absent and JSON null read as NULL,
+-- blank strings too; any other type than the allowed ones is 22023.
+CREATE FUNCTION dialer._event_value(event jsonb, key text, allowed text[])
+RETURNS jsonb
+LANGUAGE plpgsql IMMUTABLE
+AS $$
+DECLARE
+    v jsonb := event -> key;
+BEGIN
+    IF v IS NULL OR jsonb_typeof(v) = 'null' THEN
+        RETURN NULL;
+    END IF;
+    IF jsonb_typeof(v) <> ALL (allowed) THEN
+        RAISE EXCEPTION 'call event: "%" must be %, not %', key, array_to_string(allowed, ' or '), jsonb_typeof(v)
+            USING ERRCODE = '22023';
+    END IF;
+    IF jsonb_typeof(v) = 'string' AND btrim(v #>> '{}') = '' THEN
+        RETURN NULL;
+    END IF;
+    RETURN v;
+END
+$$;
+
+CREATE FUNCTION dialer._event_text(event jsonb, key text)
+RETURNS text
+LANGUAGE sql IMMUTABLE
+AS $$ SELECT btrim(dialer._event_value(event, key, '{string}') #>> '{}') $$;
+
+-- Ids may come as strings or numbers.
+CREATE FUNCTION dialer._event_id(event jsonb, key text)
+RETURNS text
+LANGUAGE sql IMMUTABLE
+AS $$ SELECT btrim(dialer._event_value(event, key, '{string,number}') #>> '{}') $$;
+
+-- start_time / end_time: 'YYYY-MM-DD HH:MM:SS' without a zone, read in zone.
+-- PhoneBurner's zero date means none.
+CREATE FUNCTION dialer._event_time(event jsonb, key text, zone text)
+RETURNS timestamptz
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+    v text := dialer._event_text(event, key);
+    t timestamp;
+BEGIN
+    IF v IS NULL OR v LIKE '0000-00-00%' THEN
+        RETURN NULL;
+    END IF;
+    IF v !~ '^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d+)?$' THEN
+        RAISE EXCEPTION 'call event: "%" must be YYYY-MM-DD HH:MM:SS without a zone, not "%"', key, v
+            USING ERRCODE = '22023';
+    END IF;
+    BEGIN
+        t := v::timestamp;
+    EXCEPTION WHEN datetime_field_overflow OR invalid_datetime_format THEN
+        RAISE EXCEPTION 'call event: "%" is not a valid time: "%"', key, v USING ERRCODE = '22023';
+    END;
+    IF zone IS NULL THEN
+        RAISE EXCEPTION 'call event: "%" needs "time_zone"', key USING ERRCODE = '22023';
+    END IF;
+    RETURN t AT TIME ZONE zone;
+END
+$$;
+
+CREATE FUNCTION dialer.record_call_event(event jsonb)
+RETURNS text
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    kind          text;
+    source        text;
+    received      timestamptz;
+    zone          text;
+    pb_call_id    text;
+    ds_id         text;
+    pb_contact    text;
+    lead_id       text;
+    sourceco_id   text;
+    folder_id     text;
+    custom_data   jsonb;
+    given         text;
+    given_session bigint;
+    custom_session bigint;
+    agent_name    text;
+    agent_id      text;
+    started       timestamptz;
+    ended         timestamptz;
+    duration      numeric;
+    connected     boolean;
+    disposition   text;
+    outcome       text;
+    key           text;
+    event_id      bigint;
+    contact       text;
+    session       bigint;
+    before        dialer.call_activity;
+    after         dialer.call_activity;
+    err           text;
+    done_event    boolean;
+    activity_at   timestamptz;
+BEGIN
+    -- 1. Shape. Anything not of the contract's shape is 22023: the daemon
+    --    counts it as rejected and sets it aside instead of retrying.
+    IF event IS NULL OR jsonb_typeof(event) <> 'object' THEN
+        RAISE EXCEPTION 'call event must be a JSON object' USING ERRCODE = '22023';
+    END IF;
+    kind := dialer._event_text(event, 'event');
+    IF kind IS NULL OR kind NOT IN ('api_calldone', 'api_callbegin', 'api_contact_displayed') THEN
+        RAISE EXCEPTION 'call event: "event" must be api_calldone, api_callbegin or api_contact_displayed, not %',
+            coalesce('"' || kind || '"', 'missing') USING ERRCODE = '22023';
+    END IF;
+    source := dialer._event_text(event, 'source');
+    IF source IS NULL OR source NOT IN ('account', 'session') THEN
+        RAISE EXCEPTION 'call event: "source" must be account or session, not %', coalesce('"' || source || '"', 'missing')
+            USING ERRCODE = '22023';
+    END IF;
+    BEGIN
+        received := dialer._event_text(event, 'received_at')::timestamptz;
+    EXCEPTION WHEN datetime_field_overflow OR invalid_datetime_format OR invalid_parameter_value THEN
+        RAISE EXCEPTION 'call event: "received_at" is not a timestamp: "%"', event ->> 'received_at'
+            USING ERRCODE = '22023';
+    END;
+    IF received IS NULL THEN
+        RAISE EXCEPTION 'call event: "received_at" is missing' USING ERRCODE = '22023';
+    END IF;
+    zone := dialer._event_text(event, 'time_zone');
+    BEGIN
+        PERFORM now() AT TIME ZONE zone;
+    EXCEPTION WHEN invalid_parameter_value THEN
+        RAISE EXCEPTION 'call event: unknown "time_zone" "%"', zone USING ERRCODE = '22023';
+    END;
+    given := dialer._event_value(event, 'session_id', '{number}') #>> '{}';
+    IF given !~ '^[0-9]{1,18}$' THEN
+        RAISE EXCEPTION 'call event: "session_id" must be a positive whole number, not %', given
+            USING ERRCODE = '22023';
+    END IF;
+    given_session := given::bigint;
+    IF source = 'session' AND given_session IS NULL THEN
+        RAISE EXCEPTION 'call event: a session callback needs "session_id"' USING ERRCODE = '22023';
+    END IF;
+    pb_call_id := dialer._event_id(event, 'call_id');
+    ds_id := dialer._event_id(event, 'dial_session_id');
+    pb_contact := dialer._event_id(event, 'phoneburner_contact_id');
+    lead_id := dialer._event_id(event, 'lead_id');
+    sourceco_id := dialer._event_id(event, 'sourceco_contact_id');
+    folder_id := dialer._event_id(event, 'folder_id');
+    agent_id := dialer._event_id(event, 'agent_id');
+    agent_name := dialer._event_text(event, 'agent_name');
+    custom_data := dialer._event_value(event, 'custom_data', '{object}');
+    IF (custom_data ->> 'pgdialer_session_id') ~ '^\s*[0-9]{1,18}\s*$' THEN
+        custom_session := (custom_data ->> 'pgdialer_session_id')::bigint;
+    END IF;
+    started := dialer._event_time(event, 'start_time', zone);
+    ended := dialer._event_time(event, 'end_time', zone);
+    duration := (dialer._event_value(event, 'duration_seconds', '{number}') #>> '{}')::numeric;
+    IF duration < 0 OR duration > 2147483647 THEN
+        RAISE EXCEPTION 'call event: "duration_seconds" out of range: %', duration USING ERRCODE = '22023';
+    END IF;
+    connected := (dialer._event_value(event, 'connected', '{boolean}') #>> '{}')::boolean;
+    disposition := dialer._event_text(event, 'disposition');
+    PERFORM dialer._event_value(event, 'notes', '{string}'), dialer._event_value(event, 'recording_url', '{string}'),
+            dialer._event_value(event, 'phone', '{string}'), dialer._event_value(event, 'raw', '{object}');
+
+    -- 2. Idempotency: a key seen before changes nothing.
+    IF kind = 'api_contact_displayed' THEN
+        IF ds_id IS NULL OR coalesce(pb_contact, lead_id) IS NULL THEN
+            RAISE EXCEPTION 'call event: api_contact_displayed needs "dial_session_id" and "phoneburner_contact_id" or "lead_id"'
+                USING ERRCODE = '22023';
+        END IF;
+        key := 'api_contact_displayed:' || ds_id || ':' || coalesce(pb_contact, lead_id);
+    ELSE
+        IF pb_call_id IS NULL THEN
+            RAISE EXCEPTION 'call event: % needs "call_id"', kind USING ERRCODE = '22023';
+        END IF;
+        key := kind || ':' || pb_call_id;
+    END IF;
+    INSERT INTO dialer.webhook_events (idempotency_key, event, source, received_at, call_id, result, payload)
+    VALUES (key, kind, source, received, pb_call_id, 'unmatched', event)
+    ON CONFLICT (idempotency_key) DO NOTHING
+    RETURNING id INTO event_id;
+    IF event_id IS NULL THEN
+        RETURN 'duplicate';
+    END IF;
+
+    -- 3. Our contact: lead_id, the sourceco_contact_id custom field, the
+    --    PhoneBurner contact's link, or the call's other event.
+    SELECT * INTO before FROM dialer.call_activity c WHERE c.call_id = pb_call_id FOR UPDATE;
+    contact := coalesce(lead_id, sourceco_id,
+                        (SELECT l.contact_id FROM dialer.contact_links l WHERE l.phoneburner_contact_id = pb_contact
+                         ORDER BY l.last_synced_at DESC, l.session_id DESC LIMIT 1),
+                        before.contact_id);
+
+    -- 4. Our session: from the callback URL, our custom_data, the folder,
+    --    the PhoneBurner contact's link, or the call's other event.
+    SELECT s.id INTO session FROM dialer.sessions s WHERE s.id = given_session;
+    IF session IS NULL THEN
+        SELECT s.id INTO session FROM dialer.sessions s WHERE s.id = custom_session;
+    END IF;
+    IF session IS NULL AND folder_id IS NOT NULL THEN
+        SELECT s.id INTO session FROM dialer.sessions s WHERE s.phoneburner_folder_id = folder_id;
+    END IF;
+    IF session IS NULL AND pb_contact IS NOT NULL THEN
+        SELECT l.session_id INTO session FROM dialer.contact_links l WHERE l.phoneburner_contact_id = pb_contact
+        ORDER BY l.last_synced_at DESC, l.session_id DESC LIMIT 1;
+    END IF;
+    session := coalesce(session, before.session_id);
+
+    -- 5. The call's row. api_calldone's facts win; api_callbegin only fills
+    --    what calldone left empty, so arrival order does not matter.
+    IF kind <> 'api_contact_displayed' THEN
+        done_event := kind = 'api_calldone';
+        outcome := dialer.disposition_outcome(disposition);
+        INSERT INTO dialer.call_activity AS c (
+            call_id, session_id, dial_session_id, contact_id, phoneburner_contact_id, agent_name, agent_id,
+            phone, started_at, ended_at, duration_seconds, connected, disposition, outcome, notes,
+            recording_url, began_received_at, done_received_at)
+        VALUES (pb_call_id, session, ds_id, contact, pb_contact, agent_name, agent_id,
+                dialer._event_text(event, 'phone'), started, ended, round(duration)::integer, connected,
+                disposition, outcome, dialer._event_value(event, 'notes', '{string}') #>> '{}',
+                dialer._event_text(event, 'recording_url'),
+                CASE WHEN NOT done_event THEN received END, CASE WHEN done_event THEN received END)
+        ON CONFLICT (call_id) DO UPDATE SET
+            session_id = CASE WHEN done_event THEN coalesce(excluded.session_id, c.session_id)
+                              ELSE coalesce(c.session_id, excluded.session_id) END,
+            dial_session_id = CASE WHEN done_event THEN coalesce(excluded.dial_session_id, c.dial_session_id)
+                                   ELSE coalesce(c.dial_session_id, excluded.dial_session_id) END,
+            contact_id = CASE WHEN done_event THEN coalesce(excluded.contact_id, c.contact_id)
+                              ELSE coalesce(c.contact_id, excluded.contact_id) END,
+            phoneburner_contact_id = CASE WHEN done_event THEN coalesce(excluded.phoneburner_contact_id, c.phoneburner_contact_id)
+                                          ELSE coalesce(c.phoneburner_contact_id, excluded.phoneburner_contact_id) END,
+            agent_name = CASE WHEN done_event THEN coalesce(excluded.agent_name, c.agent_name)
+                              ELSE coalesce(c.agent_name, excluded.agent_name) END,
+            agent_id = CASE WHEN done_event THEN coalesce(excluded.agent_id, c.agent_id)
+                            ELSE coalesce(c.agent_id, excluded.agent_id) END,
+            phone = CASE WHEN done_event THEN coalesce(excluded.phone, c.phone)
+                         ELSE coalesce(c.phone, excluded.phone) END,
+            started_at = CASE WHEN done_event THEN coalesce(excluded.started_at, c.started_at)
+                              ELSE coalesce(c.started_at, excluded.started_at) END,
+            ended_at = CASE WHEN done_event THEN coalesce(excluded.ended_at, c.ended_at)
+                            ELSE coalesce(c.ended_at, excluded.ended_at) END,
+            duration_seconds = CASE WHEN done_event THEN coalesce(excluded.duration_seconds, c.duration_seconds)
+                                    ELSE coalesce(c.duration_seconds, excluded.duration_seconds) END,
+            connected = CASE WHEN done_event THEN coalesce(excluded.connected, c.connected)
+                             ELSE coalesce(c.connected, excluded.connected) END,
+            disposition = CASE WHEN done_event THEN coalesce(excluded.disposition, c.disposition)
+                               ELSE coalesce(c.disposition, excluded.disposition) END,
+            outcome = CASE WHEN done_event THEN coalesce(excluded.outcome, c.outcome)
+                           ELSE coalesce(c.outcome, excluded.outcome) END,
+            notes = CASE WHEN done_event THEN coalesce(excluded.notes, c.notes)
+                         ELSE coalesce(c.notes, excluded.notes) END,
+            recording_url = CASE WHEN done_event THEN coalesce(excluded.recording_url, c.recording_url)
+                                 ELSE coalesce(c.recording_url, excluded.recording_url) END,
+            began_received_at = coalesce(c.began_received_at, excluded.began_received_at),
+            done_received_at = coalesce(c.done_received_at, excluded.done_received_at),
+            updated_at = now()
+        RETURNING c.* INTO after;
+        contact := after.contact_id;
+        session := after.session_id;
+
+        -- 6. Effects on the contact, when this event changed what they
+        --    depend on (the other event of the call may have applied them).
+        IF after.contact_id IS NOT NULL AND (before.call_id IS NULL
+               OR (before.contact_id, before.outcome, before.started_at, before.ended_at, before.phone)
+                  IS DISTINCT FROM (after.contact_id, after.outcome, after.started_at, after.ended_at, after.phone)) THEN
+            err := dialer._apply_call_effects(after, event_id);
+        END IF;
+
+        -- 7. The session's last activity, and whose: never moved back by a
+        --    late delivery of an earlier call.
+        activity_at := coalesce(after.ended_at, after.started_at, received);
+        UPDATE dialer.sessions s
+        SET last_activity_at = activity_at,
+            last_activity_by = coalesce(after.agent_name, after.agent_id, s.last_activity_by)
+        WHERE s.id = session AND (s.last_activity_at IS NULL OR s.last_activity_at <= activity_at);
+    END IF;
+
+    UPDATE dialer.webhook_events w
+    SET session_id = session, contact_id = contact,
+        result = CASE WHEN contact IS NULL THEN 'unmatched' ELSE 'recorded' END,
+        writeback_error = err
+    WHERE w.id = event_id;
+    RETURN CASE WHEN contact IS NULL THEN 'unmatched' ELSE 'recorded' END;
+END
+$$;
+
+COMMENT ON FUNCTION dialer.record_call_event(jsonb) IS
+'pgdialer-sync: record one normalized PhoneBurner webhook delivery (see README). Returns recorded, duplicate (its idempotency key was seen; nothing changes) or unmatched (kept for review, no contact found). 22023 when the event is not of the normalized shape. Write-back hook failures do not lose the event: they are kept in dialer.writeback_failures.';
+
+-- ---------------------------------------------------------------------------
+-- Editing the disposition map: re-map the calls already recorded and apply
+-- the effects that changed (a disposition newly mapped to do_not_call must
+-- suppress the numbers of the calls that had it).
+-- ---------------------------------------------------------------------------
+
+CREATE FUNCTION dialer.remap_dispositions(disposition text DEFAULT NULL)
+RETURNS integer
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    changed dialer.call_activity;
+    n    integer := 0;
+BEGIN
+    FOR changed IN
+        UPDATE dialer.call_activity c
+        SET outcome = dialer.disposition_outcome(c.disposition), updated_at = now()
+        WHERE c.disposition IS NOT NULL
+          AND (remap_dispositions.disposition IS NULL
+               OR lower(btrim(c.disposition)) = lower(btrim(remap_dispositions.disposition)))
+          AND c.outcome IS DISTINCT FROM dialer.disposition_outcome(c.disposition)
+        RETURNING c.*
+    LOOP
+        PERFORM dialer._apply_call_effects(changed, NULL);
+        n := n + 1;
+    END LOOP;
+    RETURN n;
+END
+$$;
+
+COMMENT ON FUNCTION dialer.remap_dispositions(text) IS
+'After editing dialer.disposition_map by hand: give recorded calls (of one disposition text, or all) the outcome the map now says, and apply its effects to their contacts. Returns the number of calls whose outcome changed.';
+
+CREATE FUNCTION dialer.map_disposition(disposition text, outcome text)
+RETURNS integer
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    IF disposition IS NULL OR btrim(disposition) = '' THEN
+        RAISE EXCEPTION 'a disposition text is required' USING ERRCODE = '22023';
+    END IF;
+    IF outcome IS NOT NULL AND outcome NOT IN ('connected', 'interested', 'qualified', 'meeting_set', 'disqualified',
+                                               'no_answer', 'voicemail', 'wrong_number', 'do_not_call', 'callback') THEN
+        RAISE EXCEPTION 'unknown outcome "%"', outcome USING ERRCODE = '22023',
+            HINT = 'Outcomes: connected, interested, qualified, meeting_set, disqualified, no_answer, voicemail, wrong_number, do_not_call, callback (NULL: leave unmapped).';
+    END IF;
+    INSERT INTO dialer.disposition_map AS m (disposition, outcome, updated_by)
+    VALUES (btrim(map_disposition.disposition), map_disposition.outcome, dialer.acting_user())
+    ON CONFLICT (disposition_key, is_default) DO UPDATE
+        SET disposition = excluded.disposition, outcome = excluded.outcome,
+            updated_by = excluded.updated_by, updated_at = now();
+    RETURN dialer.remap_dispositions(map_disposition.disposition);
+END
+$$;
+
+COMMENT ON FUNCTION dialer.map_disposition(text, text) IS
+'Admin: map a PhoneBurner disposition text to an outcome (NULL: deliberately unmapped), overriding any default, and re-map the calls already recorded with it. Returns the number of calls whose outcome changed.';
+
+CREATE VIEW dialer.unmapped_dispositions AS
+SELECT min(btrim(c.disposition)) AS disposition,  -- one spelling of it
+       count(*) AS calls,
+       max(coalesce(c.ended_at, c.started_at, c.created_at)) AS last_seen
+FROM dialer.call_activity c
+WHERE c.disposition IS NOT NULL
+  AND NOT EXISTS (SELECT FROM dialer.disposition_map m WHERE m.disposition_key = lower(btrim(c.disposition)))
+GROUP BY lower(btrim(c.disposition))
+ORDER BY calls DESC, disposition;
+
+COMMENT ON VIEW dialer.unmapped_dispositions IS
+'Disposition texts seen on calls that dialer.disposition_map does not know, most frequent first: map them with dialer.map_disposition.';
+
+-- ---------------------------------------------------------------------------
+-- Session management: the spec's "+ New Session" and a session's settings.
+--
+-- The stored status is what a rep set: active, paused, completed, archived.
+--   pause     active -> paused
+--   resume    paused or completed -> active
+--   complete  active or paused -> completed
+--   delete    a session without contacts, jobs or calls is deleted; any other
+--             is archived (its history stays). Archived is final.
+-- Asking for the state a session is already in changes nothing. Unknown
+-- sessions are 22023 (as in dialer.push and dialer.launch), transitions out
+-- of archived and from completed to paused are 55000.
+-- ---------------------------------------------------------------------------
+
+-- Who changed what, also after a session was deleted.
+CREATE TABLE dialer.session_changes (
+    id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    session_id bigint NOT NULL,   -- no foreign key: deleted sessions keep their trail
+    action     text NOT NULL CHECK (action IN ('created', 'renamed', 'paused', 'resumed', 'completed',
+                                               'archived', 'deleted')),
+    detail     jsonb,             -- e.g. {"from": "old name", "to": "new name"}
+    acted_by   text NOT NULL DEFAULT dialer.acting_user(),
+    acted_at   timestamptz NOT NULL DEFAULT now()
+);
+SELECT pg_catalog.pg_extension_config_dump('dialer.session_changes', '');
+SELECT pg_catalog.pg_extension_config_dump(pg_get_serial_sequence('dialer.session_changes', 'id'), '');
+CREATE INDEX session_changes_by_session ON dialer.session_changes (session_id, acted_at);
+
+COMMENT ON TABLE dialer.session_changes IS
+'Audit trail of session management: created (by dialer.create_session), renamed, paused, resumed, completed, archived, deleted; who and when.';
+
+-- The session, locked, or 22023 naming the id.
+CREATE FUNCTION dialer._lock_session(session_id bigint)
+RETURNS dialer.sessions
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    session dialer.sessions;
+BEGIN
+    SELECT * INTO session FROM dialer.sessions s WHERE s.id = _lock_session.session_id FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'session % does not exist', coalesce(_lock_session.session_id::text, 'NULL')
+            USING ERRCODE = '22023';
+    END IF;
+    RETURN session;
+END
+$$;
+
+CREATE FUNCTION dialer.create_session(name text)
+RETURNS bigint
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    actor text := dialer.acting_user();
+    id    bigint;
+BEGIN
+    IF name IS NULL OR btrim(name) = '' THEN
+        RAISE EXCEPTION 'a session needs a name' USING ERRCODE = '22023';
+    END IF;
+    INSERT INTO dialer.sessions AS s (name, created_by, last_activity_at, last_activity_by)
+    VALUES (btrim(create_session.name), actor, now(), actor)
+    RETURNING s.id INTO id;
+    INSERT INTO dialer.session_changes (session_id, action, detail, acted_by)
+    VALUES (id, 'created', jsonb_build_object('name', btrim(create_session.name)), actor);
+    RETURN id;
+END
+$$;
+
+COMMENT ON FUNCTION dialer.create_session(text) IS
+'The spec''s "+ New Session": an empty active session to push contacts into later. Returns its id.';
+
+CREATE FUNCTION dialer.rename_session(session_id bigint, name text)
+RETURNS void
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    session dialer.sessions := dialer._lock_session(rename_session.session_id);
+BEGIN
+    IF name IS NULL OR btrim(name) = '' THEN
+        RAISE EXCEPTION 'a session needs a name' USING ERRCODE = '22023';
+    END IF;
+    IF session.status = 'archived' THEN
+        RAISE EXCEPTION 'session % is archived; it cannot be renamed', session.id USING ERRCODE = '55000';
+    END IF;
+    IF session.name = btrim(rename_session.name) THEN
+        RETURN;
+    END IF;
+    UPDATE dialer.sessions s SET name = btrim(rename_session.name) WHERE s.id = session.id;
+    INSERT INTO dialer.session_changes (session_id, action, detail)
+    VALUES (session.id, 'renamed', jsonb_build_object('from', session.name, 'to', btrim(rename_session.name)));
+END
+$$;
+
+COMMENT ON FUNCTION dialer.rename_session(bigint, text) IS
+'Rename a session (not an archived one). The PhoneBurner folder keeps its name.';
+
+-- One stored-status transition, logged; the others are thin wrappers.
+CREATE FUNCTION dialer._set_session_status(session_id bigint, target text, allowed_from text[], action text)
+RETURNS text
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    session dialer.sessions := dialer._lock_session(_set_session_status.session_id);
+BEGIN
+    IF session.status = target THEN
+        RETURN target;  -- already there: nothing to do
+    END IF;
+    IF session.status = 'completed' AND session.status <> ALL (allowed_from) THEN
+        RAISE EXCEPTION 'session % is completed; it cannot be %', session.id, action
+            USING ERRCODE = '55000', HINT = 'Resume it first (dialer.resume_session).';
+    ELSIF session.status <> ALL (allowed_from) THEN
+        RAISE EXCEPTION 'session % is %; it cannot be %', session.id, session.status, action
+            USING ERRCODE = '55000';
+    END IF;
+    UPDATE dialer.sessions s SET status = target WHERE s.id = session.id;
+    INSERT INTO dialer.session_changes (session_id, action, detail)
+    VALUES (session.id, action, jsonb_build_object('from', session.status));
+    RETURN target;
+END
+$$;
+
+CREATE FUNCTION dialer.pause_session(session_id bigint)
+RETURNS text
+LANGUAGE sql
+AS $$ SELECT dialer._set_session_status(session_id, 'paused', '{active}', 'paused') $$;
+
+CREATE FUNCTION dialer.resume_session(session_id bigint)
+RETURNS text
+LANGUAGE sql
+AS $$ SELECT dialer._set_session_status(session_id, 'active', '{paused,completed}', 'resumed') $$;
+
+CREATE FUNCTION dialer.complete_session(session_id bigint)
+RETURNS text
+LANGUAGE sql
+AS $$ SELECT dialer._set_session_status(session_id, 'completed', '{active,paused}', 'completed') $$;
+
+COMMENT ON FUNCTION dialer.pause_session(bigint) IS 'active -> paused. Returns the status.';
+COMMENT ON FUNCTION dialer.resume_session(bigint) IS 'paused or completed -> active. Returns the status.';
+COMMENT ON FUNCTION dialer.complete_session(bigint) IS 'active or paused -> completed (no more contacts can be added). Returns the status.';
+
+CREATE FUNCTION dialer.delete_session(session_id bigint)
+RETURNS text
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    session dialer.sessions := dialer._lock_session(delete_session.session_id);
+BEGIN
+    IF session.status = 'archived' THEN
+        RETURN 'archived';
+    END IF;
+    IF EXISTS (SELECT FROM dialer.push_jobs j WHERE j.session_id = session.id AND j.status IN ('queued', 'running')) THEN
+        RAISE EXCEPTION 'session % has a push or launch in progress', session.id
+            USING ERRCODE = '55000', HINT = 'Cancel it first (dialer.cancel) or wait for it to finish.';
+    END IF;
+    IF EXISTS (SELECT FROM dialer.contact_links l WHERE l.session_id = session.id)
+       OR EXISTS (SELECT FROM dialer.push_jobs j WHERE j.session_id = session.id)
+       OR EXISTS (SELECT FROM dialer.call_activity c WHERE c.session_id = session.id)
+       OR EXISTS (SELECT FROM dialer.webhook_events w WHERE w.session_id = session.id) THEN
+        -- It has a history: keep it, out of the way.
+        UPDATE dialer.sessions s SET status = 'archived' WHERE s.id = session.id;
+        INSERT INTO dialer.session_changes (session_id, action, detail)
+        VALUES (session.id, 'archived', jsonb_build_object('from', session.status));
+        RETURN 'archived';
+    END IF;
+    DELETE FROM dialer.sessions s WHERE s.id = session.id;
+    INSERT INTO dialer.session_changes (session_id, action, detail)
+    VALUES (session.id, 'deleted', jsonb_build_object('name', session.name, 'from', session.status));
+    RETURN 'deleted';
+END
+$$;
+
+COMMENT ON FUNCTION dialer.delete_session(bigint) IS
+'Delete a session: one with contacts, jobs or calls is archived (returns ''archived''), an empty one is deleted (''deleted''). Refused (55000) while a push or launch is in progress. PhoneBurner''s folder is not touched.';
+
+-- The derived activity_status the dashboard groups by: completed when every
+-- contact was dialed, paused after dialer.configuration.session_idle_days
+-- without activity, else the stored status.
+CREATE FUNCTION dialer.activity_status(status text, total_contacts bigint, dialed bigint,
+                                       last_activity_at timestamptz, as_of timestamptz DEFAULT now())
+RETURNS text
+LANGUAGE sql STABLE
+AS $$
+    SELECT CASE
+        WHEN status <> 'active' THEN status
+        WHEN total_contacts > 0 AND dialed >= total_contacts THEN 'completed'
+        WHEN last_activity_at < as_of - make_interval(days => coalesce(
+                 (SELECT c.session_idle_days FROM dialer.configuration c), 7)) THEN 'paused'
+        ELSE 'active' END
+$$;
+
+COMMENT ON FUNCTION dialer.activity_status(text, bigint, bigint, timestamptz, timestamptz) IS
+'A session''s derived status: its stored status unless active; an active one whose every contact was dialed is completed, one idle for session_idle_days (dialer.configure_session_idle_days) is paused.';
+
+-- ---------------------------------------------------------------------------
+-- Dashboard views. Names, company and phone come from the payload snapshot
+-- of the contact's latest push into that session (no read of the app table).
+-- Counting rules, in one place:
+--   a session's contacts  its links (pushed into PhoneBurner) plus any contact
+--                         a call of the session was matched to
+--   dialed                contacts with at least one call
+--   connected             contacts with a call that connected (PhoneBurner's
+--                         flag, else an outcome that implies a conversation)
+--   interested, qualified, meetings set, disqualified
+--                         contacts with at least one call of that outcome
+--   talk time             duration of the session's connected calls
+--   dispositions          calls by disposition text
+-- ---------------------------------------------------------------------------
+
+CREATE VIEW dialer.session_contacts AS
+SELECT m.session_id,
+       m.contact_id,
+       nullif(concat_ws(' ', p.payload ->> 'first_name', p.payload ->> 'last_name'), '') AS name,
+       p.payload ->> 'first_name' AS first_name,
+       p.payload ->> 'last_name' AS last_name,
+       p.payload ->> 'company' AS company,
+       p.payload ->> 'title' AS title,
+       p.payload ->> 'phone' AS phone,
+       p.payload ->> 'email' AS email,
+       CASE WHEN k.attempts = 0 THEN 'pending'
+            ELSE coalesce(latest.outcome,
+                          CASE WHEN dialer.call_connected(latest.connected, NULL) THEN 'connected' ELSE 'dialed' END)
+       END AS status,
+       latest.call_at AS last_call_at,
+       latest.disposition AS last_disposition,
+       latest.outcome AS last_outcome,
+       coalesce(latest.agent_name, latest.agent_id) AS last_agent,
+       latest.notes AS last_notes,
+       latest.recording_url AS last_recording_url,
+       k.attempts,
+       k.connected,
+       k.talk_time_seconds,
+       k.outcomes,
+       m.phoneburner_contact_id,
+       m.added_at
+FROM (
+    SELECT l.session_id, l.contact_id, l.phoneburner_contact_id, l.created_at AS added_at
+    FROM dialer.contact_links l
+    UNION ALL
+    SELECT c.session_id, c.contact_id, max(c.phoneburner_contact_id), min(c.created_at)
+    FROM dialer.call_activity c
+    WHERE c.session_id IS NOT NULL AND c.contact_id IS NOT NULL
+      AND NOT EXISTS (SELECT FROM dialer.contact_links l
+                      WHERE l.session_id = c.session_id AND l.contact_id = c.contact_id)
+    GROUP BY c.session_id, c.contact_id
+) m
+LEFT JOIN LATERAL (
+    SELECT i.payload
+    FROM dialer.push_jobs j JOIN dialer.push_items i ON i.job_id = j.id AND i.contact_id = m.contact_id
+    WHERE j.session_id = m.session_id
+    ORDER BY j.id DESC
+    LIMIT 1
+) p ON true
+LEFT JOIN LATERAL (
+    SELECT count(*)::integer AS attempts,
+           coalesce(bool_or(dialer.call_connected(c.connected, c.outcome)), false) AS connected,
+           coalesce(sum(c.duration_seconds) FILTER (WHERE dialer.call_connected(c.connected, c.outcome)), 0)::integer
+               AS talk_time_seconds,
+           coalesce(array_agg(DISTINCT c.outcome) FILTER (WHERE c.outcome IS NOT NULL), '{}') AS outcomes
+    FROM dialer.call_activity c
+    WHERE c.session_id = m.session_id AND c.contact_id = m.contact_id
+) k ON true
+LEFT JOIN LATERAL (
+    SELECT c.*, coalesce(c.started_at, c.ended_at, c.created_at) AS call_at
+    FROM dialer.call_activity c
+    WHERE c.session_id = m.session_id AND c.contact_id = m.contact_id
+    ORDER BY coalesce(c.started_at, c.ended_at, c.created_at) DESC, c.call_id DESC
+    LIMIT 1
+) latest ON true
+ORDER BY m.session_id, k.attempts = 0, latest.call_at DESC, name, m.contact_id;
+
+COMMENT ON VIEW dialer.session_contacts IS
+'The Session Detail Page''s contact list: per session and contact, name, company, phone, status (pending, or the latest call''s outcome, else connected or dialed), last call, attempts, connected, talk time, outcomes seen. Called contacts first, most recent first.';
+
+CREATE VIEW dialer.session_stats AS
+SELECT s.id AS session_id,
+       s.name,
+       s.status,
+       dialer.activity_status(s.status, sc.total_contacts, sc.dialed, s.last_activity_at) AS activity_status,
+       sc.total_contacts,
+       sc.dialed,
+       sc.connected,
+       sc.interested,
+       sc.qualified,
+       sc.meetings_set,
+       sc.disqualified,
+       CASE WHEN sc.dialed > 0 THEN round(100.0 * sc.connected / sc.dialed, 1) END AS connection_rate,
+       calls.calls,
+       calls.talk_time_seconds,
+       make_interval(secs => calls.talk_time_seconds) AS talk_time,
+       s.last_activity_at,
+       s.last_activity_by,
+       s.created_by,
+       s.created_at,
+       s.phoneburner_folder_id,
+       calls.dispositions,
+       calls.outcomes
+FROM dialer.sessions s
+CROSS JOIN LATERAL (
+    SELECT count(*) AS total_contacts,
+           count(*) FILTER (WHERE c.attempts > 0) AS dialed,
+           count(*) FILTER (WHERE c.connected) AS connected,
+           count(*) FILTER (WHERE 'interested' = ANY (c.outcomes)) AS interested,
+           count(*) FILTER (WHERE 'qualified' = ANY (c.outcomes)) AS qualified,
+           count(*) FILTER (WHERE 'meeting_set' = ANY (c.outcomes)) AS meetings_set,
+           count(*) FILTER (WHERE 'disqualified' = ANY (c.outcomes)) AS disqualified
+    FROM dialer.session_contacts c
+    WHERE c.session_id = s.id
+) sc
+CROSS JOIN LATERAL (
+    SELECT count(*) AS calls,
+           coalesce(sum(a.duration_seconds) FILTER (WHERE dialer.call_connected(a.connected, a.outcome)), 0)::integer
+               AS talk_time_seconds,
+           coalesce((SELECT jsonb_object_agg(d.disposition, d.calls)
+                     FROM (SELECT min(btrim(a2.disposition)) AS disposition, count(*) AS calls
+                           FROM dialer.call_activity a2
+                           WHERE a2.session_id = s.id AND a2.disposition IS NOT NULL
+                           GROUP BY lower(btrim(a2.disposition))) d), '{}') AS dispositions,
+           coalesce((SELECT jsonb_object_agg(o.outcome, o.calls)
+                     FROM (SELECT a3.outcome, count(*) AS calls
+                           FROM dialer.call_activity a3
+                           WHERE a3.session_id = s.id AND a3.outcome IS NOT NULL
+                           GROUP BY a3.outcome) o), '{}') AS outcomes
+    FROM dialer.call_activity a
+    WHERE a.session_id = s.id
+) calls
+ORDER BY s.last_activity_at DESC NULLS LAST, s.id DESC;
+
+COMMENT ON VIEW dialer.session_stats IS
+'The Session Tracking Dashboard and a session''s Performance panel: total contacts, dialed, connected, interested, qualified, meetings set, disqualified, connection rate (% of dialed), calls, talk time, last activity and by whom, stored status and derived activity_status, calls by disposition and by outcome. All sessions, archived included; most recently active first.';
+
+CREATE VIEW dialer.session_activity AS
+SELECT a.* FROM (
+    SELECT c.session_id,
+           coalesce(c.started_at, c.ended_at, c.created_at) AS occurred_at,
+           'call'::text AS kind,
+           coalesce(c.agent_name, c.agent_id) AS actor,
+           format('%s called %s', coalesce(c.agent_name, c.agent_id, 'Someone'),
+                  coalesce(p.name || coalesce(' (' || p.company || ')', ''),
+                           'contact ' || c.contact_id, 'an unmatched contact')) AS description,
+           concat_ws(' • ',
+                     CASE WHEN dialer.call_connected(c.connected, c.outcome) THEN 'Connected' ELSE 'Not connected' END,
+                     CASE WHEN dialer.call_connected(c.connected, c.outcome) AND c.duration_seconds IS NOT NULL
+                          THEN format('%s:%s talk time', c.duration_seconds / 60,
+                                      lpad((c.duration_seconds % 60)::text, 2, '0')) END,
+                     c.disposition) AS detail,
+           c.contact_id,
+           p.name AS contact_name,
+           p.company,
+           c.call_id,
+           NULL::bigint AS job_id,
+           dialer.call_connected(c.connected, c.outcome) AS connected,
+           c.duration_seconds,
+           c.disposition,
+           c.outcome,
+           c.notes,
+           c.recording_url
+    FROM dialer.call_activity c
+    LEFT JOIN LATERAL (
+        SELECT nullif(concat_ws(' ', i.payload ->> 'first_name', i.payload ->> 'last_name'), '') AS name,
+               i.payload ->> 'company' AS company
+        FROM dialer.push_jobs j JOIN dialer.push_items i ON i.job_id = j.id AND i.contact_id = c.contact_id
+        WHERE j.session_id = c.session_id
+        ORDER BY j.id DESC
+        LIMIT 1
+    ) p ON true
+    WHERE c.session_id IS NOT NULL
+    UNION ALL
+    SELECT j.session_id, j.requested_at, j.kind, j.requested_by,
+           format('%s %s %s contact%s', j.requested_by,
+                  CASE j.kind WHEN 'push' THEN 'pushed' ELSE 'launched' END,
+                  j.total, CASE WHEN j.total = 1 THEN '' ELSE 's' END),
+           j.status || coalesce(': ' || j.error, ''),
+           NULL, NULL, NULL, NULL, j.id, NULL, NULL, NULL, NULL, NULL, NULL
+    FROM dialer.push_jobs j
+    UNION ALL
+    SELECT s.id, s.created_at, 'session', s.created_by, format('%s created the session', s.created_by), s.name,
+           NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+    FROM dialer.sessions s
+    UNION ALL
+    SELECT g.session_id, g.acted_at, 'session', g.acted_by,
+           format('%s %s the session', g.acted_by, g.action),
+           CASE g.action WHEN 'renamed' THEN format('"%s" → "%s"', g.detail ->> 'from', g.detail ->> 'to') END,
+           NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+    FROM dialer.session_changes g
+    WHERE g.action NOT IN ('created', 'deleted')  -- creation comes from the session row itself
+) a
+ORDER BY a.occurred_at DESC, a.kind, a.call_id DESC, a.job_id DESC;
+
+COMMENT ON VIEW dialer.session_activity IS
+'The Session Detail Page''s Recent Activity, newest first: calls (who called whom, connected, talk time, disposition, notes, recording), pushes and launches, and session changes, with a ready-made description and detail line.';
+
+-- The spec's [Export] on the Session Detail Page, for
+--   COPY (SELECT * FROM dialer.session_export(42)) TO STDOUT (FORMAT csv, HEADER)
+CREATE FUNCTION dialer.session_export(session_id bigint)
+RETURNS TABLE (contact_id text, first_name text, last_name text, company text, title text, phone text,
+               email text, status text, last_call_at timestamptz, last_disposition text, last_outcome text,
+               last_agent text, attempts integer, connected boolean, talk_time_seconds integer,
+               last_notes text, last_recording_url text, phoneburner_contact_id text)
+LANGUAGE plpgsql STABLE
+AS $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM dialer.sessions s WHERE s.id = session_export.session_id) THEN
+        RAISE EXCEPTION 'session % does not exist', coalesce(session_export.session_id::text, 'NULL')
+            USING ERRCODE = '22023';
+    END IF;
+    RETURN QUERY
+    SELECT c.contact_id, c.first_name, c.last_name, c.company, c.title, c.phone, c.email, c.status,
+           c.last_call_at, c.last_disposition, c.last_outcome, c.last_agent, c.attempts, c.connected,
+           c.talk_time_seconds, c.last_notes, c.last_recording_url, c.phoneburner_contact_id
+    FROM dialer.session_contacts c
+    WHERE c.session_id = session_export.session_id
+    ORDER BY c.attempts = 0, c.last_call_at DESC, c.name, c.contact_id;  -- as on the page
+END
+$$;
+
+COMMENT ON FUNCTION dialer.session_export(bigint) IS
+'A session''s contacts as the Detail Page''s [Export] gives them, in its order: for COPY (SELECT * FROM dialer.session_export(42)) TO STDOUT (FORMAT csv, HEADER). 22023 for an unknown session.';
