@@ -29,8 +29,8 @@ struct WebhookRequest {
   std::string method;
   std::string path;                  // without the query
   std::optional<std::string> token;  // the ?s= query parameter
-  std::optional<std::string> event;  // the ?event= query parameter of our dial-session callbacks
   std::string body;
+  std::optional<std::string> event;  // the ?event= query parameter of our dial-session callbacks
 };
 
 struct WebhookResponse {
