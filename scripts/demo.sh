@@ -4,8 +4,11 @@
 # for two calling lists, then pushes lists for real: it starts a fake
 # PhoneBurner and the pgdialer-sync daemon, pushes one list into a new session
 # and two more into that same session, with live progress and the success
-# summary of each. Stops everything it started when done, also on failure or
-# Ctrl-C. Safe to run again: the database and the fake start fresh each time.
+# summary of each, then a fourth list that is launched into PhoneBurner dial
+# sessions at once. Finally the fake simulates a calling hour: its webhooks
+# come back through the daemon, and the sessions dashboard and one session's
+# detail page are printed as the spec draws them. Stops everything it started
+# when done, also on failure or Ctrl-C. Safe to run again: the database and the fake start fresh each time.
 #
 # PGDIALER_SKIP_BUILD=1 uses the binaries and extension as already built.
 # `scripts/demo.sh stop` (make demo-stop) stops what a killed run left behind.
@@ -22,6 +25,33 @@ rule() { printf '%s\n' "━━━━━━━━━━━━━━━━━━�
 step() { printf '%s==>%s %s\n' "$bold" "$off" "$*"; }
 section() { echo; rule; printf ' %s%s%s\n' "$bold" "$1" "$off"; shift; for l in "$@"; do printf '   %s%s%s\n' "$dim" "$l" "$off"; done; rule; }
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+# A loopback port nothing listens on, for the daemon's webhook listener.
+free_port() {
+  local p
+  for ((p = 18700 + RANDOM % 800; p < 19600; p++)); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return 0; }
+  done
+  return 1
+}
+# http METHOD URL [JSON]: the response body; fails on a non-2xx answer.
+# curl when it is there, else plain HTTP/1.0 over bash's /dev/tcp.
+http() {
+  local method=$1 url=$2 body=${3:-}
+  if command -v curl >/dev/null; then
+    curl -fsS -X "$method" -H 'Content-Type: application/json' ${body:+--data-binary "$body"} "$url"
+    return
+  fi
+  local hostport=${url#http://} path reply
+  path=/${hostport#*/}
+  hostport=${hostport%%/*}
+  exec 3<>"/dev/tcp/${hostport%:*}/${hostport#*:}"
+  printf '%s %s HTTP/1.0\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: %s\r\nConnection: close\r\n\r\n%s' \
+    "$method" "$path" "$hostport" "${#body}" "$body" >&3
+  reply=$(cat <&3)
+  exec 3<&-
+  [[ $reply =~ ^HTTP/1\.[01]\ 2 ]] || { echo "${reply%%$'\r'*}" >&2; return 1; }
+  printf '%s\n' "${reply#*$'\r\n\r\n'}"
+}
 
 # Where the demo's files live: the folder that holds the cluster's socket.
 demo_dir=$(dirname "$(scripts/pg-cluster.sh env demo | sed -n "s/.*PGHOST='\([^']*\)'.*/\1/p")")
@@ -213,6 +243,12 @@ chmod 700 "$secret_dir"
 echo "$secret_dir" >"$demo_dir/secret-dir"
 token=$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')
 (umask 077 && printf '%s\n' "$token" >"$secret_dir/phoneburner-token")
+# The webhook secret: every callback URL carries an HMAC of it (PhoneBurner
+# does not sign its webhooks), so only PhoneBurner knows the URLs.
+(umask 077 && od -An -N24 -tx1 /dev/urandom | tr -d ' \n' >"$secret_dir/webhook-secret")
+webhook_port=$(free_port) || { echo "no free loopback port for the webhook listener" >&2; exit 1; }
+webhook_base=http://127.0.0.1:$webhook_port
+journal_dir=$demo_dir/webhook-journal
 
 step "Starting the fake PhoneBurner (30 ms per request, log in $fake_log)"
 # The token reaches the fake through its environment, not its command line (ps).
@@ -248,6 +284,10 @@ env -u PHONEBURNER_TOKEN -u CREDENTIALS_DIRECTORY \
   PGDIALER_REQUESTS_PER_SECOND=60 \
   PGDIALER_POLL_SECONDS=2 \
   PGDIALER_WORKER_ID="pgdialer-demo/$$" \
+  PGDIALER_LISTEN="127.0.0.1:$webhook_port" \
+  PGDIALER_WEBHOOK_BASE_URL="$webhook_base" \
+  PGDIALER_WEBHOOK_SECRET_FILE="$secret_dir/webhook-secret" \
+  PGDIALER_JOURNAL_DIR="$journal_dir" \
   setsid "$sync_bin" >>"$sync_log" 2>&1 </dev/null &
 sync_pid=$!
 echo "$sync_pid" >"$demo_dir/pgdialer-sync.pid"
@@ -261,7 +301,8 @@ if ! grep -q 'ready worker=' "$sync_log"; then
   cat "$sync_log" >&2
   exit 1
 fi
-sed -n 's/^<[0-9]>/    /p' "$sync_log" | grep -E 'starting|token accepted|ready' | sed 's/ phoneburner=.* token from / token from /'
+sed -n 's/^<[0-9]>/    /p' "$sync_log" | grep -E 'starting|token accepted|ready|webhooks: listening' |
+  sed 's/ phoneburner=.* token from / token from /; s/ journal=.* time_zone=/ time_zone=/'
 
 # push TITLE ACTOR WHERE SESSION_ID OPTIONS: enqueues one list, follows its
 # progress until it is final, prints the summary. Sets $job and $session.
@@ -364,16 +405,7 @@ push_seconds=$(awk -v ms=$(( $(now_ms) - started )) 'BEGIN { printf "%.1f", ms /
 # of the session once, in the session's folder.
 section "What PhoneBurner holds (the fake's GET /_control/state)"
 live_state=$demo_dir/fake-phoneburner-live-state.json
-if command -v curl >/dev/null; then
-  curl -fsS "$fake_url/_control/state" >"$live_state"
-else
-  # No curl: plain HTTP/1.0 over bash's /dev/tcp.
-  hostport=${fake_url#http://}
-  exec 3<>"/dev/tcp/${hostport%:*}/${hostport#*:}"
-  printf 'GET /_control/state HTTP/1.0\r\nHost: %s\r\nConnection: close\r\n\r\n' "$hostport" >&3
-  sed '1,/^\r\{0,1\}$/d' <&3 >"$live_state"
-  exec 3<&-
-fi
+http GET "$fake_url/_control/state" >"$live_state"
 # One line of JSON, read verbatim (CSV with quote and delimiter it never holds).
 run_psql -c "CREATE TEMP TABLE fake_state (doc text)" \
   -c "COPY fake_state FROM STDIN WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')" \
@@ -382,6 +414,98 @@ run_psql -Atc "
   SELECT format('  Session #%s holds %s contacts in pgdialer (dialer.contact_links) and folder %s in PhoneBurner.',
                 s.id, s.contact_count, s.phoneburner_folder_id)
   FROM dialer.sessions s WHERE s.id = $first_session"
+
+# ---------------------------------------------------------------------------
+# Part 3: a calling hour. Reps dial in PhoneBurner; its webhooks come back
+# through pgdialer-sync into dialer.call_activity and the contacts.
+# ---------------------------------------------------------------------------
+
+section "Calls come back: the write-back hook and PhoneBurner's webhooks" \
+  "SELECT dialer.configure('sourceco.contacts');" \
+  "SELECT dialer.configure_writeback('sourceco.dialer_writeback(text, jsonb)');  -- demo/writeback_hook.sql"
+run_psql -f demo/writeback_hook.sql >/dev/null
+echo "    call outcomes now update sourceco.contacts (last call, outcome, wrong number, do not call)"
+# The account-level webhook an admin pastes into PhoneBurner's settings once.
+account_url=$(env -u PHONEBURNER_TOKEN -u CREDENTIALS_DIRECTORY DATABASE_URL=unused PHONEBURNER_TOKEN=unused \
+  PGDIALER_WEBHOOK_BASE_URL="$webhook_base" PGDIALER_WEBHOOK_SECRET_FILE="$secret_dir/webhook-secret" \
+  "$sync_bin" --print-webhook-url account)
+http POST "$fake_url/_control/config" "{\"account_webhook_url\": \"$account_url\"}" >/dev/null
+echo "    PhoneBurner's account webhook (api_calldone): ${account_url%%\?*}?s=<HMAC token>"
+
+push "Push 4 · Collision repair sellers into a new session, started at once (Mike, auto_launch)" \
+  "mike@sourceco.example" "contact_type = 'seller' AND industry = 'Collision Repair'" NULL \
+  '{"min_days": 14, "filters": {"industry": "Collision Repair"}, "auto_launch": true}'
+second_session=$session
+launch_job=$(run_psql -Atc "SELECT dialer.push_status($job) ->> 'launch_job_id'")
+echo "  launch job #$launch_job: re-checking the session's contacts and creating PhoneBurner dial sessions..."
+for ((i = 0; i < 240; i++)); do
+  launch_status=$(run_psql -Atc "SELECT dialer.push_status($launch_job) ->> 'status'")
+  [[ $launch_status == queued || $launch_status == running ]] || break
+  sleep 0.5
+done
+run_psql -Atc "
+  SELECT format('  %s: dial session %s with %s contacts, callbacks to our webhook', status,
+                coalesce(phoneburner_dial_session_id, '?'), contact_count)
+  FROM dialer.dial_sessions WHERE job_id = $launch_job ORDER BY batch"
+link=$(run_psql -Atc "SELECT dialer.launch_link($launch_job)")
+echo "  one-time login link for Mike, handed out once by dialer.launch_link(): ${link:0:60}..."
+dial_session=$(run_psql -Atc "SELECT phoneburner_dial_session_id FROM dialer.dial_sessions WHERE job_id = $launch_job AND status = 'created' ORDER BY batch LIMIT 1")
+folder=$(run_psql -Atc "SELECT phoneburner_folder_id FROM dialer.sessions WHERE id = $first_session")
+
+section "A calling hour, simulated by the fake PhoneBurner (POST /_control/simulate_calls)" \
+  "Sarah dials session #$first_session's folder in PhoneBurner (account webhook);" \
+  "Mike works the dial session of session #$second_session (its own callbacks)." \
+  "Some deliveries arrive twice, some out of order, as PhoneBurner's do."
+# simulate NAME JSON: one simulated run; prints what PhoneBurner sent.
+simulate() {
+  local reply=$demo_dir/simulation-$1.json
+  http POST "$fake_url/_control/simulate_calls" "$2" >"$reply"
+  # The answer holds every body sent: read it through COPY, not the command line.
+  run_psql -At \
+    -c "CREATE TEMP TABLE reply (line text)" \
+    -c "COPY reply FROM STDIN WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')" \
+    -c "SELECT format('  %-6s %s calls (%s connected), %s webhooks sent, %s of them duplicates; answers: %s',
+                      '$1', s ->> 'calls', s ->> 'connected', s ->> 'deliveries', s ->> 'duplicates',
+                      (SELECT string_agg(format('%s x HTTP %s', value, key), ', ')
+                       FROM jsonb_each_text(s -> 'by_status')))
+        FROM (SELECT string_agg(line, E'\\n')::jsonb -> 'summary' AS s FROM reply) t" <"$reply"
+}
+simulate Sarah "{\"folder_id\": \"$folder\", \"calls\": 30, \"seed\": 11, \"duplicates\": 3, \"out_of_order\": true,
+  \"agent\": {\"user_id\": \"501\", \"first_name\": \"Sarah\", \"last_name\": \"Johnson\"},
+  \"dispositions\": {\"No Answer\": 9, \"Left Message\": 7, \"Interested\": 4, \"Qualified\": 3,
+                     \"Appointment\": 2, \"Not Interested\": 4, \"Wrong Number\": 1}}"
+if [[ -n $dial_session ]]; then
+  simulate Mike "{\"dial_session_id\": \"$dial_session\", \"calls\": 20, \"seed\": 12, \"duplicates\": 2,
+    \"out_of_order\": true, \"agent\": {\"user_id\": \"502\", \"name\": \"Mike Chen\"},
+    \"dispositions\": {\"No Answer\": 6, \"Left Message\": 4, \"Interested\": 3, \"Call Back\": 2,
+                       \"Meeting Set\": 1, \"Not Interested\": 3, \"Do Not Call\": 1}}"
+fi
+run_psql -At <<'SQL'
+SELECT format('  pgdialer holds %s calls (dialer.call_activity) from %s distinct webhook events; %s unmatched',
+              (SELECT count(*) FROM dialer.call_activity),
+              (SELECT count(*) FROM dialer.webhook_events),
+              (SELECT count(*) FROM dialer.webhook_events WHERE result = 'unmatched'));
+SQL
+
+section "Sessions dashboard (dialer.session_stats)"
+run_psql -f demo/show_dashboard.sql
+
+section "Session detail: session #$first_session (dialer.session_stats, session_contacts, session_activity)"
+run_psql -v session="$first_session" -f demo/show_session_detail.sql
+
+section "What the calls changed for the next list (the write-back hook, dialer.suppressions)"
+run_psql <<'SQL'
+SELECT c.id, c.first_name || ' ' || c.last_name AS name, c.phone_e164,
+       c.last_contact_outcome AS outcome,
+       coalesce(CASE WHEN c.do_not_call THEN 'do not call (' || c.do_not_call_source || ')' END,
+                CASE WHEN c.phone_number_invalid THEN 'phone invalid: ' || c.phone_invalid_reason END) AS flagged,
+       (dialer.exclusion(c)).reason AS "next preview excludes it as"
+FROM sourceco.contacts c
+WHERE c.phone_e164 IN (SELECT phone_e164 FROM dialer.suppressions)
+   OR c.phone_e164 IN (SELECT dialer.e164(a.phone) FROM dialer.call_activity a WHERE a.outcome = 'wrong_number')
+ORDER BY c.phone_e164, c.id;
+SELECT phone_e164, source, reason, added_by FROM dialer.suppressions ORDER BY added_at;
+SQL
 
 cat <<EOF
 
@@ -393,13 +517,21 @@ Then three dialer.push() calls, each in the rep's own transaction: pgdialer-sync
 woke up on the NOTIFY, made the session's PhoneBurner folder once, wrote the
 contacts (created, updated in place, or skipped with update_existing false),
 and recorded every outcome back; dialer.push_status() drove the progress bar.
-The three pushes took $push_seconds s.
+The three pushes took $push_seconds s. A fourth push started its session at once
+(auto_launch): PhoneBurner dial sessions of at most 500 contacts, with callbacks.
+Then a calling hour: PhoneBurner's webhooks (account-level and per dial session,
+some twice, some out of order) reached pgdialer-sync's listener, which checked
+each URL's token and recorded every call once through dialer.record_call_event();
+the dashboard and detail views are plain SQL over dialer.call_activity, and the
+write-back hook put each outcome on the contact, so the next preview knows.
 
 ${bold}Poke around:${off}
   scripts/pg-cluster.sh start demo && eval "\$(scripts/pg-cluster.sh env demo)" && psql
     SELECT (dialer.exclusion(c)).* , first_name, last_name FROM sourceco.contacts c LIMIT 20;
     SELECT jsonb_pretty(dialer.payload(c)) FROM sourceco.contacts c WHERE id = 10;
     SELECT dialer.push_status(1);  SELECT * FROM dialer.push_items WHERE job_id = 2 LIMIT 5;
+    SELECT * FROM dialer.session_stats;  SELECT * FROM dialer.session_activity LIMIT 10;
+    COPY (SELECT * FROM dialer.session_export(1)) TO STDOUT (FORMAT csv, HEADER);
   scripts/pg-cluster.sh stop demo      (or: make demo-stop, which also stops a stray daemon or fake)
   Logs: $sync_log
         $fake_log ($(basename "$state_file") is its state at exit)
