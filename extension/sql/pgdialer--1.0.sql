@@ -101,7 +101,7 @@ LANGUAGE C STABLE PARALLEL SAFE
 SUPPORT dialer._rules_support;
 
 COMMENT ON FUNCTION dialer.exclusion(record, integer, timestamptz) IS
-'Why a contact cannot be pushed, first match wins: do_not_call, invalid_phone, recently_contacted (fewer than min_days whole days since last_call_attempt_at; NULL = dialer.min_days_between_calls), missing_required_fields. NULL when ready.';
+'Why a contact cannot be pushed, first match wins: do_not_call (also: the number is on dialer.suppressions), invalid_phone, recently_contacted (fewer than min_days whole days since last_call_attempt_at; NULL = dialer.min_days_between_calls), missing_required_fields. NULL when ready.';
 
 CREATE FUNCTION dialer.is_dialable(contact record)
 RETURNS boolean
@@ -110,7 +110,29 @@ LANGUAGE C STABLE STRICT PARALLEL SAFE
 SUPPORT dialer._rules_support;
 
 COMMENT ON FUNCTION dialer.is_dialable(record) IS
-'"Dialable Only": not do-not-call or suppressed, and a phone that is present, not flagged invalid and normalizes. Recency does not matter.';
+'"Dialable Only": not do-not-call or suppressed, and a phone that is present, not flagged invalid, normalizes and is not on dialer.suppressions. Recency does not matter.';
+
+-- ---------------------------------------------------------------------------
+-- Suppression list
+--
+-- Numbers nobody may call, whoever the contact row says they belong to: a
+-- listed number makes every contact that has it (stored phone_e164, else the
+-- parsed phone) do_not_call, never overridable, reason
+-- 'On the suppression list (<source>)'. The rules load this table once per
+-- statement, never per row, so a change counts from the next statement on.
+-- Readers of dialer.exclusion, is_dialable, preview, classify_list and push
+-- need SELECT on it.
+-- ---------------------------------------------------------------------------
+
+CREATE TABLE dialer.suppressions (
+    phone_e164 text PRIMARY KEY,     -- E.164, as dialer.e164 gives it
+    source     text NOT NULL,        -- 'requested' (a do-not-call disposition), 'registry', 'internal', ...
+    reason     text,
+    added_by   text NOT NULL,
+    added_at   timestamptz NOT NULL DEFAULT now(),
+    call_id    text                  -- the call whose disposition added it, if any
+);
+SELECT pg_catalog.pg_extension_config_dump('dialer.suppressions', '');
 
 -- ---------------------------------------------------------------------------
 -- What gets pushed
