@@ -107,7 +107,12 @@ std::optional<std::string> normalized_phone(const Contact& c, std::string_view r
 
 std::optional<Exclusion> classify(const Contact& c, const RuleSettings& s,
                                   std::optional<std::string>* e164_out) {
-  if (auto dnc = check_do_not_call(c)) return dnc;
+  // The row's own legal do-not-call wins with its own reason. An internal
+  // (overridable) one gives way to a listing of the number, which is legal
+  // do-not-call: otherwise a rep could force-include a listed number.
+  std::optional<Exclusion> dnc = check_do_not_call(c);
+  bool listing = s.suppressions != nullptr && !s.suppressions->empty();
+  if (dnc && (!dnc->overridable || !listing)) return dnc;
   // A stored number is trusted and only copied when the caller wants it: this
   // is the per-row hot path of `WHERE dialer.exclusion(c) IS NULL`.
   bool normalizes = false;
@@ -124,6 +129,7 @@ std::optional<Exclusion> classify(const Contact& c, const RuleSettings& s,
   if (normalizes) {
     if (auto listed = check_suppression_list(number, s.suppressions)) return listed;
   }
+  if (dnc) return dnc;
   if (e164_out && normalizes) *e164_out = parsed ? std::move(parsed) : std::optional(str(number));
   if (auto phone = check_phone(c, normalizes)) return phone;
   if (auto recent = check_recency(c, s)) return recent;

@@ -44,7 +44,8 @@ std::optional<std::string> normalized_phone(const Contact& contact, std::string_
 // Checks 1-4; nullopt when the contact is ready to push. Between checks 1 and
 // 2, a normalized number on `settings.suppressions` is do_not_call, never
 // overridable (the list holds legal do-not-call numbers), with the reason
-// "On the suppression list (<source>)". When `e164` is given
+// "On the suppression list (<source>)"; it also replaces an overridable
+// (internal) check 1, so a listed number can never be forced in. When `e164` is given
 // it receives the normalized number (if any) that the checks computed, so
 // callers that need it (duplicate detection in preview) do not parse twice.
 std::optional<Exclusion> classify(const Contact& contact, const RuleSettings& settings,

@@ -42,7 +42,7 @@ struct PreviewSettings {
   // The suppression list the whole list is classified against (one snapshot
   // of dialer.suppressions for every contact); shared, since the glue's
   // statement cache may move on while an aggregate still builds.
-  std::shared_ptr<const SuppressionList> suppressions;
+  std::shared_ptr<const SuppressionList> suppressions = nullptr;
 };
 
 // Builds the summary one contact at a time, in array order, so a very large

@@ -122,13 +122,25 @@ TEST(SuppressionRule, AfterTheContactsOwnDoNotCallBeforeInvalidPhone) {
   SuppressionList list = one_number();
   Contact c = contact("1", "919-555-0123");
   c.do_not_call = true;
-  c.do_not_call_source = "internal";
-  c.do_not_call_reason = "Asked for email only";
-  // The row's own flag comes first, with its own reason (and overridability).
+  c.do_not_call_source = "registry";
+  c.do_not_call_reason = "National DNC registry";
+  // The row's own legal do-not-call comes first, with its own reason.
   auto e = classify(c, with(list));
   ASSERT_TRUE(e);
-  EXPECT_EQ(e->reason, "Asked for email only");
+  EXPECT_EQ(e->reason, "National DNC registry");
+  EXPECT_FALSE(e->overridable);
+  // An internal one alone could be overridden; the listing makes it legal.
+  c.do_not_call_source = "internal";
+  e = classify(c, with(list));
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->reason, "On the suppression list (requested)");
+  EXPECT_FALSE(e->overridable);
+  c.phone = "919-555-0124";  // not listed: the row's own internal flag, overridable
+  e = classify(c, with(list));
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->reason, "National DNC registry");
   EXPECT_TRUE(e->overridable);
+  c.phone = "919-555-0123";
   // Flagged invalid, recently called, nameless: the listing still wins.
   c.do_not_call = std::nullopt;
   c.phone_number_invalid = true;
