@@ -38,14 +38,22 @@ std::string suppression_reason(std::string_view source) {
 }
 
 std::uint16_t SuppressionList::reason_index(std::string_view source) {
+  // Rows come in runs of the same few sources: skip the map for a repeat.
+  if (!reasons_.empty() && source == last_source_) return last_reason_;
   auto it = reason_by_source_.find(std::string(source));
-  if (it != reason_by_source_.end()) return it->second;
+  if (it != reason_by_source_.end()) {
+    last_source_.assign(source);
+    last_reason_ = it->second;
+    return it->second;
+  }
   // Thousands of distinct sources would be a misuse of the column; past the
   // packing limit they share the plain reason rather than failing the list.
   if (reasons_.size() + 1 >= kMaxReasons) return reason_index("");
   auto index = static_cast<std::uint16_t>(reasons_.size());
   reasons_.push_back(suppression_reason(source));
   reason_by_source_.emplace(std::string(source), index);
+  last_source_.assign(source);
+  last_reason_ = index;
   return index;
 }
 

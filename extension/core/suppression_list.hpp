@@ -45,6 +45,8 @@ class SuppressionList {
   std::unordered_map<std::string, std::uint16_t> other_;  // non-canonical numbers
   std::vector<std::string> reasons_;                     // by index
   std::unordered_map<std::string, std::uint16_t> reason_by_source_;
+  std::string last_source_;  // the source add() saw last, and its reason
+  std::uint16_t last_reason_ = 0;
   std::size_t size_ = 0;
 };
 
