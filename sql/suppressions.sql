@@ -126,6 +126,16 @@ WITH listed AS (
 SELECT (SELECT count(*) FROM listed) AS inserted, dialable FROM verdicts WHERE id = 7;
 SELECT dialable FROM verdicts WHERE id = 7;
 
+-- A parallel worker reads the list for itself, under the leader's snapshot.
+SET force_parallel_mode = on;
+SET parallel_setup_cost = 0;
+EXPLAIN (COSTS OFF) SELECT count(*) FROM contacts c WHERE dialer.is_dialable(c);
+SELECT count(*) FILTER (WHERE NOT dialer.is_dialable(c)) AS not_dialable,
+       string_agg(c.id::text, ',' ORDER BY c.id) FILTER (WHERE (dialer.exclusion(c)).reason LIKE 'On the%') AS listed
+FROM contacts c;
+RESET force_parallel_mode;
+RESET parallel_setup_cost;
+
 -- pg_dump keeps the list.
 SELECT c.relname, e.extname
 FROM pg_extension e, unnest(e.extconfig) AS t(oid) JOIN pg_class c ON c.oid = t.oid

@@ -10,10 +10,11 @@
 #include "payload.hpp"
 #include "talking_points.hpp"
 
+#include "suppression_cache.hpp"  // before postgres.h: it includes a core header
+
 #include "contact_reader.hpp"
 #include "cpp_boundary.hpp"
 #include "settings.hpp"
-#include "suppression_cache.hpp"
 
 extern "C" {
 #include "access/xact.h"
