@@ -27,7 +27,7 @@ DATA = extension/pgdialer.control $(wildcard extension/sql/pgdialer--*.sql)
 # One pg_regress file per feature, in sql/ with expected output in expected/.
 REGRESS = e164 phone_info settings exclusion is_dialable contact_rows planner_support \
           session_name dial_time payload talking_points preview push_queue launch call_events \
-          session_manage session_stats no_crash
+          session_manage session_stats no_crash suppressions
 REGRESS_OPTS = --load-extension=pgdialer
 
 PG_CPPFLAGS = -Iextension/core -Iextension/src

@@ -29,6 +29,16 @@ std::optional<Exclusion> check_do_not_call(const Contact& c) {
   return Exclusion{ExclusionCategory::do_not_call, std::move(reason), internal};
 }
 
+// Between checks 1 and 2: a number on dialer.suppressions is legal
+// do-not-call whatever the contact row says, so it is never overridable.
+std::optional<Exclusion> check_suppression_list(std::string_view number,
+                                                const SuppressionList* list) {
+  if (list == nullptr || list->empty()) return std::nullopt;
+  auto reason = list->find(number);
+  if (!reason) return std::nullopt;
+  return Exclusion{ExclusionCategory::do_not_call, std::string(*reason), false};
+}
+
 bool has_phone(const Contact& c) { return present(c.phone) || present(c.phone_e164); }
 
 // Check 2: missing, flagged or unrecognized number. Only a flagged number that
@@ -97,28 +107,42 @@ std::optional<std::string> normalized_phone(const Contact& c, std::string_view r
 
 std::optional<Exclusion> classify(const Contact& c, const RuleSettings& s,
                                   std::optional<std::string>* e164_out) {
-  if (auto dnc = check_do_not_call(c)) return dnc;
+  // The row's own legal do-not-call wins with its own reason. An internal
+  // (overridable) one gives way to a listing of the number, which is legal
+  // do-not-call: otherwise a rep could force-include a listed number.
+  std::optional<Exclusion> dnc = check_do_not_call(c);
+  bool listing = s.suppressions != nullptr && !s.suppressions->empty();
+  if (dnc && (!dnc->overridable || !listing)) return dnc;
   // A stored number is trusted and only copied when the caller wants it: this
   // is the per-row hot path of `WHERE dialer.exclusion(c) IS NULL`.
   bool normalizes = false;
+  std::string_view number;
+  std::optional<std::string> parsed;
   if (auto stored = present(c.phone_e164)) {
     normalizes = true;
-    if (e164_out) *e164_out = str(*stored);
+    number = *stored;
   } else if (auto raw = present(c.phone)) {
-    std::optional<std::string> parsed = to_e164(*raw, s.region);
+    parsed = to_e164(*raw, s.region);
     normalizes = parsed.has_value();
-    if (e164_out) *e164_out = std::move(parsed);
+    if (parsed) number = *parsed;
   }
+  if (normalizes) {
+    if (auto listed = check_suppression_list(number, s.suppressions)) return listed;
+  }
+  if (dnc) return dnc;
+  if (e164_out && normalizes) *e164_out = parsed ? std::move(parsed) : std::optional(str(number));
   if (auto phone = check_phone(c, normalizes)) return phone;
   if (auto recent = check_recency(c, s)) return recent;
   return check_names(c);
 }
 
-bool is_dialable(const Contact& c, std::string_view region) {
+bool is_dialable(const Contact& c, std::string_view region, const SuppressionList* suppressions) {
   if (is_true(c.do_not_call) || is_true(c.suppressed)) return false;
   if (!has_phone(c) || is_true(c.phone_number_invalid)) return false;
-  if (present(c.phone_e164)) return true;
-  return normalized_phone(c, region).has_value();
+  if (auto stored = present(c.phone_e164))
+    return !check_suppression_list(*stored, suppressions);
+  auto parsed = normalized_phone(c, region);
+  return parsed && !check_suppression_list(*parsed, suppressions);
 }
 
 }  // namespace pgdialer

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "contact.hpp"
+#include "suppression_list.hpp"
 
 namespace pgdialer {
 
@@ -30,6 +31,9 @@ struct RuleSettings {
   // Default region for numbers without a country code. A view: the caller
   // keeps the string alive (the setting's value, or an owner's copy).
   std::string_view region = "US";
+  // dialer.suppressions as the statement sees it; nullptr (or empty) when
+  // there is nothing listed. Borrowed: the caller keeps it alive.
+  const SuppressionList* suppressions = nullptr;
 };
 
 // The contact's normalized number: a non-blank phone_e164 column is trusted
@@ -37,15 +41,21 @@ struct RuleSettings {
 // nullopt when there is no number or it does not normalize.
 std::optional<std::string> normalized_phone(const Contact& contact, std::string_view region);
 
-// Checks 1-4; nullopt when the contact is ready to push. When `e164` is given
+// Checks 1-4; nullopt when the contact is ready to push. Between checks 1 and
+// 2, a normalized number on `settings.suppressions` is do_not_call, never
+// overridable (the list holds legal do-not-call numbers), with the reason
+// "On the suppression list (<source>)"; it also replaces an overridable
+// (internal) check 1, so a listed number can never be forced in. When `e164` is given
 // it receives the normalized number (if any) that the checks computed, so
 // callers that need it (duplicate detection in preview) do not parse twice.
 std::optional<Exclusion> classify(const Contact& contact, const RuleSettings& settings,
                                   std::optional<std::string>* e164 = nullptr);
 
 // "Dialable Only": not DNC or suppressed, and a phone that is present, not
-// flagged and normalizes. Recency and names do not matter.
-bool is_dialable(const Contact& contact, std::string_view region);
+// flagged, normalizes and is not on `suppressions` (may be nullptr). Recency
+// and names do not matter.
+bool is_dialable(const Contact& contact, std::string_view region,
+                 const SuppressionList* suppressions = nullptr);
 
 // "Called today", "Called 1 day ago", "Called N days ago".
 std::string called_days_ago(long days);

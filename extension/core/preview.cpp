@@ -110,6 +110,7 @@ PreviewBuilder::PreviewBuilder(PreviewSettings settings, const PreviewOptions& o
     : settings_(std::move(settings)), region_(settings_.rules.region), filters_(options.filters),
       exclusions_(std::make_unique<ExclusionList>()) {
   settings_.rules.region = region_;
+  if (settings_.suppressions) settings_.rules.suppressions = settings_.suppressions.get();
   if (options.min_days) settings_.rules.min_days = *options.min_days;
   dial_minutes(0, settings_.minutes_per_contact);  // validates the rate up front
 }

@@ -39,6 +39,10 @@ struct PreviewSettings {
   double minutes_per_contact = 2.5;
   int year = 1970;  // of as_of, in the session time zone (session naming)
   int month = 1;
+  // The suppression list the whole list is classified against (one snapshot
+  // of dialer.suppressions for every contact); shared, since the glue's
+  // statement cache may move on while an aggregate still builds.
+  std::shared_ptr<const SuppressionList> suppressions = nullptr;
 };
 
 // Builds the summary one contact at a time, in array order, so a very large

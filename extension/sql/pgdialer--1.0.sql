@@ -101,7 +101,7 @@ LANGUAGE C STABLE PARALLEL SAFE
 SUPPORT dialer._rules_support;
 
 COMMENT ON FUNCTION dialer.exclusion(record, integer, timestamptz) IS
-'Why a contact cannot be pushed, first match wins: do_not_call, invalid_phone, recently_contacted (fewer than min_days whole days since last_call_attempt_at; NULL = dialer.min_days_between_calls), missing_required_fields. NULL when ready.';
+'Why a contact cannot be pushed, first match wins: do_not_call (also: the number is on dialer.suppressions), invalid_phone, recently_contacted (fewer than min_days whole days since last_call_attempt_at; NULL = dialer.min_days_between_calls), missing_required_fields. NULL when ready.';
 
 CREATE FUNCTION dialer.is_dialable(contact record)
 RETURNS boolean
@@ -110,7 +110,7 @@ LANGUAGE C STABLE STRICT PARALLEL SAFE
 SUPPORT dialer._rules_support;
 
 COMMENT ON FUNCTION dialer.is_dialable(record) IS
-'"Dialable Only": not do-not-call or suppressed, and a phone that is present, not flagged invalid and normalizes. Recency does not matter.';
+'"Dialable Only": not do-not-call or suppressed, and a phone that is present, not flagged invalid, normalizes and is not on dialer.suppressions. Recency does not matter.';
 
 -- ---------------------------------------------------------------------------
 -- What gets pushed
@@ -1481,9 +1481,15 @@ COMMENT ON FUNCTION dialer.configure_session_idle_days(integer) IS
 'After how many days without activity an active session shows as paused in activity_status (1..365, default 7).';
 
 -- ---------------------------------------------------------------------------
--- Suppressions: numbers nobody may call, whoever holds them.
--- dialer.exclusion and dialer.preview consult this list (a listed number is
--- do_not_call and never overridable).
+-- Suppression list
+--
+-- Numbers nobody may call, whoever the contact row says they belong to: a
+-- listed number makes every contact that has it (stored phone_e164, else the
+-- parsed phone) do_not_call, never overridable, reason
+-- 'On the suppression list (<source>)'. The rules load this table once per
+-- statement, never per row, so a change counts from the next statement on.
+-- Readers of dialer.exclusion, is_dialable, preview, classify_list and push
+-- need SELECT on it.
 -- ---------------------------------------------------------------------------
 
 CREATE TABLE dialer.suppressions (

@@ -7,6 +7,8 @@
 #include "payload.hpp"
 #include "preview.hpp"
 
+#include "suppression_cache.hpp"  // before postgres.h: it includes a core header
+
 #include "contact_reader.hpp"
 #include "cpp_boundary.hpp"
 #include "settings.hpp"
@@ -82,8 +84,11 @@ PreviewBuilder* begin_preview(const char* options_json, MemoryContext context) {
   UnixMicros as_of_unix = to_unix_micros(as_of);
   const char* region = default_region();
   double minutes = minutes_per_contact();
+  // The whole list is classified against one load of dialer.suppressions.
+  statement_suppressions();
   return cpp_call([&] {
-    PreviewSettings settings{RuleSettings{min_days, as_of_unix, region}, minutes, year, month};
+    PreviewSettings settings{RuleSettings{min_days, as_of_unix, region}, minutes, year, month,
+                             current_suppressions_shared()};
     return context_owned<PreviewBuilder>(context, std::move(settings), *options);
   });
 }

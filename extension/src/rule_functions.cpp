@@ -10,6 +10,8 @@
 #include "payload.hpp"
 #include "talking_points.hpp"
 
+#include "suppression_cache.hpp"  // before postgres.h: it includes a core header
+
 #include "contact_reader.hpp"
 #include "cpp_boundary.hpp"
 #include "settings.hpp"
@@ -61,8 +63,9 @@ Datum exclusion_datum(FunctionCallInfo fcinfo, const Contact* contact, int min_d
                       TimestampTz as_of) {
   UnixMicros as_of_unix = to_unix_micros(as_of);
   const char* region = default_region();
+  const SuppressionList* suppressions = statement_suppressions();
   ClassifyResult r = cpp_call([&] {
-    RuleSettings settings{min_days, as_of_unix, region};
+    RuleSettings settings{min_days, as_of_unix, region, suppressions};
     auto exclusion = classify(*contact, settings);
     if (!exclusion) return ClassifyResult{false, ExclusionCategory::do_not_call, nullptr, false};
     return ClassifyResult{true, exclusion->category, text_noerr(exclusion->reason),
@@ -80,7 +83,8 @@ Datum exclusion_datum(FunctionCallInfo fcinfo, const Contact* contact, int min_d
 
 bool dialable(const Contact* contact) {
   const char* region = default_region();
-  return cpp_call([&] { return is_dialable(*contact, region); });
+  const SuppressionList* suppressions = statement_suppressions();
+  return cpp_call([&] { return is_dialable(*contact, region, suppressions); });
 }
 
 void read_contact_arg(FunctionCallInfo fcinfo, ColumnSet set, const char* function,
