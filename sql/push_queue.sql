@@ -159,3 +159,6 @@ SELECT dialer.configure('no_ids');
 SELECT dialer.push(array_agg(r), 'Ad hoc') IS NOT NULL AS pushed
 FROM (SELECT 77 AS id, 'Ann' AS first_name, 'Lee' AS last_name, '919-555-0177' AS phone) r;
 SELECT contact_id, payload ->> 'phone' FROM dialer.push_items WHERE contact_id = '77';
+
+-- The whole queue by kind and status, as the daemon's /metrics reports it.
+SELECT * FROM dialer.job_counts();

@@ -10,14 +10,24 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "event_sink.hpp"
 #include "pg_connection.hpp"
 
 namespace pgdialer::sync {
+
+// One row of dialer.job_counts(): the whole queue, for /metrics.
+struct JobCount {
+  std::string kind;
+  std::string status;
+  double jobs = 0;
+};
 
 struct PgEventSinkOptions {
   std::string database_url;
@@ -32,8 +42,17 @@ class PgEventSink : public EventSink {
 
   SinkResult record(const std::string& event_json) override;
   bool connect() override;
+  // The queue's jobs by kind and status (dialer.job_counts()), under the same
+  // bounds; nullopt when the database cannot answer now.
+  std::optional<std::vector<JobCount>> job_counts();
 
  private:
+  // Sends `sql` (with at most one text parameter) on the connection, waiting
+  // no longer than the options allow; hands the first result to
+  // `on_first_result`, or sets *failure and drops a connection that failed.
+  void bounded_query(const char* sql, const char* parameter,
+                     const std::function<void(PGresult*)>& on_first_result, SinkResult* failure);
+
   PgEventSinkOptions options_;
   std::timed_mutex mutex_;  // guards connection_
   std::unique_ptr<PgConnection> connection_;

@@ -30,6 +30,14 @@ WebhookReceiver::WebhookReceiver(const Config& config, MetricsRegistry& metrics)
   store_.on_journaled([this] { replayer_.wake(); });
   metrics.on_render([this](MetricsRegistry& m) {
     m.set("pgdialer_webhook_journal_depth", {}, static_cast<double>(journal_.depth()));
+    // The queue as PostgreSQL holds it; left as last seen when the database
+    // cannot answer within the sink's bounds.
+    if (std::optional<std::vector<JobCount>> counts = sink_.job_counts()) {
+      for (const char* kind : {"push", "launch"})
+        for (const char* status : {"queued", "running", "succeeded", "partially_failed", "failed", "cancelled"})
+          m.set("pgdialer_queue_jobs", {{"kind", kind}, {"status", status}}, 0);
+      for (const JobCount& c : *counts) m.set("pgdialer_queue_jobs", {{"kind", c.kind}, {"status", c.status}}, c.jobs);
+    }
   });
 }
 

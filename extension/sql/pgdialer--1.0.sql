@@ -977,6 +977,14 @@ AS $$
     RETURNING true
 $$;
 
+-- The whole queue by kind and status: the daemon's /metrics (pgdialer_queue_jobs).
+CREATE FUNCTION dialer.job_counts(OUT kind text, OUT status text, OUT jobs bigint)
+RETURNS SETOF record
+LANGUAGE sql STABLE
+AS $$
+    SELECT j.kind, j.status, count(*) FROM dialer.push_jobs j GROUP BY j.kind, j.status ORDER BY 1, 2
+$$;
+
 -- The session a claimed job writes into: its id, name and PhoneBurner folder.
 CREATE FUNCTION dialer.push_job_session(job_id bigint, worker text,
     OUT session_id bigint, OUT session_name text, OUT phoneburner_folder_id text,
