@@ -9,8 +9,13 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <poll.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cstring>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -132,9 +137,10 @@ class WebhookTest : public ::testing::Test {
   }
 
   // A daemon with the webhook listener, once it answers /healthz.
-  std::unique_ptr<SyncDaemon> start_daemon() {
-    auto daemon = std::make_unique<SyncDaemon>(db_->url(), fake_->base_url(), test_log_path(name_ + ".daemon"),
-                                               daemon_env());
+  std::unique_ptr<SyncDaemon> start_daemon(std::map<std::string, std::string> extra_env = {}) {
+    auto env = daemon_env();
+    for (auto& [k, v] : extra_env) env[k] = v;
+    auto daemon = std::make_unique<SyncDaemon>(db_->url(), fake_->base_url(), test_log_path(name_ + ".daemon"), env);
     bool up = wait_until(seconds(30), [&] { return http_get(port_, "/healthz").status == 200; });
     if (!up) throw std::runtime_error("the daemon's webhook listener did not come up on port " +
                                       std::to_string(port_));
@@ -578,9 +584,11 @@ TEST_F(WebhookTest, WebhooksArrivingWhilePostgreSQLIsStoppedAreReplayedInOrderOn
   EXPECT_EQ(member(parse(http_get(port_, "/healthz").body), "database"), "available");
 }
 
-// The daemon is killed while acknowledged events wait in its journal (with
-// PostgreSQL down). A new daemon on the same journal replays them all once
-// PostgreSQL is back: nothing acknowledged is lost, nothing doubled.
+// The daemon is killed while acknowledged events wait in its journal, with
+// PostgreSQL down, and restarted (as systemd would) while PostgreSQL is still
+// down: the new daemon keeps acknowledging into the same journal, and once
+// PostgreSQL is back replays everything in arrival order, nothing lost or
+// doubled.
 TEST_F(WebhookTest, EventsJournaledByAKilledDaemonAreReplayedByTheNextOne) {
   db_->add_contacts(1, 6);
   db_->sql().exec("SELECT dialer.configure('contacts')");
@@ -597,25 +605,30 @@ TEST_F(WebhookTest, EventsJournaledByAKilledDaemonAreReplayedByTheNextOne) {
                             R"("start":"2026-11-23 11:00:00"})");
   expect_all_delivered(by_session);
   expect_all_delivered(by_folder);
-  const long long deliveries = by_session["deliveries"].Size() + by_folder["deliveries"].Size();
-  ASSERT_EQ(journal_depth(), deliveries);
+  const long long before_kill = by_session["deliveries"].Size() + by_folder["deliveries"].Size();
+  ASSERT_EQ(journal_depth(), before_kill);
   daemon->process().signal(SIGKILL);
   ASSERT_TRUE(daemon->process().wait(seconds(10)).has_value());
   daemon.reset();
 
-  start_postgres();
-  EXPECT_EQ(count("SELECT count(*) FROM dialer.webhook_events"), 0);
-  port_ = free_loopback_port();  // a new process; only the journal directory is the same
+  // Same address (PhoneBurner's URLs do not change), same journal.
   auto restarted = start_daemon();
-  ASSERT_TRUE(wait_until(seconds(90), [&] { return journal_depth() == 0; })) << "the journal was not replayed";
+  ASSERT_EQ(journal_depth(), before_kill) << "the new daemon does not see the journaled events";
+  auto after_restart = simulate(R"({"folder_id":")" + folder + R"(","calls":3,"seed":10,)"
+                                R"("start":"2026-11-23 12:00:00"})");
+  expect_all_delivered(after_restart);
+  const long long deliveries = before_kill + after_restart["deliveries"].Size();
+  EXPECT_EQ(journal_depth(), deliveries);
 
-  auto all = parse(fake_->calls_json());
-  std::vector<std::string> expected = delivered_keys_in_order(by_session);
-  for (auto& key : delivered_keys_in_order(by_folder))
-    if (std::find(expected.begin(), expected.end(), key) == expected.end()) expected.push_back(key);
+  start_postgres();
+  ASSERT_TRUE(wait_until(seconds(90), [&] { return journal_depth() == 0; })) << "the journal was not replayed";
+  std::vector<std::string> expected;
+  for (const auto* run : {&by_session, &by_folder, &after_restart})
+    for (auto& key : delivered_keys_in_order(*run))
+      if (std::find(expected.begin(), expected.end(), key) == expected.end()) expected.push_back(key);
   EXPECT_EQ(stored_keys_in_order(*db_), expected);
-  auto truth = truth_calls(all);
-  ASSERT_EQ(truth.size(), 10u);
+  auto truth = truth_calls(parse(fake_->calls_json()));
+  ASSERT_EQ(truth.size(), 13u);
   expect_calls_recorded(truth, session);
   expect_session_views(truth, session, 6);
   EXPECT_EQ(metric_value(metrics(), "pgdialer_webhook_events_stored_total", {{"path", "replay"}}), deliveries);
@@ -743,6 +756,11 @@ TEST_F(WebhookTest, ADaemonKilledMidReplayLeavesNothingLostOrDoubled) {
   daemon->process().signal(SIGKILL);
   ASSERT_TRUE(daemon->process().wait(seconds(10)).has_value());
   daemon.reset();
+  // Its statement in flight still runs to its end: count once its backends
+  // are gone.
+  ASSERT_TRUE(wait_until(seconds(30), [&] {
+    return count("SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'pgdialer-sync/%'") == 0;
+  }));
   const long long stored_before = count("SELECT count(*) FROM dialer.webhook_events");
   db_->sql().exec("DROP TRIGGER slow_down ON dialer.webhook_events");
 
@@ -757,4 +775,81 @@ TEST_F(WebhookTest, ADaemonKilledMidReplayLeavesNothingLostOrDoubled) {
   auto m = metrics();
   EXPECT_EQ(metric_value(m, "pgdialer_webhook_events_stored_total", {{"path", "replay"}}), deliveries);
   EXPECT_EQ(metric_value(m, "pgdialer_webhook_events_stored_total", {{"result", "duplicate"}}), 5 + stored_before);
+}
+
+namespace {
+
+// systemd's side of sd_notify: a datagram socket the daemon finds through
+// NOTIFY_SOCKET, collecting what it says (READY=1, WATCHDOG=1, STATUS=...).
+class NotifySocket {
+ public:
+  NotifySocket() : path_("/tmp/pgdialer-it-notify-" + std::to_string(getpid())) {
+    ::unlink(path_.c_str());
+    fd_ = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::strncpy(addr.sun_path, path_.c_str(), sizeof addr.sun_path - 1);
+    if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
+      throw std::runtime_error("cannot bind " + path_);
+  }
+  ~NotifySocket() {
+    ::close(fd_);
+    ::unlink(path_.c_str());
+  }
+  const std::string& path() const { return path_; }
+  // Collects messages until `enough` says so or `timeout` passes.
+  bool wait_for(const std::function<bool(const std::vector<std::string>&)>& enough, std::chrono::seconds timeout) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!enough(messages_)) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) return false;
+      pollfd p{fd_, POLLIN, 0};
+      if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
+      char buffer[4096];
+      ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
+      if (n > 0) messages_.emplace_back(buffer, static_cast<size_t>(n));
+    }
+    return true;
+  }
+  static long long count(const std::vector<std::string>& messages, const std::string& line) {
+    long long n = 0;
+    for (const auto& m : messages) n += ("\n" + m + "\n").find("\n" + line + "\n") != std::string::npos;
+    return n;
+  }
+
+ private:
+  std::string path_;
+  int fd_ = -1;
+  std::vector<std::string> messages_;
+};
+
+}  // namespace
+
+// Under systemd (Type=notify, WatchdogSec=), a daemon started while
+// PostgreSQL is down is the one thing between PhoneBurner and lost calls:
+// it must report ready once it listens and keep petting the watchdog while
+// it waits for PostgreSQL, or systemd kills it (start timeout, watchdog) and
+// webhooks bounce during every restart.
+TEST_F(WebhookTest, UnderSystemdADaemonWaitingForPostgreSQLIsReadyAndKeepsTheWatchdogHappy) {
+  db_->add_contacts(1, 3);
+  NotifySocket systemd;
+  stop_postgres();
+  auto daemon = start_daemon({{"NOTIFY_SOCKET", systemd.path()}, {"WATCHDOG_USEC", "1000000"}});
+  // WatchdogSec=1: petted every half second; a few seconds of pets while
+  // PostgreSQL stays away (the reconnect backoff naps longer than that).
+  EXPECT_TRUE(systemd.wait_for(
+      [](const std::vector<std::string>& m) {
+        return NotifySocket::count(m, "READY=1") >= 1 && NotifySocket::count(m, "WATCHDOG=1") >= 6;
+      },
+      seconds(30)))
+      << "no READY=1 or too few WATCHDOG=1 while PostgreSQL is down";
+  EXPECT_TRUE(daemon->process().running());
+  // And it does its job meanwhile.
+  const std::string good = R"({"call_id":"990101","status":"No Answer","connected":"0","lead_id":"1",)"
+                           R"("start_time":"2026-11-23 09:00:00","end_time":"2026-11-23 09:00:30"})";
+  EXPECT_EQ(http_post(port_, target_of(printed_webhook_url("account")), good).status, 200);
+  EXPECT_EQ(journal_depth(), 1);
+  start_postgres();
+  ASSERT_TRUE(wait_until(seconds(90), [&] { return journal_depth() == 0; }));
+  EXPECT_EQ(count("SELECT count(*) FROM dialer.call_activity WHERE call_id = '990101'"), 1);
 }
