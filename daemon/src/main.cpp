@@ -45,13 +45,6 @@ void install_signal_handlers() {
   signal(SIGPIPE, SIG_IGN);
 }
 
-// Sleeps up to `d`, waking early on shutdown.
-void nap(std::chrono::milliseconds d) {
-  auto until = std::chrono::steady_clock::now() + d;
-  while (!stopping && std::chrono::steady_clock::now() < until)
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-}
-
 class Watchdog {
  public:
   Watchdog() {
@@ -73,6 +66,23 @@ class Watchdog {
   std::chrono::microseconds every_{0};
   std::chrono::steady_clock::time_point last_{};
 };
+
+// One per process: petted from the job loop and from every wait, so that
+// waiting for PostgreSQL or PhoneBurner (which can last long while the
+// webhook listener keeps serving from its journal) is not taken for a hang.
+Watchdog& watchdog() {
+  static Watchdog instance;
+  return instance;
+}
+
+// Sleeps up to `d`, waking early on shutdown; keeps the watchdog petted.
+void nap(std::chrono::milliseconds d) {
+  auto until = std::chrono::steady_clock::now() + d;
+  while (!stopping && std::chrono::steady_clock::now() < until) {
+    watchdog().pet();
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
 
 // Checks the token before taking any work: a wrong token is a configuration
 // error, not something to retry forever.
@@ -134,7 +144,7 @@ std::function<void(const RequestReport&)> record_requests_in(MetricsRegistry& me
   };
 }
 
-int serve(const Config& config, MetricsRegistry& metrics) {
+int serve(const Config& config, MetricsRegistry& metrics, bool ready_sent) {
   ClientOptions options;
   options.base_url = config.phoneburner_base_url;
   options.token = config.token;
@@ -156,8 +166,7 @@ int serve(const Config& config, MetricsRegistry& metrics) {
   launch_options.should_stop = nullptr;
   PhoneBurnerClient launch_client(launch_options);
 
-  Watchdog watchdog;
-  bool ready_sent = false;
+  bool connected_once = false;
   int reconnects = 0;
   while (!stopping) {
     try {
@@ -165,9 +174,9 @@ int serve(const Config& config, MetricsRegistry& metrics) {
       QueueListener listener(config.database_url, config.worker_id);
       if (reconnects > 0) log::info("reconnected to PostgreSQL");
       reconnects = 0;
-      if (!ready_sent) {
-        sd_notify(0, "READY=1\nSTATUS=waiting for pushes");
-        ready_sent = true;
+      if (!connected_once) {
+        sd_notify(0, ready_sent ? "STATUS=waiting for pushes" : "READY=1\nSTATUS=waiting for pushes");
+        connected_once = ready_sent = true;
         log::info("ready worker=" + config.worker_id);
       }
       PushQueue queue(db, config.worker_id, &metrics);
@@ -175,7 +184,7 @@ int serve(const Config& config, MetricsRegistry& metrics) {
       LaunchRunner launcher(config, db, launch_client, stopping, &metrics);
       // A full poll right after every (re)connect: nothing waits for a NOTIFY.
       while (!stopping) {
-        watchdog.pet();
+        watchdog().pet();
         std::optional<ClaimedJob> job = queue.claim(config.lease);
         if (job) {
           sd_notify(0, ("STATUS=pushing job " + std::to_string(job->id)).c_str());
@@ -188,7 +197,7 @@ int serve(const Config& config, MetricsRegistry& metrics) {
         // watchdog is petted and a stop request is seen promptly.
         auto next_poll = std::chrono::steady_clock::now() + config.poll_interval;
         while (!stopping && std::chrono::steady_clock::now() < next_poll) {
-          watchdog.pet();
+          watchdog().pet();
           if (listener.wait(std::chrono::seconds(1))) break;
         }
       }
@@ -288,7 +297,12 @@ int main(int argc, char** argv) {
   declare_daemon_metrics(metrics);
   std::unique_ptr<WebhookReceiver> webhooks;
   if (!start_webhooks(config, metrics, &webhooks)) return kExitConfig;
-  int rc = serve(config, metrics);
+  // Listening for webhooks is the daemon's service even while PostgreSQL or
+  // PhoneBurner is away (events go to the journal): ready now, so systemd's
+  // start timeout does not kill it while it waits for them. Without a
+  // listener, ready means connected to PostgreSQL (in serve).
+  if (webhooks) sd_notify(0, "READY=1\nSTATUS=receiving webhooks; connecting to PostgreSQL");
+  int rc = serve(config, metrics, webhooks != nullptr);
   sd_notify(0, "STOPPING=1");
   // Stop accepting, finish the requests in flight; the journal stays on disk.
   if (webhooks) webhooks->stop();

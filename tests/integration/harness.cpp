@@ -4,7 +4,13 @@
 #include <httplib.h>
 #include <rapidjson/document.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <cstdlib>
+#include <filesystem>
 #include <stdexcept>
 #include <thread>
 
@@ -50,6 +56,23 @@ void FakePhoneBurner::control(const std::string& what, const std::string& json) 
   httplib::Client client("127.0.0.1", port_);
   auto r = client.Post(("/_control/" + what).c_str(), json, "application/json");
   if (!r || r->status >= 300) throw std::runtime_error("fake control " + what + " failed");
+}
+
+std::string FakePhoneBurner::control_json(const std::string& what, const std::string& json) {
+  httplib::Client client("127.0.0.1", port_);
+  client.set_read_timeout(120, 0);  // simulate_calls answers once every webhook was answered
+  auto r = client.Post(("/_control/" + what).c_str(), json, "application/json");
+  if (!r) throw std::runtime_error("fake control " + what + ": no answer");
+  if (r->status >= 300)
+    throw std::runtime_error("fake control " + what + " failed with " + std::to_string(r->status) + ": " + r->body);
+  return r->body;
+}
+
+std::string FakePhoneBurner::calls_json() {
+  httplib::Client client("127.0.0.1", port_);
+  auto r = client.Get("/_control/calls");
+  if (!r || r->status != 200) throw std::runtime_error("fake calls failed");
+  return r->body;
 }
 
 std::string FakePhoneBurner::state_json() {
@@ -129,6 +152,85 @@ TestDatabase::~TestDatabase() {
 void TestDatabase::reconnect() {
   conn_.reset();
   conn_ = std::make_unique<sync::PgConnection>(url_, "pgdialer-tests");
+}
+
+int free_loopback_port() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) throw std::runtime_error("socket failed");
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  socklen_t len = sizeof addr;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    close(fd);
+    throw std::runtime_error("cannot find a free loopback port");
+  }
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+std::string fresh_test_dir(const std::string& name) {
+  std::filesystem::path dir = std::filesystem::path(env_or("PGDIALER_TEST_LOG_DIR", "/tmp")) / name;
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir.string();
+}
+
+namespace {
+
+HttpReply reply_of(const httplib::Result& r) {
+  HttpReply out;
+  if (!r) {
+    out.error = httplib::to_string(r.error());
+    return out;
+  }
+  out.status = r->status;
+  out.body = r->body;
+  return out;
+}
+
+}  // namespace
+
+HttpReply http_get(int port, const std::string& target) {
+  httplib::Client client("127.0.0.1", port);
+  client.set_read_timeout(10, 0);
+  return reply_of(client.Get(target.c_str()));
+}
+
+HttpReply http_post(int port, const std::string& target, const std::string& body, const std::string& content_type) {
+  httplib::Client client("127.0.0.1", port);
+  client.set_read_timeout(10, 0);
+  client.set_write_timeout(10, 0);
+  return reply_of(client.Post(target.c_str(), body, content_type.c_str()));
+}
+
+double metric_value(const std::string& metrics_text, const std::string& name,
+                    const std::map<std::string, std::string>& labels) {
+  double sum = 0;
+  std::size_t pos = 0;
+  while (pos < metrics_text.size()) {
+    std::size_t end = metrics_text.find('\n', pos);
+    if (end == std::string::npos) end = metrics_text.size();
+    const std::string line = metrics_text.substr(pos, end - pos);
+    pos = end + 1;
+    if (line.empty() || line[0] == '#' || line.compare(0, name.size(), name) != 0) continue;
+    std::string rest = line.substr(name.size());
+    std::string label_text;
+    if (!rest.empty() && rest[0] == '{') {
+      std::size_t close = rest.find('}');
+      if (close == std::string::npos) continue;
+      label_text = rest.substr(1, close - 1);
+      rest = rest.substr(close + 1);
+    }
+    if (rest.empty() || rest[0] != ' ') continue;  // another metric with this prefix
+    bool match = true;
+    for (const auto& [k, v] : labels)
+      if (("," + label_text + ",").find("," + k + "=\"" + v + "\",") == std::string::npos) match = false;
+    if (match) sum += std::stod(rest.substr(1));
+  }
+  return sum;
 }
 
 void test_cluster(const std::string& command) {

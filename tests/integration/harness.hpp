@@ -35,10 +35,16 @@ class FakePhoneBurner {
   std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/rest/1"; }
   static const char* token() { return "test-token-7f3a"; }
 
+  int port() const { return port_; }
+
   // POST /_control/<what> with a JSON body; throws on failure.
   void control(const std::string& what, const std::string& json);
+  // The same, returning the answer's body (simulate_calls returns the truth).
+  std::string control_json(const std::string& what, const std::string& json);
   std::vector<HeldContact> contacts();
   std::string state_json();
+  // GET /_control/calls: the simulated truth of every run since start.
+  std::string calls_json();
 
  private:
   std::unique_ptr<Subprocess> process_;
@@ -78,6 +84,30 @@ class TestDatabase {
 };
 
 std::string test_log_path(const std::string& name);
+
+// A loopback port nobody listens on right now (bound, read, closed), for a
+// daemon that must know its own address before it starts (PGDIALER_LISTEN
+// and PGDIALER_WEBHOOK_BASE_URL).
+int free_loopback_port();
+
+// A fresh empty directory under the test log directory (removed first if it
+// exists), e.g. a daemon's PGDIALER_JOURNAL_DIR.
+std::string fresh_test_dir(const std::string& name);
+
+// A plain HTTP request to 127.0.0.1:port. status 0 = no answer (error says why).
+struct HttpReply {
+  int status = 0;
+  std::string body;
+  std::string error;
+};
+HttpReply http_get(int port, const std::string& target);
+HttpReply http_post(int port, const std::string& target, const std::string& body,
+                    const std::string& content_type = "application/json");
+
+// The sum of a Prometheus metric's samples in `metrics_text` (a /metrics
+// page) whose labels include every pair of `labels`; 0 when none.
+double metric_value(const std::string& metrics_text, const std::string& name,
+                    const std::map<std::string, std::string>& labels = {});
 
 // Stops or starts the test cluster through scripts/pg-cluster.sh (the
 // PGDIALER_PG_CLUSTER_SCRIPT and PGDIALER_PG_CLUSTER_NAME that
