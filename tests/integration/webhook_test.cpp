@@ -395,6 +395,10 @@ TEST_F(WebhookTest, StatsViewsMatchTheSimulatedCallsFromBothWebhookSources) {
             all["summary"]["deliveries"].GetDouble() - 7);
   EXPECT_EQ(metric_value(m, "pgdialer_webhooks_accepted_total", {{"source", "account"}, {"event", "api_calldone"}}), 7);
   EXPECT_EQ(metric_value(m, "pgdialer_webhooks_rejected_total"), 0);
+  // The whole queue, read from PostgreSQL at the scrape: the push and its launch.
+  EXPECT_EQ(metric_value(m, "pgdialer_queue_jobs", {{"kind", "push"}, {"status", "succeeded"}}),
+            count("SELECT count(*) FROM dialer.push_jobs WHERE kind = 'push' AND status = 'succeeded'"));
+  EXPECT_EQ(metric_value(m, "pgdialer_queue_jobs", {{"kind", "launch"}, {"status", "succeeded"}}), 1);
 }
 
 // PhoneBurner re-delivers and reorders: every event of a launched dial
@@ -725,6 +729,16 @@ TEST_F(WebhookTest, WrongNumberAndDoNotCallExcludeEveryContactSharingTheNumberFr
   EXPECT_EQ(suppressed.text(0, 1), "requested");
   EXPECT_EQ(suppressed.text(0, 2), member(run["calls"][1], "call_id"));
   EXPECT_EQ(count("SELECT count(*) FROM dialer.writeback_failures"), 0);
+
+  // A contact added later with the do-not-call number, its own row not
+  // flagged, is excluded by dialer.suppressions alone, and cannot be forced in.
+  db_->sql().exec("INSERT INTO contacts (id, first_name, last_name, phone) VALUES (99, 'New', 'Row', '(919) 500-0004')");
+  auto later = preview();
+  EXPECT_EQ(later["99"], "do_not_call: On the suppression list (requested)");
+  EXPECT_THROW(db_->sql().exec("SELECT dialer.push(array_agg(c), 'Forced', NULL, "
+                               "'{\"include\": [\"99\"], \"override_reason\": \"try\"}') "
+                               "FROM contacts c WHERE id = 99"),
+               std::exception);
 }
 
 // The journal is consumed in memory and cut only once drained, so a daemon
