@@ -65,10 +65,28 @@ struct Contact {
   Text industry;
 };
 
-// True when the value is absent or only white space.
-bool is_blank(const Text& value);
+// ASCII white space, as the rules trim it.
+inline bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
 
 // The value with surrounding white space removed, or nullopt when blank.
-Text present(const Text& value);
+// Inline: the rules call it several times per row.
+inline Text present(const Text& value) {
+  if (!value) return std::nullopt;
+  std::string_view v = *value;
+  while (!v.empty() && is_space(v.front())) v.remove_prefix(1);
+  while (!v.empty() && is_space(v.back())) v.remove_suffix(1);
+  if (v.empty()) return std::nullopt;
+  return v;
+}
+
+// True when the value is absent or only white space.
+inline bool is_blank(const Text& value) {
+  if (!value) return true;
+  for (char ch : *value)
+    if (!is_space(ch)) return false;
+  return true;
+}
 
 }  // namespace pgdialer

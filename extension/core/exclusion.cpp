@@ -122,7 +122,7 @@ std::optional<Exclusion> classify(const Contact& c, const RuleSettings& s,
     normalizes = true;
     number = *stored;
   } else if (auto raw = present(c.phone)) {
-    parsed = to_e164(*raw, s.region);
+    parsed = s.phone_memo ? s.phone_memo->to_e164(*raw, s.region) : to_e164(*raw, s.region);
     normalizes = parsed.has_value();
     if (parsed) number = *parsed;
   }
@@ -134,6 +134,22 @@ std::optional<Exclusion> classify(const Contact& c, const RuleSettings& s,
   if (auto phone = check_phone(c, normalizes)) return phone;
   if (auto recent = check_recency(c, s)) return recent;
   return check_names(c);
+}
+
+bool certainly_ready(const Contact& c, const RuleSettings& s) noexcept {
+  try {
+    if (is_true(c.do_not_call) || is_true(c.suppressed)) return false;
+    Text stored = present(c.phone_e164);
+    if (!stored || is_true(c.phone_number_invalid)) return false;
+    if (s.suppressions != nullptr && !s.suppressions->empty() && s.suppressions->find(*stored))
+      return false;
+    if (s.min_days > 0 && c.last_call_attempt_at &&
+        whole_days_between(*c.last_call_attempt_at, s.as_of) < s.min_days)
+      return false;
+    return !is_blank(c.first_name) && !is_blank(c.last_name);
+  } catch (...) {
+    return false;  // e.g. a non-canonical number's lookup failed to allocate
+  }
 }
 
 bool is_dialable(const Contact& c, std::string_view region, const SuppressionList* suppressions) {

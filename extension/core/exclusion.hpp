@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "contact.hpp"
+#include "phone_memo.hpp"
 #include "suppression_list.hpp"
 
 namespace pgdialer {
@@ -34,6 +35,9 @@ struct RuleSettings {
   // dialer.suppressions as the statement sees it; nullptr (or empty) when
   // there is nothing listed. Borrowed: the caller keeps it alive.
   const SuppressionList* suppressions = nullptr;
+  // Where to remember parses of numbers without a stored phone_e164
+  // (phone_memo.hpp); nullptr parses every time. Borrowed.
+  PhoneMemo* phone_memo = nullptr;
 };
 
 // The contact's normalized number: a non-blank phone_e164 column is trusted
@@ -50,6 +54,13 @@ std::optional<std::string> normalized_phone(const Contact& contact, std::string_
 // callers that need it (duplicate detection in preview) do not parse twice.
 std::optional<Exclusion> classify(const Contact& contact, const RuleSettings& settings,
                                   std::optional<std::string>* e164 = nullptr);
+
+// The per-row fast path: true only when classify(contact, settings) would
+// certainly return nullopt (the contact is ready) without parsing a number,
+// i.e. a stored phone_e164 and every check passing. false means "ask
+// classify". Never throws and never allocates on the way to true, so the
+// glue may call it outside its exception boundary.
+bool certainly_ready(const Contact& contact, const RuleSettings& settings) noexcept;
 
 // "Dialable Only": not DNC or suppressed, and a phone that is present, not
 // flagged, normalizes and is not on `suppressions` (may be nullptr). Recency

@@ -1,5 +1,6 @@
 #include <climits>
 #include <cstring>
+#include <new>
 
 #include "contact.hpp"
 #include "contact_columns.hpp"
@@ -43,6 +44,8 @@ struct ColumnRead {
   int column;    // index into contact_columns()
   int position;  // index into the values array
   ReadAs how;
+  Text Contact::*text_member;                 // from contact_columns(), resolved once
+  std::optional<bool> Contact::*bool_member;  // likewise
   FmgrInfo output;  // for output_function
 };
 
@@ -51,6 +54,7 @@ struct LayoutCache {
   int count;
   RowLayout* layouts[kMaxCachedLayouts];
   TupleDesc result;  // blessed result row type, for composite-returning functions
+  void* extra;       // the calling function's own per-call-site state
 };
 
 bool is_text_like(Oid base) { return base == TEXTOID || base == VARCHAROID || base == BPCHAROID; }
@@ -105,6 +109,9 @@ struct RowLayout {
   bool wants_date;  // also format last_contact_date (payload)
   int count;
   ColumnRead reads[kMaxColumns];
+  // Per-row scratch for read_arguments_into_scratch: zeroed once, then only
+  // the layout's own fields are rewritten for each row.
+  Contact scratch;
 };
 
 namespace {
@@ -116,6 +123,8 @@ void add_column(RowLayout* layout, MemoryContext mcxt, int column, int position,
   read.column = column;
   read.position = position;
   read.how = read_kind(spec, type, function);
+  read.text_member = spec.text_member;
+  read.bool_member = spec.bool_member;
   if (read.how == ReadAs::output_function) {
     Oid output;
     bool varlena;
@@ -133,6 +142,7 @@ LayoutCache* cache_of(FmgrInfo* flinfo) {
 RowLayout* new_layout(FmgrInfo* flinfo, Oid typid, int32 typmod, ColumnSet set) {
   LayoutCache* cache = cache_of(flinfo);
   auto* layout = static_cast<RowLayout*>(MemoryContextAllocZero(flinfo->fn_mcxt, sizeof(RowLayout)));
+  new (&layout->scratch) Contact();  // trivially destructible: fn_mcxt may free it
   layout->typid = typid;
   layout->typmod = typmod;
   layout->set = set;
@@ -223,9 +233,13 @@ void read_timestamp(const ColumnRead& read, Datum value, bool wants_date, Contac
   }
 }
 
-Text varlena_text(Datum value) {
-  auto* t = reinterpret_cast<text*>(PG_DETOAST_DATUM_PACKED(value));
-  return std::string_view(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+// The bytes of a text-like datum, without a copy unless it is toasted
+// (compressed or out of line). The common short or plain in-line value is
+// read where it lies, with no function call.
+inline Text varlena_text(Datum value) {
+  auto* v = reinterpret_cast<struct varlena*>(DatumGetPointer(value));
+  if (unlikely(VARATT_IS_EXTERNAL(v) || VARATT_IS_COMPRESSED(v))) v = pg_detoast_datum_packed(v);
+  return std::string_view(VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v));
 }
 
 // Non-blank elements joined with ", "; nullopt when none.
@@ -248,11 +262,10 @@ Text joined_array(Datum value) {
   return std::string_view(out.data, out.len);
 }
 
-void read_value(ColumnRead& read, Datum value, bool wants_date, Contact* c) {
-  const ColumnSpec& spec = contact_columns()[read.column];
+inline void read_value(ColumnRead& read, Datum value, bool wants_date, Contact* c) {
   switch (read.how) {
     case ReadAs::boolean:
-      c->*(spec.bool_member) = DatumGetBool(value);
+      c->*(read.bool_member) = DatumGetBool(value);
       return;
     case ReadAs::timestamptz:
     case ReadAs::timestamp:
@@ -260,20 +273,38 @@ void read_value(ColumnRead& read, Datum value, bool wants_date, Contact* c) {
       read_timestamp(read, value, wants_date, c);
       return;
     case ReadAs::varlena_text:
-      c->*(spec.text_member) = varlena_text(value);
+      c->*(read.text_member) = varlena_text(value);
       return;
     case ReadAs::name: {
       const char* s = NameStr(*DatumGetName(value));
-      c->*(spec.text_member) = std::string_view(s, std::strlen(s));
+      c->*(read.text_member) = std::string_view(s, std::strlen(s));
       return;
     }
     case ReadAs::output_function: {
       char* s = OutputFunctionCall(&read.output, value);
-      c->*(spec.text_member) = std::string_view(s, std::strlen(s));
+      c->*(read.text_member) = std::string_view(s, std::strlen(s));
       return;
     }
     case ReadAs::text_array:
-      c->*(spec.text_member) = joined_array(value);
+      c->*(read.text_member) = joined_array(value);
+      return;
+  }
+}
+
+// Forget what an earlier row put in this column's field(s).
+inline void clear_value(const ColumnRead& read, Contact* c) {
+  switch (read.how) {
+    case ReadAs::boolean:
+      c->*(read.bool_member) = std::nullopt;
+      return;
+    case ReadAs::timestamptz:
+    case ReadAs::timestamp:
+    case ReadAs::date:
+      c->last_call_attempt_at = std::nullopt;
+      c->last_contact_date = std::nullopt;
+      return;
+    default:
+      c->*(read.text_member) = std::nullopt;
       return;
   }
 }
@@ -321,6 +352,8 @@ RowLayout* layout_for_row(FunctionCallInfo fcinfo, HeapTupleHeader row, ColumnSe
   return layout;
 }
 
+void** call_site_extra(FunctionCallInfo fcinfo) { return &cache_of(fcinfo->flinfo)->extra; }
+
 RowLayout* cached_argument_layout(FunctionCallInfo fcinfo) {
   auto* cache = static_cast<LayoutCache*>(fcinfo->flinfo->fn_extra);
   return cache != nullptr && cache->count > 0 ? cache->layouts[0] : nullptr;
@@ -362,6 +395,19 @@ void read_row(RowLayout* layout, HeapTupleHeader row, Contact* contact) {
   tuple.t_data = row;
   heap_deform_tuple(&tuple, layout->tupdesc, layout->values, layout->nulls);
   fill(layout, layout->values, layout->nulls, contact);
+}
+
+const Contact* read_arguments_into_scratch(RowLayout* layout, FunctionCallInfo fcinfo) {
+  Contact* contact = &layout->scratch;
+  for (int i = 0; i < layout->count; i++) {
+    ColumnRead& read = layout->reads[i];
+    NullableDatum arg = fcinfo->args[read.position];
+    if (arg.isnull)
+      clear_value(read, contact);
+    else
+      read_value(read, arg.value, layout->wants_date, contact);
+  }
+  return contact;
 }
 
 void read_arguments(RowLayout* layout, FunctionCallInfo fcinfo, Contact* contact) {

@@ -42,6 +42,16 @@ RowLayout* cached_argument_layout(FunctionCallInfo fcinfo);
 void read_row(RowLayout* layout, HeapTupleHeader row, Contact* contact);
 void read_arguments(RowLayout* layout, FunctionCallInfo fcinfo, Contact* contact);
 
+// The per-row hot path of the planner-rewritten form: the same as
+// read_arguments, into a Contact the layout keeps (so a ~1 KB struct is not
+// zeroed for every row; each of the layout's fields is rewritten, a NULL one
+// cleared). Valid until the next call on this layout.
+const Contact* read_arguments_into_scratch(RowLayout* layout, FunctionCallInfo fcinfo);
+
+// A pointer-sized slot next to the call site's layouts (in fn_extra, so it
+// lives as long as they do) for the calling function's own state; NULL at first.
+void** call_site_extra(FunctionCallInfo fcinfo);
+
 // The call site's cached result row descriptor (for functions returning a
 // composite), looked up and blessed on first use.
 TupleDesc result_descriptor(FunctionCallInfo fcinfo);

@@ -8,6 +8,7 @@
 #include "contact_columns.hpp"
 #include "exclusion.hpp"
 #include "payload.hpp"
+#include "phone_memo.hpp"
 #include "talking_points.hpp"
 
 #include "suppression_cache.hpp"  // before postgres.h: it includes a core header
@@ -61,11 +62,23 @@ TimestampTz as_of_argument(FunctionCallInfo fcinfo, int arg) {
 
 Datum exclusion_datum(FunctionCallInfo fcinfo, const Contact* contact, int min_days,
                       TimestampTz as_of) {
-  UnixMicros as_of_unix = to_unix_micros(as_of);
-  const char* region = default_region();
-  const SuppressionList* suppressions = statement_suppressions();
+  RuleSettings settings;
+  settings.min_days = min_days;
+  settings.as_of = to_unix_micros(as_of);
+  settings.suppressions = statement_suppressions();
+  // Most contacts are ready: say so without the exception boundary, the
+  // region or the memo (certainly_ready is noexcept and does not allocate).
+  if (certainly_ready(*contact, settings)) PG_RETURN_NULL();
+
+  settings.region = default_region();
+  void** memo_slot = call_site_extra(fcinfo);
+  MemoryContext memo_context = fcinfo->flinfo->fn_mcxt;
   ClassifyResult r = cpp_call([&] {
-    RuleSettings settings{min_days, as_of_unix, region, suppressions};
+    // Only rows without a stored phone_e164 parse; make the memo for them.
+    auto* memo = static_cast<PhoneMemo*>(*memo_slot);
+    if (memo == nullptr && !present(contact->phone_e164) && present(contact->phone))
+      *memo_slot = memo = context_owned<PhoneMemo>(memo_context);
+    settings.phone_memo = memo;
     auto exclusion = classify(*contact, settings);
     if (!exclusion) return ClassifyResult{false, ExclusionCategory::do_not_call, nullptr, false};
     return ClassifyResult{true, exclusion->category, text_noerr(exclusion->reason),
@@ -93,16 +106,6 @@ void read_contact_arg(FunctionCallInfo fcinfo, ColumnSet set, const char* functi
   read_row(layout_for_row(fcinfo, row, set, function), row, contact);
 }
 
-// The planner-rewritten form: the names array is a constant, so its layout is
-// resolved on the first row and PG_GETARG_ARRAYTYPE_P is not needed again.
-void read_column_args(FunctionCallInfo fcinfo, int first_column_arg, const char* function,
-                      Contact* contact) {
-  RowLayout* layout = cached_argument_layout(fcinfo);
-  if (layout == nullptr)
-    layout = layout_for_arguments(fcinfo, PG_GETARG_ARRAYTYPE_P(0), first_column_arg, function);
-  read_arguments(layout, fcinfo, contact);
-}
-
 }  // namespace
 
 // dialer.exclusion(contact record, min_days integer, as_of timestamptz)
@@ -115,9 +118,11 @@ extern "C" Datum pgdialer_exclusion(PG_FUNCTION_ARGS) {
 
 // dialer._exclusion_columns(columns text[], min_days integer, as_of timestamptz, VARIADIC "any")
 extern "C" Datum pgdialer_exclusion_columns(PG_FUNCTION_ARGS) {
-  Contact contact;
-  read_column_args(fcinfo, 3, "dialer.exclusion", &contact);
-  return exclusion_datum(fcinfo, &contact, min_days_argument(fcinfo, 1), as_of_argument(fcinfo, 2));
+  RowLayout* layout = cached_argument_layout(fcinfo);
+  if (layout == nullptr)
+    layout = layout_for_arguments(fcinfo, PG_GETARG_ARRAYTYPE_P(0), 3, "dialer.exclusion");
+  const Contact* contact = read_arguments_into_scratch(layout, fcinfo);
+  return exclusion_datum(fcinfo, contact, min_days_argument(fcinfo, 1), as_of_argument(fcinfo, 2));
 }
 
 // dialer.is_dialable(contact record)
@@ -129,9 +134,10 @@ extern "C" Datum pgdialer_is_dialable(PG_FUNCTION_ARGS) {
 
 // dialer._is_dialable_columns(columns text[], VARIADIC "any")
 extern "C" Datum pgdialer_is_dialable_columns(PG_FUNCTION_ARGS) {
-  Contact contact;
-  read_column_args(fcinfo, 1, "dialer.is_dialable", &contact);
-  PG_RETURN_BOOL(dialable(&contact));
+  RowLayout* layout = cached_argument_layout(fcinfo);
+  if (layout == nullptr)
+    layout = layout_for_arguments(fcinfo, PG_GETARG_ARRAYTYPE_P(0), 1, "dialer.is_dialable");
+  PG_RETURN_BOOL(dialable(read_arguments_into_scratch(layout, fcinfo)));
 }
 
 // dialer.payload(contact record) RETURNS jsonb

@@ -1,0 +1,39 @@
+// A bounded memo of to_e164 answers, for the per-row rules.
+//
+// A contacts table without a stored phone_e164 for some rows (numbers that
+// did not normalize, or a table with no such column) sends the rules back to
+// libphonenumber for every one of those rows, and a failed parse is its
+// slowest answer (microseconds). Real lists repeat such values a lot ("n/a",
+// "TBD", "000-000-0000", the company switchboard), so the glue keeps one memo
+// per call site: the answer for a raw string depends only on that string,
+// the default region and libphonenumber, never on table data, so it may live
+// across rows and statements. The region is part of the key (a changed
+// setting starts afresh). Bounded: at most kMaxEntries answers for inputs up
+// to kMaxKeyLength bytes; beyond that numbers are parsed as before.
+#pragma once
+#include "pg_free.hpp"
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+namespace pgdialer {
+
+class PhoneMemo {
+ public:
+  static constexpr std::size_t kMaxEntries = 4096;
+  static constexpr std::size_t kMaxKeyLength = 64;
+
+  // Exactly to_e164(raw, region), remembered.
+  std::optional<std::string> to_e164(std::string_view raw, std::string_view region);
+
+  std::size_t size() const { return answers_.size(); }
+
+ private:
+  std::string region_;
+  std::unordered_map<std::string, std::optional<std::string>> answers_;
+};
+
+}  // namespace pgdialer
