@@ -1328,7 +1328,7 @@ END
 $$;
 
 -- ===========================================================================
--- Call outcomes (issue 4): what reps do in PhoneBurner, back in PostgreSQL
+-- Call outcomes: what reps do in PhoneBurner, back in PostgreSQL
 --
 -- pgdialer-sync receives PhoneBurner's webhooks (callbegin, calldone,
 -- contact displayed), normalizes them and calls dialer.record_call_event
