@@ -33,7 +33,13 @@ REGRESS_OPTS = --load-extension=pgdialer
 PG_CPPFLAGS = -Iextension/core -Iextension/src
 PG_CXXFLAGS = -std=c++17 -fvisibility-inlines-hidden -Wno-missing-field-initializers \
               -Wno-unused-parameter -Wno-register
-SHLIB_LINK = -lphonenumber -lgeocoding -lre2 -lprotobuf -licuuc -licui18n -lstdc++
+# The libraries are listed once, in extension/link_libraries.txt (CMake reads it too).
+EXTENSION_LIBS := $(shell grep -v '^\#' extension/link_libraries.txt)
+# scripts/run-tests.sh builds with PGDIALER_WERROR=ON: warnings fail the test build.
+ifeq ($(PGDIALER_WERROR),ON)
+PG_CXXFLAGS += -Werror
+endif
+SHLIB_LINK = $(addprefix -l,$(EXTENSION_LIBS)) -lstdc++
 
 # PGXS would also build LLVM bitcode with clang, which does not get our -std.
 # The extension gains nothing from JIT inlining of these calls.

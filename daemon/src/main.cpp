@@ -11,17 +11,17 @@
 
 #include <systemd/sd-daemon.h>
 
-#include "config.hpp"
-#include "log.hpp"
-#include "pg_connection.hpp"
-#include "phoneburner_client.hpp"
-#include "push_queue.hpp"
-#include "launch_runner.hpp"
-#include "metrics.hpp"
-#include "push_runner.hpp"
-#include "queue_listener.hpp"
-#include "webhook_receiver.hpp"
-#include "webhook_token.hpp"
+#include "common/config.hpp"
+#include "common/log.hpp"
+#include "common/pg_connection.hpp"
+#include "phoneburner/client.hpp"
+#include "queue/push_queue.hpp"
+#include "queue/launch_runner.hpp"
+#include "common/metrics.hpp"
+#include "queue/push_runner.hpp"
+#include "queue/listener.hpp"
+#include "webhook/receiver.hpp"
+#include "webhook/token.hpp"
 
 using namespace pgdialer::sync;
 

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "pg_connection.hpp"
+#include "common/pg_connection.hpp"
 #include "subprocess.hpp"
 
 namespace pgdialer::testing {

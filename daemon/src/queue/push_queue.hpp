@@ -1,0 +1,117 @@
+// Typed calls to the extension's daemon API (dialer.claim_push_job and
+// friends). The daemon holds no business SQL: each method is one call.
+#pragma once
+
+#include <algorithm>
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/metrics.hpp"
+#include "common/pg_connection.hpp"
+
+namespace pgdialer::sync {
+
+struct ClaimedJob {
+  long long id = 0;
+  std::string kind = "push";  // push | launch
+  long long session_id = 0;
+  int attempts = 0;
+  int max_attempts = 0;
+  int total = 0;
+};
+
+struct JobSession {
+  long long id = 0;
+  std::string name;
+  std::optional<std::string> folder_id;
+  bool update_existing = true;
+  int unknown_items = 0;  // writes whose outcome was lost: read the folder back first
+};
+
+struct PushItem {
+  int list_position = 0;
+  std::string contact_id;
+  std::string payload;  // JSON
+  std::string status;   // pending | unknown
+  std::optional<std::string> phoneburner_contact_id;  // linked to the session already
+  int attempts = 0;
+};
+
+// One batch of a launch job: a PhoneBurner dial session of <= 500 contacts.
+struct LaunchBatch {
+  int batch = 0;
+  int batch_count = 0;
+  std::string status;  // pending | sending | created | unknown | failed
+  int first_position = 0;
+  int last_position = 0;
+  int contact_count = 0;
+  long long session_id = 0;
+  std::string session_name;
+};
+
+struct LaunchContact {
+  std::string contact_id;
+  std::string payload;  // JSON, read at launch
+};
+
+// A batch's outcome for dialer.record_dial_session.
+struct DialSessionOutcome {
+  std::string status;  // pending | sending | created | unknown | failed
+  std::optional<std::string> dial_session_id;
+  std::optional<int> skipped;
+  std::optional<std::string> login_link;  // never logged
+  std::optional<std::string> error;
+};
+
+// How long a job waits before its next attempt after a job-level failure:
+// 5 s, 20 s, 45 s, ... growing with the square of the attempts, at most 10 min.
+inline std::chrono::seconds job_retry_delay(int attempts) {
+  return std::chrono::seconds(std::min(600, 5 * attempts * attempts));
+}
+
+// " job=N", the id every log line about a job carries.
+inline std::string job_tag(long long job_id) { return " job=" + std::to_string(job_id); }
+
+enum class LeaseState { running, cancel, lost };
+
+class PushQueue {
+ public:
+  // `metrics` (optional) counts what is recorded: items by status, jobs
+  // finished by status, releases. Counted here, where every outcome passes.
+  PushQueue(PgConnection& db, std::string worker, MetricsRegistry* metrics = nullptr)
+      : db_(db), worker_(std::move(worker)), metrics_(metrics) {}
+  const std::string& worker() const { return worker_; }
+
+  std::optional<ClaimedJob> claim(std::chrono::seconds lease);
+  LeaseState renew(long long job_id, std::chrono::seconds lease);
+  std::optional<JobSession> session(long long job_id);
+  // Open items (pending or unknown) after `after_position`, at most `max_items`.
+  std::vector<PushItem> items(long long job_id, int after_position, int max_items);
+  bool set_step(long long job_id, const std::string& step);
+  bool set_folder(long long job_id, const std::string& folder_id);
+  bool record(long long job_id, int list_position, const std::string& status,
+              const std::optional<std::string>& phoneburner_contact_id,
+              const std::optional<std::string>& error);
+  // The job's final status, nullopt when the lease was lost. `fail_job`:
+  // failed whatever its items say (a precondition of the push did not hold).
+  // `interrupted`: requests may have been in flight, so open items become
+  // unknown rather than failed.
+  std::optional<std::string> finish(long long job_id, const std::optional<std::string>& error,
+                                    bool fail_job = false, bool interrupted = false);
+  // Launch jobs. prepare_launch: contacts to launch, nullopt when the lease was lost.
+  std::optional<int> prepare_launch(long long job_id);
+  std::vector<LaunchBatch> launch_batches(long long job_id);
+  std::vector<LaunchContact> launch_batch_contacts(long long job_id, int batch);
+  bool record_dial_session(long long job_id, int batch, const DialSessionOutcome& outcome);
+  bool release(long long job_id, const std::optional<std::string>& error,
+               std::optional<std::chrono::seconds> retry_in);
+
+ private:
+  PgConnection& db_;
+  std::string worker_;
+  MetricsRegistry* metrics_;
+};
+
+}  // namespace pgdialer::sync

@@ -1,0 +1,40 @@
+// Runs one claimed push job end to end: the session's PhoneBurner folder,
+// then every item (create, update or skip), reconciling any write whose
+// outcome is unknown by reading the folder back before writing again, and
+// finally the job's outcome. Exactly-once effect: a contact is created in a
+// folder only when neither our links nor the folder itself already hold it.
+#pragma once
+
+#include <atomic>
+#include <set>
+#include <string>
+
+#include "common/config.hpp"
+#include "common/pg_connection.hpp"
+#include "phoneburner/client.hpp"
+#include "queue/push_queue.hpp"
+
+namespace pgdialer::sync {
+
+class PushRunner {
+ public:
+  PushRunner(const Config& config, PgConnection& db, PhoneBurnerClient& client,
+             const std::atomic<bool>& stopping, MetricsRegistry* metrics = nullptr)
+      : config_(config), db_(db), client_(client), stopping_(stopping), metrics_(metrics) {}
+
+  void run(const ClaimedJob& job);
+
+ private:
+  const Config& config_;
+  PgConnection& db_;
+  PhoneBurnerClient& client_;
+  const std::atomic<bool>& stopping_;
+  MetricsRegistry* metrics_;  // optional
+  std::set<std::string> verified_folders_;  // custom fields seen to persist
+};
+
+// The folder name that carries our session id, so a folder created before a
+// crash is found again instead of created twice.
+std::string folder_name(long long session_id, const std::string& session_name);
+
+}  // namespace pgdialer::sync

@@ -1,0 +1,114 @@
+#include "webhook/handler.hpp"
+
+#include <cerrno>
+#include <cstdlib>
+#include <exception>
+
+#include "common/log.hpp"
+#include "webhook/event.hpp"
+#include "webhook/token.hpp"
+
+namespace pgdialer::sync {
+namespace {
+
+constexpr const char* kSessionPrefix = "/phoneburner/session/";
+
+std::string json_message(const std::string& status, const std::string& message = "") {
+  // Our own fixed texts only: nothing from the request is echoed back.
+  std::string body = "{\"status\":\"" + status + "\"";
+  if (!message.empty()) body += ",\"message\":\"" + message + "\"";
+  return body + "}\n";
+}
+
+}  // namespace
+
+std::optional<long long> parse_session_id(const std::string& text) {
+  if (text.empty() || text.size() > 19 || text[0] == '0') return std::nullopt;
+  for (char c : text)
+    if (c < '0' || c > '9') return std::nullopt;
+  errno = 0;
+  const long long id = std::strtoll(text.c_str(), nullptr, 10);
+  if (errno == ERANGE) return std::nullopt;
+  return id;
+}
+
+void WebhookHandler::count_rejected(const std::string& reason) {
+  metrics_.add("pgdialer_webhooks_rejected_total", {{"reason", reason}});
+}
+
+WebhookResponse WebhookHandler::reject(int status, const std::string& reason, const std::string& message) {
+  count_rejected(reason);
+  return {status, "application/json", json_message("error", message)};
+}
+
+WebhookResponse WebhookHandler::handle(const WebhookRequest& request) {
+  try {
+    return route(request);
+  } catch (const std::exception& e) {
+    log::error(std::string("webhooks: request failed: ") + e.what());
+  } catch (...) {
+    log::error("webhooks: request failed (unknown exception)");
+  }
+  return reject(500, "internal_error", "internal error");
+}
+
+WebhookResponse WebhookHandler::route(const WebhookRequest& request) {
+  const std::string& path = request.path;
+  const bool get = request.method == "GET" || request.method == "HEAD";
+  if (path == "/healthz") {
+    if (!get) return reject(405, "method_not_allowed", "method not allowed");
+    return {200, "application/json",
+            "{\"status\":\"ok\",\"database\":\"" +
+                std::string(store_.database_available() ? "available" : "unavailable") +
+                "\",\"journal_depth\":" + std::to_string(store_.journal_depth()) + "}\n"};
+  }
+  if (path == "/metrics") {
+    if (!get) return reject(405, "method_not_allowed", "method not allowed");
+    return {200, "text/plain; version=0.0.4; charset=utf-8", metrics_.render()};
+  }
+  if (path == "/phoneburner/account") {
+    if (request.method != "POST") return reject(405, "method_not_allowed", "method not allowed");
+    return receive(request, std::nullopt);
+  }
+  if (path.rfind(kSessionPrefix, 0) == 0) {
+    std::optional<long long> id = parse_session_id(path.substr(std::string(kSessionPrefix).size()));
+    if (!id) return reject(404, "not_found", "not found");
+    if (request.method != "POST") return reject(405, "method_not_allowed", "method not allowed");
+    return receive(request, id);
+  }
+  return reject(404, "not_found", "not found");
+}
+
+WebhookResponse WebhookHandler::receive(const WebhookRequest& request, std::optional<long long> session_id) {
+  const std::string expected =
+      settings_.secret.empty() ? std::string()
+                               : (session_id ? session_token(settings_.secret, *session_id)
+                                             : account_token(settings_.secret));
+  if (!request.token || !token_matches(expected, *request.token))
+    return reject(401, "unauthorized", "missing or wrong token");
+
+  EventOrigin origin;
+  origin.session_id = session_id;
+  origin.received_at = format_received_at(clock_());
+  origin.time_zone = settings_.time_zone;
+  origin.event = request.event;
+  NormalizedEvent event = normalize_event(request.body, origin);
+  if (!event.ok) return reject(400, "malformed", event.error);
+
+  switch (store_.accept(event.json)) {
+    case EventStore::Outcome::stored:
+    case EventStore::Outcome::journaled:
+      metrics_.add("pgdialer_webhooks_accepted_total",
+                   {{"source", session_id ? "session" : "account"}, {"event", event.event}});
+      return {200, "application/json", json_message("ok")};
+    case EventStore::Outcome::rejected:
+      // Counted by the store. Kept in the rejected file, so acknowledged:
+      // sending it again would not make it acceptable.
+      return {200, "application/json", json_message("rejected", "kept for review")};
+    case EventStore::Outcome::failed:
+    default:
+      return reject(503, "unavailable", "cannot store the event now");
+  }
+}
+
+}  // namespace pgdialer::sync

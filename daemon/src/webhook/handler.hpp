@@ -1,0 +1,76 @@
+// The webhook receiver's request logic, free of any HTTP library so it can be
+// tested as plain function calls: routing, token check, parsing, persisting,
+// and counting every answer.
+//
+//   POST /phoneburner/session/<id>?s=<token>   per-dial-session callbacks
+//   POST /phoneburner/account?s=<token>        the account-level api_calldone hook
+//   GET  /healthz                              liveness and journal state (JSON)
+//   GET  /metrics                              Prometheus text
+//
+// Answers: 200 once the event is durable (database or journal), 401 for a
+// missing or wrong token, 400 for a body that is not a JSON object, 405 for
+// a wrong method, 404 for anything else, 503 when the event could not be
+// made durable anywhere (PhoneBurner may send it again). 413 for an
+// oversized body comes from the HTTP layer (webhook_server), which reads the
+// body before any of this runs.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "webhook/event_store.hpp"
+#include "common/metrics.hpp"
+
+namespace pgdialer::sync {
+
+struct WebhookRequest {
+  std::string method;
+  std::string path;                  // without the query
+  std::optional<std::string> token;  // the ?s= query parameter
+  std::string body;
+  std::optional<std::string> event;  // the ?event= query parameter of our dial-session callbacks
+};
+
+struct WebhookResponse {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+};
+
+struct WebhookSettings {
+  std::string secret;  // never logged or echoed
+  std::string time_zone = "America/Chicago";
+};
+
+class WebhookHandler {
+ public:
+  using Clock = std::function<std::chrono::system_clock::time_point()>;
+  WebhookHandler(WebhookSettings settings, EventStore& store, MetricsRegistry& metrics,
+                 Clock clock = [] { return std::chrono::system_clock::now(); })
+      : settings_(std::move(settings)), store_(store), metrics_(metrics), clock_(std::move(clock)) {}
+
+  // Never throws: an unexpected failure is a counted 500.
+  WebhookResponse handle(const WebhookRequest& request);
+
+  // Counts a refusal the HTTP layer made itself (413), under the same metric.
+  void count_rejected(const std::string& reason);
+
+ private:
+  WebhookResponse route(const WebhookRequest& request);
+  WebhookResponse receive(const WebhookRequest& request, std::optional<long long> session_id);
+  WebhookResponse reject(int status, const std::string& reason, const std::string& message);
+
+  WebhookSettings settings_;
+  EventStore& store_;
+  MetricsRegistry& metrics_;
+  Clock clock_;
+};
+
+// The session id of a "/phoneburner/session/<id>" path: canonical decimal
+// (no sign, no leading zero), 1..2^63-1; nullopt otherwise. Canonical only,
+// so one session has exactly one valid URL and token.
+std::optional<long long> parse_session_id(const std::string& text);
+
+}  // namespace pgdialer::sync
