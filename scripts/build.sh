@@ -7,7 +7,11 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
 jobs=$(nproc)
 
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >build.cmake.log 2>&1 ||
+# PGDIALER_WERROR=ON (set by scripts/run-tests.sh) makes every warning an error,
+# in the CMake build and in the extension's PGXS build alike.
+werror=()
+[[ -n ${PGDIALER_WERROR:-} ]] && werror=(-DPGDIALER_WERROR="$PGDIALER_WERROR")
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo "${werror[@]}" >build.cmake.log 2>&1 ||
   { cat build.cmake.log >&2; exit 1; }
 cmake --build build -j"$jobs" >build.log 2>&1 || { tail -n 60 build.log >&2; exit 1; }
 make -s -j"$jobs" >>build.log 2>&1 || { tail -n 60 build.log >&2; exit 1; }

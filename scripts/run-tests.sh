@@ -13,10 +13,32 @@ suite_failed=0
 log=$(mktemp)
 trap 'scripts/pg-cluster.sh stop test >/dev/null 2>&1; rm -f "$log"' EXIT
 
-echo "== build"
-scripts/build.sh || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
+# Each suite's wall time, printed at the end with the total.
+timings=()
+suite_name=""
+suite_start=0
+end_suite() {
+  [[ -n $suite_name ]] && timings+=("$(printf '%6ds  %s' $((SECONDS - suite_start)) "$suite_name")")
+  suite_name=""
+}
+suite() {
+  end_suite
+  suite_name=$1
+  suite_start=$SECONDS
+  echo "== $1"
+}
+print_timings() {
+  end_suite
+  echo "== time per suite"
+  printf '%s\n' "${timings[@]}"
+  printf '%6ds  total\n' "$SECONDS"
+}
 
-echo "== unit tests (GoogleTest)"
+suite "build"
+# The test build treats every compiler warning as an error.
+PGDIALER_WERROR=ON scripts/build.sh || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
+
+suite "unit tests (GoogleTest)"
 (cd build && ctest --output-on-failure -j"$(nproc)") | tee "$log"
 [[ ${PIPESTATUS[0]} -eq 0 ]] || suite_failed=1
 # "100% tests passed, 0 tests failed out of 57"
@@ -24,7 +46,7 @@ if read -r unit_failed unit_total < <(sed -n 's/.*tests passed, \([0-9]*\) tests
   failed=$((failed + unit_failed)); passed=$((passed + unit_total - unit_failed))
 fi
 
-echo "== regression tests (pg_regress)"
+suite "regression tests (pg_regress)"
 regression() {
   scripts/pg-cluster.sh wipe test >/dev/null 2>&1 || true
   scripts/pg-cluster.sh start test || return 1
@@ -45,7 +67,7 @@ ok=$(grep -cE '^(ok|test) .*\.\.\. +ok' "$log")
 bad=$(grep -cE '\.\.\. +FAILED' "$log")
 passed=$((passed + ok)); failed=$((failed + bad))
 
-echo "== integration tests (PostgreSQL + pgdialer-sync + fake PhoneBurner)"
+suite "integration tests (PostgreSQL + pgdialer-sync + fake PhoneBurner)"
 integration() {
   scripts/pg-cluster.sh start test || return 1
   eval "$(scripts/pg-cluster.sh env test)"
@@ -66,11 +88,12 @@ bad=$(grep -cE '^\[ +FAILED +\] .*\([0-9]+ ms\)$' "$log")
 passed=$((passed + ok)); failed=$((failed + bad))
 scripts/pg-cluster.sh stop test
 
-echo "== systemd unit"
+suite "systemd unit"
 if scripts/verify-unit.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); suite_failed=1; fi
 
 # A suite that failed without naming a failing test (a crash, a build or
 # cluster error) still counts as one failure.
 if [[ $suite_failed -ne 0 && $failed -eq 0 ]]; then failed=1; fi
+print_timings
 echo "$passed passed, $failed failed"
 [[ $suite_failed -eq 0 && $failed -eq 0 ]]
