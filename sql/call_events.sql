@@ -62,6 +62,42 @@ SELECT contact_id, last_call_attempt_at, last_contact_method, last_contact_outco
        phone_invalid_reason, do_not_call, do_not_call_source, do_not_call_reason
 FROM dialer.contact_state ORDER BY contact_id;
 
+-- The events pgdialer-sync sends come from the webhook contract: PhoneBurner
+-- bodies and the normalized events they must become, the files the daemon's
+-- normalizer tests read too (tests/contract/README.md; pg_regress runs psql
+-- from the repository root). ev() above is kept for what the normalizer
+-- never sends. event_of(name): that pair's event, with its body as raw.
+\set pairs `tests/contract/pairs-json.sh webhook-events`
+CREATE TABLE pairs AS SELECT key AS name, value AS pair FROM jsonb_each(:'pairs'::jsonb);
+CREATE FUNCTION event_of(pair_name text) RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+    found_event jsonb;
+BEGIN
+    SELECT (p.pair -> 'event') || jsonb_build_object('raw', p.pair -> 'body') INTO found_event
+    FROM pairs p WHERE p.name = pair_name AND p.pair ? 'event';
+    IF found_event IS NULL THEN
+        RAISE EXCEPTION 'no contract pair "%" with an event', pair_name;
+    END IF;
+    RETURN found_event;
+END
+$$;
+
+-- 0. Every pair's event on its own, undone again: what record_call_event
+--    answers, or its error. The sections below record them one by one.
+CREATE FUNCTION recorded_alone(event jsonb) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    answer text;
+BEGIN
+    BEGIN
+        answer := dialer.record_call_event(event);
+        RAISE EXCEPTION 'undo';
+    EXCEPTION WHEN OTHERS THEN
+        RETURN coalesce(answer, SQLSTATE || ': ' || SQLERRM);
+    END;
+END
+$$;
+SELECT name, recorded_alone(event_of(name)) AS alone FROM pairs WHERE pair ? 'event' ORDER BY name COLLATE "C";
+
 -- 1. Shapes that are not the contract's are 22023 (rejected, not retried).
 SELECT dialer.record_call_event(NULL);
 \echo SQLSTATE :LAST_ERROR_SQLSTATE
@@ -75,7 +111,7 @@ SELECT dialer.record_call_event(ev('{"received_at": "yesterday-ish", "call_id": 
 \echo SQLSTATE :LAST_ERROR_SQLSTATE
 SELECT dialer.record_call_event(ev('{"received_at": null, "call_id": "x"}'));
 \echo SQLSTATE :LAST_ERROR_SQLSTATE
-SELECT dialer.record_call_event(ev('{"call_id": null}'));
+SELECT dialer.record_call_event(event_of('empty-object'));
 \echo SQLSTATE :LAST_ERROR_SQLSTATE
 SELECT dialer.record_call_event(ev('{"call_id": "  "}'));
 \echo SQLSTATE :LAST_ERROR_SQLSTATE
@@ -91,7 +127,7 @@ SELECT dialer.record_call_event(ev('{"call_id": "x", "custom_data": false}'));
 \echo SQLSTATE :LAST_ERROR_SQLSTATE
 SELECT dialer.record_call_event(ev('{"call_id": "x", "start_time": "02/20/2026 09:00"}'));
 \echo SQLSTATE :LAST_ERROR_SQLSTATE
-SELECT dialer.record_call_event(ev('{"call_id": "x", "start_time": "2026-02-30 09:00:00"}'));
+SELECT dialer.record_call_event(event_of('start-time-not-a-date'));
 \echo SQLSTATE :LAST_ERROR_SQLSTATE
 SELECT dialer.record_call_event(ev('{"call_id": "x", "time_zone": "Mars/Olympus_Mons", "start_time": "2026-02-20 09:00:00"}'));
 \echo SQLSTATE :LAST_ERROR_SQLSTATE
@@ -107,38 +143,29 @@ SELECT count(*) AS nothing_stored FROM dialer.webhook_events;
 
 -- 2. A calldone from the account-level webhook (a rep dialing the folder):
 --    contact by lead_id, session by folder; times read in Central time.
-SELECT dialer.record_call_event(ev('{"call_id": "c1", "lead_id": "1", "folder_id": "folder-1",
-    "phoneburner_contact_id": "pb-1", "start_time": "2026-02-20 09:00:00", "end_time": "2026-02-20 09:00:40",
-    "duration_seconds": 40, "connected": false, "disposition": "No Answer", "phone": "9195550101"}'));
+SELECT dialer.record_call_event(event_of('c1-calldone-account'));
 SELECT * FROM calls;
 SELECT * FROM state WHERE contact_id = '1';
 SELECT last_activity_at, last_activity_by FROM dialer.sessions;
 
 -- 3. The same delivery again changes nothing.
-SELECT dialer.record_call_event(ev('{"call_id": "c1", "lead_id": "1", "folder_id": "folder-1",
-    "start_time": "2026-02-20 09:00:00", "disposition": "Interested", "received_at": "2026-02-20T17:00:00Z"}'));
+SELECT dialer.record_call_event(event_of('c1-calldone-again'));
 SELECT count(*) AS deliveries, count(DISTINCT idempotency_key) AS keys FROM dialer.webhook_events;
 SELECT call_id, disposition, outcome FROM calls;
 
 -- 4. calldone before callbegin (contact by the sourceco_contact_id custom
 --    field, session by our custom_data): calldone's facts stay.
-SELECT dialer.record_call_event(ev('{"call_id": "c2", "source": "session", "session_id": 1,
-    "dial_session_id": "ds-9", "sourceco_contact_id": "2", "custom_data": {"pgdialer_session_id": 1},
-    "start_time": "2026-02-20 10:00:00", "end_time": "2026-02-20 10:05:18", "duration_seconds": 318,
-    "connected": true, "disposition": "Interested", "notes": "Send the collision repair memo",
-    "recording_url": "https://pb.example/rec/c2"}'));
-SELECT dialer.record_call_event(ev('{"event": "api_callbegin", "call_id": "c2", "source": "session", "session_id": 1,
-    "dial_session_id": "ds-9", "sourceco_contact_id": "2", "agent_name": "Somebody Else",
-    "start_time": "2026-02-20 09:59:00", "received_at": "2026-02-20T16:00:01Z"}'));
+SELECT dialer.record_call_event(event_of('c2-calldone-session'));
+SELECT dialer.record_call_event(event_of('c2-callbegin-session'));
 SELECT * FROM calls WHERE call_id = 'c2';
 SELECT notes, recording_url, dial_session_id FROM dialer.call_activity WHERE call_id = 'c2';
 SELECT event, source, idempotency_key, session_id, contact_id, result FROM dialer.webhook_events ORDER BY id;
 
 -- ... and callbegin before calldone fills the same row the same way.
-SELECT dialer.record_call_event(ev('{"event": "api_callbegin", "call_id": "c3", "lead_id": "3",
-    "start_time": "2026-02-20 11:00:00", "phoneburner_contact_id": "pb-3"}'));
+SELECT dialer.record_call_event(event_of('c3-callbegin-account'));
 SELECT * FROM calls WHERE call_id = 'c3';
 SELECT * FROM state WHERE contact_id = '3';
+-- (Inline: the normalizer trims texts, so it never sends this disposition; the database trims too.)
 SELECT dialer.record_call_event(ev('{"call_id": "c3", "lead_id": "3", "phoneburner_contact_id": "pb-3",
     "start_time": "2026-02-20 11:00:00", "end_time": "2026-02-20 11:03:42", "duration_seconds": 222,
     "connected": true, "disposition": "  appointment "}'));
@@ -147,40 +174,32 @@ SELECT * FROM state WHERE contact_id = '3';
 
 -- 5. An older call delivered late never overwrites a newer one's facts:
 --    contact 2's outcome and the session's last activity stay.
-SELECT dialer.record_call_event(ev('{"call_id": "c0", "lead_id": "2", "folder_id": "folder-1",
-    "agent_name": "Mike Chen", "start_time": "2026-02-19 15:00:00", "end_time": "2026-02-19 15:00:30",
-    "duration_seconds": 30, "connected": false, "disposition": "Left Message"}'));
+SELECT dialer.record_call_event(event_of('c0-calldone-late'));
 SELECT * FROM state WHERE contact_id = '2';
 SELECT last_activity_at, last_activity_by FROM dialer.sessions;
 
 -- 6. Only PhoneBurner's contact id: contact and session from contact_links.
-SELECT dialer.record_call_event(ev('{"call_id": "c4", "phoneburner_contact_id": "pb-4",
-    "start_time": "2026-02-20 12:00:00", "duration_seconds": 12, "connected": false, "disposition": "Busy"}'));
+SELECT dialer.record_call_event(event_of('c4-calldone-phoneburner-contact-only'));
 SELECT call_id, session_id, contact_id, outcome FROM calls WHERE call_id = 'c4';
 
 -- 7. Unmatched: kept for review. Its callbegin, matched, completes the call.
-SELECT dialer.record_call_event(ev('{"call_id": "c5", "phoneburner_contact_id": "pb-unknown",
-    "start_time": "2026-02-20 12:10:00", "duration_seconds": 5, "connected": false, "disposition": "No Answer"}'));
+SELECT dialer.record_call_event(event_of('c5-calldone-unknown-contact'));
 SELECT result, session_id, contact_id FROM dialer.webhook_events WHERE call_id = 'c5';
 SELECT * FROM calls WHERE call_id = 'c5';
-SELECT dialer.record_call_event(ev('{"event": "api_callbegin", "call_id": "c5", "lead_id": "4", "folder_id": "folder-1",
-    "start_time": "2026-02-20 12:10:00"}'));
+SELECT dialer.record_call_event(event_of('c5-callbegin-account'));
 SELECT * FROM calls WHERE call_id = 'c5';
 SELECT * FROM state WHERE contact_id = '4';
 
 -- 8. api_contact_displayed: recorded once per dial session and contact, no call.
-SELECT dialer.record_call_event(ev('{"event": "api_contact_displayed", "source": "session", "session_id": 1,
-    "dial_session_id": "ds-9", "phoneburner_contact_id": "pb-1", "agent_name": null, "agent_id": null}'));
-SELECT dialer.record_call_event(ev('{"event": "api_contact_displayed", "source": "session", "session_id": 1,
-    "dial_session_id": "ds-9", "phoneburner_contact_id": "pb-1", "agent_name": null, "agent_id": null}'));
+SELECT dialer.record_call_event(event_of('contact-displayed-session'));
+SELECT dialer.record_call_event(event_of('contact-displayed-session'));
 SELECT idempotency_key, session_id, contact_id, result FROM dialer.webhook_events
 WHERE event = 'api_contact_displayed';
 SELECT count(*) AS calls FROM dialer.call_activity;
 
 -- 9. A wrong number flags the phone invalid for every contact with it
 --    (6 shares 5's number; the relation has no phone_e164: numbers are parsed).
-SELECT dialer.record_call_event(ev('{"call_id": "c6", "lead_id": "5", "start_time": "2026-02-20 13:00:00",
-    "duration_seconds": 20, "connected": true, "disposition": "Bad Number", "phone": "9195550105"}'));
+SELECT dialer.record_call_event(event_of('c6-calldone-bad-number'));
 SELECT contact_id, last_contact_outcome, phone_number_invalid, phone_invalid_reason
 FROM state WHERE contact_id IN ('5', '6', '7');
 SELECT count(*) AS suppressed FROM dialer.suppressions;
@@ -191,8 +210,7 @@ SELECT count(*) AS suppressed FROM dialer.suppressions;
 ALTER TABLE contacts ADD COLUMN phone_e164 text;
 UPDATE contacts SET phone_e164 = dialer.e164(phone);
 INSERT INTO contacts (id, first_name, last_name, phone, phone_e164) VALUES (9, 'Ann', 'Lee', NULL, '+19195550107');
-SELECT dialer.record_call_event(ev('{"call_id": "c7", "lead_id": "7", "start_time": "2026-02-20 13:30:00",
-    "duration_seconds": 45, "connected": true, "disposition": "Do Not Call", "phone": "9195550107"}'));
+SELECT dialer.record_call_event(event_of('c7-calldone-do-not-call'));
 SELECT contact_id, last_contact_outcome, do_not_call, do_not_call_source, do_not_call_reason
 FROM state WHERE contact_id IN ('7', '8', '9', '1');
 SELECT phone_e164, source, reason, added_by, added_at, call_id FROM dialer.suppressions;
@@ -206,8 +224,8 @@ SELECT id, (dialer.exclusion(c, 0)).* FROM crm_contacts c ORDER BY id;
 -- 11. Dispositions: trimmed and case-insensitive; unmapped ones are listed,
 --     still count as an attempt, and mapping them later re-maps the calls.
 SELECT dialer.disposition_outcome('  LEFT MESSAGE '), dialer.disposition_outcome('Gatekeeper');
-SELECT dialer.record_call_event(ev('{"call_id": "c8", "lead_id": "1", "folder_id": "folder-1",
-    "start_time": "2026-02-20 14:00:00", "duration_seconds": 60, "connected": true, "disposition": "Gatekeeper"}'));
+SELECT dialer.record_call_event(event_of('c8-calldone-gatekeeper'));
+-- (Inline: an untrimmed text, which the normalizer never sends.)
 SELECT dialer.record_call_event(ev('{"call_id": "c9", "lead_id": "1", "folder_id": "folder-1",
     "start_time": "2026-02-20 14:30:00", "duration_seconds": 50, "connected": true, "disposition": "gatekeeper "}'));
 SELECT * FROM dialer.unmapped_dispositions;
@@ -252,13 +270,11 @@ END
 $$;
 SELECT dialer.configure_writeback('app_hook(text, jsonb)');
 SELECT writeback_hook FROM dialer.configuration;
-SELECT dialer.record_call_event(ev('{"call_id": "c10", "lead_id": "12", "start_time": "2026-02-20 15:00:00",
-    "duration_seconds": 70, "connected": true, "disposition": "Qualified"}'));
+SELECT dialer.record_call_event(event_of('c10-calldone-qualified'));
 SELECT contact_id, changes FROM hook_log ORDER BY n;
 -- A hook that fails loses nothing: the event is recorded, the failure kept
 -- (and warned about), and applied again once the hook works.
-SELECT dialer.record_call_event(ev('{"call_id": "c11", "lead_id": "13", "start_time": "2026-02-20 15:10:00",
-    "duration_seconds": 80, "connected": true, "disposition": "Meeting Set"}'));
+SELECT dialer.record_call_event(event_of('c11-calldone-meeting-set'));
 SELECT call_id, contact_id, outcome FROM calls WHERE call_id = 'c11';
 SELECT result, writeback_error FROM dialer.webhook_events WHERE call_id = 'c11';
 SELECT contact_id, changes, hook, sqlstate, error, webhook_event_id IS NOT NULL AS from_event, resolved_at
@@ -280,8 +296,7 @@ FROM hook_log WHERE changes ? 'phoneburner_contact_id';
 SELECT dialer.finish_push_job(:job2, 'worker-1');
 -- A hook that was dropped is a failure like any other.
 DROP FUNCTION app_hook(text, jsonb);
-SELECT dialer.record_call_event(ev('{"call_id": "c12", "lead_id": "12", "start_time": "2026-02-20 15:20:00",
-    "disposition": "No Answer"}'));
+SELECT dialer.record_call_event(event_of('c12-calldone-no-answer'));
 SELECT contact_id, sqlstate, error FROM dialer.writeback_failures WHERE resolved_at IS NULL;
 SELECT dialer.configure_writeback(NULL);
 SELECT writeback_hook FROM dialer.configuration;
