@@ -33,6 +33,8 @@ REGRESS = e164 phone_info settings exclusion is_dialable contact_rows planner_su
           session_name dial_time payload talking_points preview push_queue launch call_events \
           session_manage session_stats no_crash suppressions
 REGRESS_OPTS = --load-extension=pgdialer
+# installcheck first checks that REGRESS names exactly the files in sql/.
+REGRESS_PREP = check-regress-list
 
 PG_CPPFLAGS = -Iextension/core -Iextension/src
 PG_CXXFLAGS = -std=c++17 -fvisibility-inlines-hidden -Wno-missing-field-initializers \
@@ -68,6 +70,25 @@ extension/pgdialer--1.0.sql: $(EXTENSION_SQL) Makefile
 	   done; } >$@.tmp
 	@mv $@.tmp $@
 
+# REGRESS is an explicit list because the order matters; this keeps it equal
+# to the set of files in sql/ (a test left out, or listed without its file,
+# fails here instead of being skipped).
+.PHONY: check-regress-list
+check-regress-list:
+	@status=0; \
+	for t in $(REGRESS); do \
+	  [ -f sql/$$t.sql ] || { echo "Makefile: REGRESS lists $$t but sql/$$t.sql does not exist" >&2; status=1; }; \
+	  [ -f expected/$$t.out ] || { echo "Makefile: REGRESS lists $$t but expected/$$t.out does not exist" >&2; status=1; }; \
+	done; \
+	for f in sql/*.sql; do \
+	  t=$${f#sql/}; t=$${t%.sql}; \
+	  case " $(strip $(REGRESS)) " in *" $$t "*) ;; \
+	    *) echo "Makefile: $$f is not in REGRESS: add it there, in the order it should run" >&2; status=1;; esac; \
+	done; \
+	if [ $(words $(REGRESS)) -ne $(words $(sort $(REGRESS))) ]; then \
+	  echo "Makefile: REGRESS lists a test twice" >&2; status=1; fi; \
+	exit $$status
+
 .PHONY: deps demo demo-stop test test-faults unit bench build-core
 deps:
 	@scripts/install-deps.sh
@@ -79,10 +100,10 @@ build-core: deps
 unit: build-core
 	@cd build && ctest --output-on-failure -j$$(nproc)
 
-test: deps
+test: deps check-regress-list
 	@scripts/run-tests.sh
 
-test-faults: deps
+test-faults: deps check-regress-list
 	@PGDIALER_KILL_CYCLES=20 scripts/run-tests.sh
 
 demo: deps
