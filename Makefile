@@ -1,8 +1,10 @@
 # pgdialer — PGXS build of the extension, plus the project's convenience targets.
 #
-#   make                 build the extension (PGXS)
+#   make                 build the extension (PGXS), including its install script,
+#                        generated from extension/sql/*.sql
 #   make install         install it into the PostgreSQL found by pg_config
 #   make installcheck    pg_regress against a running server (PGHOST/PGPORT/PGUSER)
+#   make check-regress-list  check that REGRESS names exactly the tests in sql/
 #
 #   make demo            install what is missing, build, run the demo on a private cluster
 #   make test            install what is missing, build, run GoogleTest, pg_regress, the
