@@ -180,8 +180,8 @@ int serve(const Config& config, MetricsRegistry& metrics, bool ready_sent) {
         log::info("ready worker=" + config.worker_id);
       }
       PushQueue queue(db, config.worker_id, &metrics);
-      PushRunner runner(config, db, *client, stopping, &metrics);
-      LaunchRunner launcher(config, db, launch_client, stopping, &metrics);
+      PushRunner runner(JobContext{config, queue, *client, stopping});
+      LaunchRunner launcher(JobContext{config, queue, launch_client, stopping});
       // A full poll right after every (re)connect: nothing waits for a NOTIFY.
       while (!stopping) {
         watchdog().pet();

@@ -40,8 +40,10 @@ std::vector<std::pair<std::string, std::string>> dial_session_callbacks(const st
 
 void LaunchRunner::run(const ClaimedJob& job) {
   const std::string tag = job_tag(job.id);
-  PushQueue queue(db_, config_.worker_id, metrics_);
-  LeaseKeeper lease(config_.database_url, config_.worker_id, job.id, config_.lease, config_.lease_renewal);
+  const Config& config = context_.config;
+  PushQueue& queue = context_.queue;
+  PhoneBurnerClient& client = context_.client;
+  LeaseKeeper lease(config.database_url, config.worker_id, job.id, config.lease, config.lease_renewal);
   log::info("claimed launch" + tag + " session=" + std::to_string(job.session_id) +
             " attempt=" + std::to_string(job.attempts));
 
@@ -86,7 +88,7 @@ void LaunchRunner::run(const ClaimedJob& job) {
     }
     if (b.status != "pending") continue;
     if (lease.lost()) return;
-    if (lease.cancel_requested() || stopping_) {
+    if (lease.cancel_requested() || context_.stopping) {
       release = !lease.cancel_requested();
       break;
     }
@@ -102,10 +104,10 @@ void LaunchRunner::run(const ClaimedJob& job) {
     if (!queue.record_dial_session(job.id, b.batch, {"sending", {}, {}, {}, {}})) return;
 
     DialSession created;
-    Result r = client_.create_dial_session(dial_session_name(b), payloads, lead_ids, custom_data(job, b),
-                                           dial_session_callbacks(config_.webhook_base_url, config_.webhook_secret,
-                                                                  b.session_id),
-                                           &created);
+    Result r = client.create_dial_session(dial_session_name(b), payloads, lead_ids, custom_data(job, b),
+                                          dial_session_callbacks(config.webhook_base_url, config.webhook_secret,
+                                                                 b.session_id),
+                                          &created);
     DialSessionOutcome outcome;
     switch (r.failure) {
       case Failure::none:

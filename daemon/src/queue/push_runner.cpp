@@ -167,9 +167,11 @@ std::string folder_name(long long session_id, const std::string& session_name) {
 
 void PushRunner::run(const ClaimedJob& job) {
   const std::string tag = job_tag(job.id);
-  PushQueue queue(db_, config_.worker_id, metrics_);
-  LeaseKeeper lease(config_.database_url, config_.worker_id, job.id, config_.lease,
-                    config_.lease_renewal);
+  const Config& config = context_.config;
+  PushQueue& queue = context_.queue;
+  PhoneBurnerClient& client = context_.client;
+  LeaseKeeper lease(config.database_url, config.worker_id, job.id, config.lease,
+                    config.lease_renewal);
   log::info("claimed" + tag + " session=" + std::to_string(job.session_id) +
             " items=" + std::to_string(job.total) + " attempt=" + std::to_string(job.attempts));
 
@@ -180,7 +182,7 @@ void PushRunner::run(const ClaimedJob& job) {
     if (stop != Stop::none) return true;
     if (lease.lost()) stop = Stop::lease_lost;
     else if (lease.cancel_requested()) stop = Stop::cancelled;
-    else if (stopping_) stop = Stop::shutdown;
+    else if (context_.stopping) stop = Stop::shutdown;
     return stop != Stop::none;
   };
 
@@ -201,13 +203,13 @@ void PushRunner::run(const ClaimedJob& job) {
     // anew: the folder name carries the session id, so it is found.
     for (int tries = 0; tries < 3 && folder_id.empty(); ++tries) {
       std::vector<Folder> folders;
-      r = client_.list_folders(&folders);
+      r = client.list_folders(&folders);
       if (!r.ok()) break;
       for (const Folder& f : folders)
         if (ends_with(f.name, tag_of(session->id))) folder_id = f.id;  // made before a crash
       if (!folder_id.empty()) break;
       Folder created;
-      r = client_.create_folder(folder_name(session->id, session->name),
+      r = client.create_folder(folder_name(session->id, session->name),
                                 "SourceCo dial session " + std::to_string(session->id), &created);
       if (r.ok()) folder_id = created.id;
       if (r.failure != Failure::unknown) break;
@@ -234,7 +236,7 @@ void PushRunner::run(const ClaimedJob& job) {
     if (job.attempts > 1 || pass > 0 || session->unknown_items > 0) {
       queue.set_step(job.id, "Checking what PhoneBurner already holds...");
       std::vector<RemoteContact> remote;
-      Result r = client_.list_folder_contacts(folder_id, &remote);
+      Result r = client.list_folder_contacts(folder_id, &remote);
       if (!r.ok()) {
         stop = stop_for(r) == Stop::none ? Stop::retry_later : stop_for(r);
         job_error = "cannot read the PhoneBurner folder back: " + describe(r);
@@ -276,7 +278,7 @@ void PushRunner::run(const ClaimedJob& job) {
       // Once per folder: did PhoneBurner keep our custom fields?
       if (o.result.ok() && created && !verified_folders_.count(folder_id)) {
         RemoteContact back;
-        Result r = client_.get_contact(o.contact_id, &back);
+        Result r = client.get_contact(o.contact_id, &back);
         if (r.ok()) {
           auto it = back.custom_fields.find("sourceco_contact_id");
           if (it == back.custom_fields.end() || it->second != item.contact_id) {
@@ -306,13 +308,13 @@ void PushRunner::run(const ClaimedJob& job) {
         Outcome probe{{Action::Kind::create, std::move(*first)}, {}, {}};
         page.erase(first);
         queue.set_step(job.id, "Creating contacts in PhoneBurner...");
-        probe.result = client_.create_contact(probe.action.item.payload, probe.action.item.contact_id,
+        probe.result = client.create_contact(probe.action.item.payload, probe.action.item.contact_id,
                                               folder_id, &probe.contact_id);
         if (!settle(probe) || check_stop()) continue;
       }
     }
 
-    ActionPool pool(client_, folder_id, config_.concurrency);
+    ActionPool pool(client, folder_id, config.concurrency);
     bool all_read = false;
     // Records what needs no request and hands the rest to the pool; says
     // which kinds of write the page holds, for the step text.
