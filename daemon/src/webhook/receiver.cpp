@@ -1,5 +1,9 @@
 #include "webhook/receiver.hpp"
 
+#include <string>
+
+#include "common/log.hpp"
+
 namespace pgdialer::sync {
 namespace {
 
@@ -54,6 +58,30 @@ void WebhookReceiver::start() {
 void WebhookReceiver::stop() {
   server_.stop();
   replayer_.stop();
+}
+
+bool start_receiver(const Config& config, MetricsRegistry& metrics, std::unique_ptr<WebhookReceiver>* receiver) {
+  if (config.once) return true;
+  if (config.webhook_secret.empty()) {
+    log::warning("no webhook secret configured: no webhook listener, and launched dial sessions get no "
+                 "callbacks (set PGDIALER_WEBHOOK_SECRET_FILE or the webhook-secret credential)");
+    return true;
+  }
+  try {
+    *receiver = std::make_unique<WebhookReceiver>(config, metrics);
+    (*receiver)->start();
+  } catch (const std::exception& e) {
+    log::error(std::string("webhooks: cannot start: ") + e.what());
+    receiver->reset();
+    return false;
+  }
+  log::info("webhooks: listening on " + config.listen_host + ":" + std::to_string((*receiver)->port()) +
+            " journal=" + config.journal_dir + " secret from " + config.webhook_secret_source +
+            " time_zone=" + config.webhook_time_zone);
+  if (config.webhook_base_url.empty())
+    log::warning("webhooks: PGDIALER_WEBHOOK_BASE_URL is not set: launched dial sessions get no callbacks "
+                 "(the account-level webhook still works)");
+  return true;
 }
 
 }  // namespace pgdialer::sync

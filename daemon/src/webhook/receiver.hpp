@@ -5,6 +5,8 @@
 // before anything it uses goes away.
 #pragma once
 
+#include <memory>
+
 #include "common/config.hpp"
 #include "webhook/event_journal.hpp"
 #include "webhook/event_store.hpp"
@@ -42,5 +44,11 @@ class WebhookReceiver {
   WebhookHandler handler_;
   WebhookServer server_;
 };
+
+// Starts the webhook receiver when a secret is configured; *receiver stays
+// empty without one. False on a start-up failure (journal unusable, address
+// taken), which is a configuration problem: acknowledging webhooks without a
+// journal would break the promise that nothing acknowledged is lost.
+bool start_receiver(const Config& config, MetricsRegistry& metrics, std::unique_ptr<WebhookReceiver>* receiver);
 
 }  // namespace pgdialer::sync
