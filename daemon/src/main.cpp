@@ -46,9 +46,10 @@ int main(int argc, char** argv) {
   if (!start_receiver(config, metrics, &listener)) return kExitConfig;
   // Receiving webhooks is the daemon's service even while PostgreSQL or
   // PhoneBurner is away (events go to the journal): ready now, so systemd's
-  // start timeout does not kill it while it waits for them. Without a
-  // listener, ready means connected to PostgreSQL, which the worker says.
-  const bool receiving = listener != nullptr;
+  // start timeout does not kill it while it waits for them. Otherwise
+  // (no listener, or health and metrics only) ready means connected to
+  // PostgreSQL, which the worker says.
+  const bool receiving = listener && listener->receives_webhooks();
   if (receiving) service::ready("receiving webhooks; connecting to PostgreSQL");
   int rc = Worker(config, metrics, stop_requested()).run(receiving);
   service::stopping();
