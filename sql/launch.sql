@@ -4,7 +4,7 @@ CREATE SCHEMA test_launch;
 SET search_path TO test_launch;
 \set VERBOSITY terse
 -- Start from an empty queue (earlier files leave jobs queued).
-TRUNCATE dialer.push_jobs, dialer.sessions, dialer.contact_links, dialer.configuration RESTART IDENTITY CASCADE;
+\i sql/include/reset.sql
 CREATE TABLE contacts (
     id bigint PRIMARY KEY, contact_type text, first_name text, last_name text, phone text,
     do_not_call boolean DEFAULT false, do_not_call_source text, last_call_attempt_at timestamptz

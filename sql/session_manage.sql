@@ -4,10 +4,7 @@ CREATE SCHEMA test_session_manage;
 SET search_path TO test_session_manage;
 \set VERBOSITY terse
 \set SHOW_CONTEXT never
-TRUNCATE dialer.push_jobs, dialer.push_items, dialer.overrides, dialer.dial_sessions, dialer.sessions,
-         dialer.contact_links, dialer.configuration, dialer.webhook_events, dialer.call_activity,
-         dialer.contact_state, dialer.suppressions, dialer.writeback_failures, dialer.session_changes
-         RESTART IDENTITY;
+\i sql/include/reset.sql
 CREATE TABLE contacts (id bigint PRIMARY KEY, first_name text, last_name text, phone text);
 INSERT INTO contacts VALUES (1, 'John', 'Smith', '(919) 555-0101'), (2, 'Emily', 'Chen', '(919) 555-0102');
 SET dialer.acting_user = 'sarah@sourceco.example';

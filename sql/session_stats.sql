@@ -5,11 +5,7 @@ SET search_path TO test_session_stats;
 \set VERBOSITY terse
 \set SHOW_CONTEXT never
 SET TimeZone = 'UTC';
-TRUNCATE dialer.push_jobs, dialer.push_items, dialer.overrides, dialer.dial_sessions, dialer.sessions,
-         dialer.contact_links, dialer.configuration, dialer.webhook_events, dialer.call_activity,
-         dialer.contact_state, dialer.suppressions, dialer.writeback_failures, dialer.session_changes
-         RESTART IDENTITY;
-DELETE FROM dialer.disposition_map WHERE NOT is_default;
+\i sql/include/reset.sql
 
 CREATE TABLE contacts (
     id bigint PRIMARY KEY, first_name text, last_name text, company text, title text, email text, phone text

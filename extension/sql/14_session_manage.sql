@@ -1,0 +1,193 @@
+-- Session management: the spec's "+ New Session" and a session's settings.
+--
+-- The stored status is what a rep set: active, paused, completed, archived.
+--   pause     active -> paused
+--   resume    paused or completed -> active
+--   complete  active or paused -> completed
+--   delete    a session without contacts, jobs or calls is deleted; any other
+--             is archived (its history stays). Archived is final.
+-- Asking for the state a session is already in changes nothing. Unknown
+-- sessions are 22023 (as in dialer.push and dialer.launch), transitions out
+-- of archived and from completed to paused are 55000.
+--
+-- Used by: the app (create, rename, pause, resume, complete, delete); the
+-- dashboard's derived status (dialer.activity_status).
+
+-- Who changed what, also after a session was deleted.
+CREATE TABLE dialer.session_changes (
+    id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    session_id bigint NOT NULL,   -- no foreign key: deleted sessions keep their trail
+    action     text NOT NULL CHECK (action IN ('created', 'renamed', 'paused', 'resumed', 'completed',
+                                               'archived', 'deleted')),
+    detail     jsonb,             -- e.g. {"from": "old name", "to": "new name"}
+    acted_by   text NOT NULL DEFAULT dialer.acting_user(),
+    acted_at   timestamptz NOT NULL DEFAULT now()
+);
+SELECT pg_catalog.pg_extension_config_dump('dialer.session_changes', '');
+SELECT pg_catalog.pg_extension_config_dump(pg_get_serial_sequence('dialer.session_changes', 'id'), '');
+CREATE INDEX session_changes_by_session ON dialer.session_changes (session_id, acted_at);
+
+COMMENT ON TABLE dialer.session_changes IS
+'Audit trail of session management: created (by dialer.create_session), renamed, paused, resumed, completed, archived, deleted; who and when.';
+
+-- The session, locked, or 22023 naming the id.
+CREATE FUNCTION dialer._lock_session(session_id bigint)
+RETURNS dialer.sessions
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    session dialer.sessions;
+BEGIN
+    SELECT * INTO session FROM dialer.sessions s WHERE s.id = _lock_session.session_id FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'session % does not exist', coalesce(_lock_session.session_id::text, 'NULL')
+            USING ERRCODE = '22023';
+    END IF;
+    RETURN session;
+END
+$$;
+
+CREATE FUNCTION dialer.create_session(name text)
+RETURNS bigint
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    actor text := dialer.acting_user();
+    id    bigint;
+BEGIN
+    IF name IS NULL OR btrim(name) = '' THEN
+        RAISE EXCEPTION 'a session needs a name' USING ERRCODE = '22023';
+    END IF;
+    INSERT INTO dialer.sessions AS s (name, created_by, last_activity_at, last_activity_by)
+    VALUES (btrim(create_session.name), actor, now(), actor)
+    RETURNING s.id INTO id;
+    INSERT INTO dialer.session_changes (session_id, action, detail, acted_by)
+    VALUES (id, 'created', jsonb_build_object('name', btrim(create_session.name)), actor);
+    RETURN id;
+END
+$$;
+
+COMMENT ON FUNCTION dialer.create_session(text) IS
+'The spec''s "+ New Session": an empty active session to push contacts into later. Returns its id.';
+
+CREATE FUNCTION dialer.rename_session(session_id bigint, name text)
+RETURNS void
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    session dialer.sessions := dialer._lock_session(rename_session.session_id);
+BEGIN
+    IF name IS NULL OR btrim(name) = '' THEN
+        RAISE EXCEPTION 'a session needs a name' USING ERRCODE = '22023';
+    END IF;
+    IF session.status = 'archived' THEN
+        RAISE EXCEPTION 'session % is archived; it cannot be renamed', session.id USING ERRCODE = '55000';
+    END IF;
+    IF session.name = btrim(rename_session.name) THEN
+        RETURN;
+    END IF;
+    UPDATE dialer.sessions s SET name = btrim(rename_session.name) WHERE s.id = session.id;
+    INSERT INTO dialer.session_changes (session_id, action, detail)
+    VALUES (session.id, 'renamed', jsonb_build_object('from', session.name, 'to', btrim(rename_session.name)));
+END
+$$;
+
+COMMENT ON FUNCTION dialer.rename_session(bigint, text) IS
+'Rename a session (not an archived one). The PhoneBurner folder keeps its name.';
+
+-- One stored-status transition, logged; the others are thin wrappers.
+CREATE FUNCTION dialer._set_session_status(session_id bigint, target text, allowed_from text[], action text)
+RETURNS text
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    session dialer.sessions := dialer._lock_session(_set_session_status.session_id);
+BEGIN
+    IF session.status = target THEN
+        RETURN target;  -- already there: nothing to do
+    END IF;
+    IF session.status = 'completed' AND session.status <> ALL (allowed_from) THEN
+        RAISE EXCEPTION 'session % is completed; it cannot be %', session.id, action
+            USING ERRCODE = '55000', HINT = 'Resume it first (dialer.resume_session).';
+    ELSIF session.status <> ALL (allowed_from) THEN
+        RAISE EXCEPTION 'session % is %; it cannot be %', session.id, session.status, action
+            USING ERRCODE = '55000';
+    END IF;
+    UPDATE dialer.sessions s SET status = target WHERE s.id = session.id;
+    INSERT INTO dialer.session_changes (session_id, action, detail)
+    VALUES (session.id, action, jsonb_build_object('from', session.status));
+    RETURN target;
+END
+$$;
+
+CREATE FUNCTION dialer.pause_session(session_id bigint)
+RETURNS text
+LANGUAGE sql
+AS $$ SELECT dialer._set_session_status(session_id, 'paused', '{active}', 'paused') $$;
+
+CREATE FUNCTION dialer.resume_session(session_id bigint)
+RETURNS text
+LANGUAGE sql
+AS $$ SELECT dialer._set_session_status(session_id, 'active', '{paused,completed}', 'resumed') $$;
+
+CREATE FUNCTION dialer.complete_session(session_id bigint)
+RETURNS text
+LANGUAGE sql
+AS $$ SELECT dialer._set_session_status(session_id, 'completed', '{active,paused}', 'completed') $$;
+
+COMMENT ON FUNCTION dialer.pause_session(bigint) IS 'active -> paused. Returns the status.';
+COMMENT ON FUNCTION dialer.resume_session(bigint) IS 'paused or completed -> active. Returns the status.';
+COMMENT ON FUNCTION dialer.complete_session(bigint) IS 'active or paused -> completed (no more contacts can be added). Returns the status.';
+
+CREATE FUNCTION dialer.delete_session(session_id bigint)
+RETURNS text
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    session dialer.sessions := dialer._lock_session(delete_session.session_id);
+BEGIN
+    IF session.status = 'archived' THEN
+        RETURN 'archived';
+    END IF;
+    IF EXISTS (SELECT FROM dialer.push_jobs j WHERE j.session_id = session.id AND j.status IN ('queued', 'running')) THEN
+        RAISE EXCEPTION 'session % has a push or launch in progress', session.id
+            USING ERRCODE = '55000', HINT = 'Cancel it first (dialer.cancel) or wait for it to finish.';
+    END IF;
+    IF EXISTS (SELECT FROM dialer.contact_links l WHERE l.session_id = session.id)
+       OR EXISTS (SELECT FROM dialer.push_jobs j WHERE j.session_id = session.id)
+       OR EXISTS (SELECT FROM dialer.call_activity c WHERE c.session_id = session.id)
+       OR EXISTS (SELECT FROM dialer.webhook_events w WHERE w.session_id = session.id) THEN
+        -- It has a history: keep it, out of the way.
+        UPDATE dialer.sessions s SET status = 'archived' WHERE s.id = session.id;
+        INSERT INTO dialer.session_changes (session_id, action, detail)
+        VALUES (session.id, 'archived', jsonb_build_object('from', session.status));
+        RETURN 'archived';
+    END IF;
+    DELETE FROM dialer.sessions s WHERE s.id = session.id;
+    INSERT INTO dialer.session_changes (session_id, action, detail)
+    VALUES (session.id, 'deleted', jsonb_build_object('name', session.name, 'from', session.status));
+    RETURN 'deleted';
+END
+$$;
+
+COMMENT ON FUNCTION dialer.delete_session(bigint) IS
+'Delete a session: one with contacts, jobs or calls is archived (returns ''archived''), an empty one is deleted (''deleted''). Refused (55000) while a push or launch is in progress. PhoneBurner''s folder is not touched.';
+
+-- The derived activity_status the dashboard groups by: completed when every
+-- contact was dialed, paused after dialer.configuration.session_idle_days
+-- without activity, else the stored status.
+CREATE FUNCTION dialer.activity_status(status text, total_contacts bigint, dialed bigint,
+                                       last_activity_at timestamptz, as_of timestamptz DEFAULT now())
+RETURNS text
+LANGUAGE sql STABLE
+AS $$
+    SELECT CASE
+        WHEN status <> 'active' THEN status
+        WHEN total_contacts > 0 AND dialed >= total_contacts THEN 'completed'
+        WHEN last_activity_at < as_of - make_interval(days => coalesce(
+                 (SELECT c.session_idle_days FROM dialer.configuration c), 7)) THEN 'paused'
+        ELSE 'active' END
+$$;
+
+COMMENT ON FUNCTION dialer.activity_status(text, bigint, bigint, timestamptz, timestamptz) IS
+'A session''s derived status: its stored status unless active; an active one whose every contact was dialed is completed, one idle for session_idle_days (dialer.configure_session_idle_days) is paused.';

@@ -1,0 +1,521 @@
+-- The daemon's API for jobs: pgdialer-sync claims, works and finishes push
+-- and launch jobs only through these functions; it holds no business SQL.
+-- A worker id names one daemon process (host/pid/random); every write after
+-- the claim checks that worker still holds the lease, and a worker that lost
+-- it writes nothing.
+--
+-- Used by: the daemon only (dialer.claim_push_job, renew_push_lease,
+-- release_push_job, finish_push_job, set_push_step, set_session_folder,
+-- push_job_session, push_job_items, record_push_item, job_counts,
+-- prepare_launch, launch_batches, launch_batch_contacts,
+-- record_dial_session); the _-prefixed ones are its internals.
+
+-- ---------------------------------------------------------------------------
+-- Leases and pushes
+-- ---------------------------------------------------------------------------
+
+-- Claim the next job: a queued one whose time has come, or a running one
+-- whose lease expired (its daemon died). SKIP LOCKED lets several daemons
+-- share the queue without waiting on each other.
+CREATE FUNCTION dialer.claim_push_job(worker text, lease_seconds integer DEFAULT 30)
+RETURNS SETOF dialer.push_jobs
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    stranded dialer.push_jobs;
+BEGIN
+    -- Login links are one-time and short-lived: drop expired ones as we pass.
+    UPDATE dialer.dial_sessions d SET login_link = NULL
+    WHERE d.login_link IS NOT NULL AND d.link_expires_at <= now();
+
+    -- A job whose lease expired after its last attempt (its daemon died or
+    -- hung every time, e.g. a job that crashes its worker) is closed rather
+    -- than claimed again forever. A launch batch left 'sending' may have
+    -- been created: it becomes 'unknown' and is never re-sent.
+    FOR stranded IN
+        SELECT * FROM dialer.push_jobs c
+        WHERE c.status = 'running' AND c.lease_expires_at < clock_timestamp() AND c.attempts >= c.max_attempts
+        ORDER BY c.id
+        FOR UPDATE SKIP LOCKED
+    LOOP
+        UPDATE dialer.dial_sessions d
+        SET status = 'unknown', updated_at = now(),
+            error = 'the daemon stopped while creating this dial session: check PhoneBurner before launching again'
+        WHERE d.job_id = stranded.id AND d.status = 'sending';
+        PERFORM dialer._close_job(stranded, format(
+            'gave up after %s attempts: the daemon working on it (%s) stopped before finishing',
+            stranded.attempts, stranded.lease_owner), interrupted => true);
+    END LOOP;
+
+    RETURN QUERY
+    UPDATE dialer.push_jobs j
+    SET status = 'running', lease_owner = claim_push_job.worker,
+        lease_expires_at = clock_timestamp() + make_interval(secs => claim_push_job.lease_seconds),
+        attempts = j.attempts + 1, started_at = coalesce(j.started_at, now()),
+        step = coalesce(j.step, 'Queued')
+    WHERE j.id = (
+        SELECT c.id FROM dialer.push_jobs c
+        WHERE (c.status = 'queued' AND c.run_at <= clock_timestamp())
+           OR (c.status = 'running' AND c.lease_expires_at < clock_timestamp() AND c.attempts < c.max_attempts)
+        ORDER BY c.run_at, c.id
+        LIMIT 1
+        FOR UPDATE SKIP LOCKED)
+    RETURNING j.*;
+END
+$$;
+
+COMMENT ON FUNCTION dialer.claim_push_job(text, integer) IS
+'Daemon: claim one queued job (or one whose lease expired and has attempts left) for worker, leased for lease_seconds. No row when there is nothing to do. Closes expired jobs with no attempts left.';
+
+-- Renew the lease. Returns the job's status as the daemon should see it:
+-- 'running' to go on, 'cancel' when a cancel was requested, NULL when the
+-- lease was lost (another daemon took over) and the daemon must stop writing.
+CREATE FUNCTION dialer.renew_push_lease(job_id bigint, worker text, lease_seconds integer DEFAULT 30)
+RETURNS text
+LANGUAGE sql
+AS $$
+    UPDATE dialer.push_jobs j
+    SET lease_expires_at = clock_timestamp() + make_interval(secs => renew_push_lease.lease_seconds)
+    WHERE j.id = renew_push_lease.job_id AND j.status = 'running' AND j.lease_owner = renew_push_lease.worker
+    RETURNING CASE WHEN j.cancel_requested THEN 'cancel' ELSE 'running' END
+$$;
+
+CREATE FUNCTION dialer._holds_lease(job_id bigint, worker text)
+RETURNS boolean
+LANGUAGE sql STABLE
+AS $$
+    SELECT EXISTS (SELECT FROM dialer.push_jobs j
+                   WHERE j.id = _holds_lease.job_id AND j.status = 'running'
+                     AND j.lease_owner = _holds_lease.worker)
+$$;
+
+-- What the step text says, published at each change.
+CREATE FUNCTION dialer.set_push_step(job_id bigint, worker text, step text)
+RETURNS boolean
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    UPDATE dialer.push_jobs j SET step = set_push_step.step
+    WHERE j.id = set_push_step.job_id AND j.status = 'running' AND j.lease_owner = set_push_step.worker
+      AND j.step IS DISTINCT FROM set_push_step.step;
+    IF FOUND THEN
+        PERFORM dialer._notify_progress(set_push_step.job_id);
+    END IF;
+    RETURN dialer._holds_lease(set_push_step.job_id, set_push_step.worker);
+END
+$$;
+
+-- The session's PhoneBurner folder, committed before the first contact write.
+CREATE FUNCTION dialer.set_session_folder(job_id bigint, worker text, folder_id text)
+RETURNS boolean
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    IF NOT dialer._holds_lease(set_session_folder.job_id, set_session_folder.worker) THEN
+        RETURN false;
+    END IF;
+    UPDATE dialer.sessions s SET phoneburner_folder_id = set_session_folder.folder_id
+    FROM dialer.push_jobs j
+    WHERE j.id = set_session_folder.job_id AND s.id = j.session_id
+      AND s.phoneburner_folder_id IS DISTINCT FROM set_session_folder.folder_id;
+    RETURN true;
+END
+$$;
+
+-- The items still to do, with the PhoneBurner contact already linked to the
+-- session if any (update or skip instead of create).
+CREATE FUNCTION dialer.push_job_items(job_id bigint, worker text,
+                                      after_position integer DEFAULT 0, max_items integer DEFAULT NULL)
+RETURNS TABLE (list_position integer, contact_id text, payload jsonb, status text,
+               phoneburner_contact_id text, attempts integer)
+LANGUAGE sql STABLE
+AS $$
+    -- Paged by list position so a daemon holds one page of payloads at a
+    -- time, however long the list.
+    SELECT i.list_position, i.contact_id, i.payload, i.status,
+           coalesce(i.phoneburner_contact_id, l.phoneburner_contact_id), i.attempts
+    FROM dialer.push_items i
+    JOIN dialer.push_jobs j ON j.id = i.job_id
+    LEFT JOIN dialer.contact_links l ON l.session_id = j.session_id AND l.contact_id = i.contact_id
+    WHERE i.job_id = push_job_items.job_id AND i.status IN ('pending', 'unknown')
+      AND i.list_position > push_job_items.after_position
+      AND dialer._holds_lease(push_job_items.job_id, push_job_items.worker)
+    ORDER BY i.list_position
+    LIMIT push_job_items.max_items
+$$;
+
+COMMENT ON FUNCTION dialer.push_job_items(bigint, text, integer, integer) IS
+'Daemon: the job''s open items (pending or unknown) after list position after_position, at most max_items (NULL: all), while worker holds the lease.';
+
+-- Record one item's outcome. created/updated link the contact to the
+-- session. Progress is published each time another 10% is done.
+CREATE FUNCTION dialer.record_push_item(job_id bigint, worker text, list_position integer,
+                                        status text, phoneburner_contact_id text DEFAULT NULL,
+                                        error text DEFAULT NULL)
+RETURNS boolean
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    item      dialer.push_items;
+    job       dialer.push_jobs;
+    was_final boolean;
+    linked_now boolean;
+    is_final  boolean := record_push_item.status IN ('created', 'updated', 'skipped', 'failed');
+BEGIN
+    IF record_push_item.status NOT IN ('pending', 'created', 'updated', 'skipped', 'failed', 'unknown') THEN
+        RAISE EXCEPTION 'unknown item status "%"', record_push_item.status USING ERRCODE = '22023';
+    END IF;
+    IF record_push_item.status IN ('created', 'updated') AND record_push_item.phoneburner_contact_id IS NULL THEN
+        RAISE EXCEPTION 'a % item needs its PhoneBurner contact id', record_push_item.status USING ERRCODE = '22004';
+    END IF;
+    SELECT * INTO job FROM dialer.push_jobs j
+    WHERE j.id = record_push_item.job_id AND j.status = 'running' AND j.lease_owner = record_push_item.worker
+    FOR UPDATE;
+    IF NOT FOUND THEN
+        RETURN false;  -- lease lost: write nothing
+    END IF;
+    SELECT * INTO item FROM dialer.push_items i
+    WHERE i.job_id = record_push_item.job_id AND i.list_position = record_push_item.list_position FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'push job % has no item at position %', record_push_item.job_id,
+            record_push_item.list_position USING ERRCODE = '22023';
+    END IF;
+    was_final := item.status IN ('created', 'updated', 'skipped', 'failed');
+
+    UPDATE dialer.push_items i
+    SET status = record_push_item.status,
+        phoneburner_contact_id = coalesce(record_push_item.phoneburner_contact_id, i.phoneburner_contact_id),
+        error = record_push_item.error, attempts = i.attempts + 1, updated_at = now()
+    WHERE i.job_id = record_push_item.job_id AND i.list_position = record_push_item.list_position;
+
+    IF record_push_item.status IN ('created', 'updated') THEN
+        -- xmax = 0 only on a freshly inserted row: a new member of the session.
+        INSERT INTO dialer.contact_links AS l (session_id, contact_id, phoneburner_contact_id)
+        VALUES (job.session_id, item.contact_id, record_push_item.phoneburner_contact_id)
+        ON CONFLICT (session_id, contact_id) DO UPDATE
+            SET phoneburner_contact_id = excluded.phoneburner_contact_id, last_synced_at = now()
+        RETURNING l.xmax = 0 INTO linked_now;
+        UPDATE dialer.sessions s
+        SET contact_count = s.contact_count + CASE WHEN linked_now THEN 1 ELSE 0 END,
+            last_activity_at = now()
+        WHERE s.id = job.session_id;
+        -- The spec's API flow writes the PhoneBurner id back to the contact:
+        -- through the write-back hook (a failure is kept, not raised).
+        PERFORM dialer._writeback(item.contact_id,
+                                  jsonb_build_object('phoneburner_contact_id', record_push_item.phoneburner_contact_id,
+                                                     'phoneburner_last_sync_at', now()),
+                                  push_job_id => job.id);
+    END IF;
+
+    IF is_final AND NOT was_final THEN
+        UPDATE dialer.push_jobs j SET done = j.done + 1 WHERE j.id = job.id;
+        IF floor(10.0 * (job.done + 1) / greatest(job.total, 1)) > floor(10.0 * job.done / greatest(job.total, 1)) THEN
+            PERFORM dialer._notify_progress(job.id);
+        END IF;
+    END IF;
+    RETURN true;
+END
+$$;
+
+COMMENT ON FUNCTION dialer.record_push_item(bigint, text, integer, text, text, text) IS
+'Daemon: record one item''s outcome (created, updated, skipped, failed, unknown) while holding the lease; false when the lease was lost and nothing was written.';
+
+-- Close a job (locked by the caller): succeeded, partially_failed or failed
+-- from its items, failed outright with `fail_job` (a precondition of the
+-- whole push did not hold), or cancelled. Items a failed job never got to
+-- say why: `failed` when the daemon knows it never sent them, `unknown` when
+-- the job was `interrupted` (its daemon died, or stopped on an error while
+-- requests were in flight) and a write may have landed unrecorded. Unknown
+-- items make the session's next push read the folder back first.
+CREATE FUNCTION dialer._close_job(job dialer.push_jobs, error text, fail_job boolean DEFAULT false,
+                                  interrupted boolean DEFAULT false)
+RETURNS text
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    ok        integer;
+    bad       integer;
+    open_     integer;
+    abandoned integer := 0;
+    outcome   text;
+BEGIN
+    IF _close_job.error IS NOT NULL AND NOT job.cancel_requested THEN
+        UPDATE dialer.push_items i
+        SET status = CASE WHEN _close_job.interrupted THEN 'unknown' ELSE 'failed' END,
+            error = CASE WHEN _close_job.interrupted THEN 'Not confirmed: ' ELSE 'Not pushed: ' END
+                    || _close_job.error,
+            updated_at = now()
+        WHERE i.job_id = job.id AND i.status = 'pending';
+        GET DIAGNOSTICS abandoned = ROW_COUNT;
+        IF _close_job.interrupted THEN
+            abandoned := 0;  -- unknown is not a final status
+        END IF;
+    END IF;
+    SELECT count(*) FILTER (WHERE i.status IN ('created', 'updated', 'skipped')),
+           count(*) FILTER (WHERE i.status = 'failed'),
+           count(*) FILTER (WHERE i.status IN ('pending', 'unknown'))
+    INTO ok, bad, open_
+    FROM dialer.push_items i WHERE i.job_id = job.id;
+    outcome := CASE
+        WHEN job.cancel_requested THEN 'cancelled'
+        WHEN _close_job.fail_job THEN 'failed'
+        WHEN _close_job.error IS NOT NULL AND ok = 0 THEN 'failed'
+        WHEN _close_job.error IS NOT NULL OR bad > 0 OR open_ > 0 THEN
+            CASE WHEN ok > 0 THEN 'partially_failed' ELSE 'failed' END
+        ELSE 'succeeded' END;
+    UPDATE dialer.push_jobs j
+    SET status = outcome, lease_owner = NULL, lease_expires_at = NULL, finished_at = now(),
+        done = j.done + abandoned, error = coalesce(_close_job.error, j.error),
+        step = CASE outcome WHEN 'succeeded' THEN 'Done' WHEN 'cancelled' THEN 'Cancelled' ELSE 'Finished with errors' END
+    WHERE j.id = job.id;
+    PERFORM dialer._notify_progress(job.id);
+    -- The spec's auto-start: launch once the contacts are in PhoneBurner.
+    IF job.kind = 'push' AND coalesce((job.options ->> 'auto_launch')::boolean, false)
+       AND outcome IN ('succeeded', 'partially_failed') THEN
+        PERFORM dialer._enqueue_launch(job.session_id, (job.options ->> 'min_days')::integer,
+                                       job.requested_by, job.id);
+    END IF;
+    RETURN outcome;
+END
+$$;
+
+-- Finish the job while still holding the lease.
+CREATE FUNCTION dialer.finish_push_job(job_id bigint, worker text, error text DEFAULT NULL,
+                                       fail_job boolean DEFAULT false, interrupted boolean DEFAULT false)
+RETURNS text
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    job dialer.push_jobs;
+BEGIN
+    SELECT * INTO job FROM dialer.push_jobs j
+    WHERE j.id = finish_push_job.job_id AND j.status = 'running' AND j.lease_owner = finish_push_job.worker
+    FOR UPDATE;
+    IF NOT FOUND THEN
+        RETURN NULL;  -- lease lost: someone else finishes it
+    END IF;
+    RETURN dialer._close_job(job, finish_push_job.error, finish_push_job.fail_job, finish_push_job.interrupted);
+END
+$$;
+
+COMMENT ON FUNCTION dialer.finish_push_job(bigint, text, text, boolean, boolean) IS
+'Daemon: finish the job while holding the lease; returns its final status, or NULL when the lease was lost. fail_job: failed whatever the items say. interrupted: open items may have been written (they become unknown, not failed).';
+
+-- Give a job back without spending an attempt (graceful shutdown), or
+-- schedule a retry after a job-level failure with `retry_in`.
+CREATE FUNCTION dialer.release_push_job(job_id bigint, worker text, error text DEFAULT NULL,
+                                        retry_in interval DEFAULT NULL)
+RETURNS boolean
+LANGUAGE sql
+AS $$
+    UPDATE dialer.push_jobs j
+    SET status = 'queued', lease_owner = NULL, lease_expires_at = NULL,
+        attempts = CASE WHEN release_push_job.retry_in IS NULL THEN greatest(j.attempts - 1, 0) ELSE j.attempts END,
+        run_at = clock_timestamp() + coalesce(release_push_job.retry_in, interval '0'),
+        error = coalesce(release_push_job.error, j.error),
+        step = CASE WHEN release_push_job.retry_in IS NULL THEN j.step ELSE 'Waiting to retry' END
+    WHERE j.id = release_push_job.job_id AND j.status = 'running' AND j.lease_owner = release_push_job.worker
+    RETURNING true
+$$;
+
+-- The whole queue by kind and status: the daemon's /metrics (pgdialer_queue_jobs).
+CREATE FUNCTION dialer.job_counts(OUT kind text, OUT status text, OUT jobs bigint)
+RETURNS SETOF record
+LANGUAGE sql STABLE
+AS $$
+    SELECT j.kind, j.status, count(*) FROM dialer.push_jobs j GROUP BY j.kind, j.status ORDER BY 1, 2
+$$;
+
+-- The session a claimed job writes into: its id, name and PhoneBurner folder.
+CREATE FUNCTION dialer.push_job_session(job_id bigint, worker text,
+    OUT session_id bigint, OUT session_name text, OUT phoneburner_folder_id text,
+    OUT update_existing boolean, OUT unknown_items integer)
+RETURNS SETOF record
+LANGUAGE sql STABLE
+AS $$
+    -- unknown_items: writes into this session, by this job or an earlier
+    -- one, whose outcome was lost and that no later write resolved; the
+    -- daemon reads the folder back before writing anything when there are any.
+    SELECT s.id, s.name, s.phoneburner_folder_id, coalesce((j.options ->> 'update_existing')::boolean, true),
+           (SELECT count(*)::integer
+            FROM dialer.push_jobs sj JOIN dialer.push_items i ON i.job_id = sj.id
+            WHERE sj.session_id = s.id AND sj.kind = 'push' AND i.status = 'unknown'
+              AND NOT EXISTS (SELECT FROM dialer.contact_links l
+                              WHERE l.session_id = s.id AND l.contact_id = i.contact_id))
+    FROM dialer.push_jobs j JOIN dialer.sessions s ON s.id = j.session_id
+    WHERE j.id = push_job_session.job_id AND dialer._holds_lease(push_job_session.job_id, push_job_session.worker)
+$$;
+
+-- ---------------------------------------------------------------------------
+-- Launches (jobs of kind 'launch', see 08_launch.sql)
+-- ---------------------------------------------------------------------------
+
+-- Daemon: re-check the session's contacts now, from the configured contact
+-- relation, and split those that pass into batches of 500. Contacts whose
+-- exclusion was overridden in this session for the same reason stay in.
+-- Returns the number of contacts to launch (the stored batches on a later
+-- attempt), or NULL when the lease was lost.
+CREATE FUNCTION dialer.prepare_launch(job_id bigint, worker text)
+RETURNS integer
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    job       dialer.push_jobs;
+    relation  regclass;
+    verdicts  dialer.list_verdict[];
+    linked    integer;
+    n         integer;
+BEGIN
+    SELECT * INTO job FROM dialer.push_jobs j
+    WHERE j.id = prepare_launch.job_id AND j.status = 'running' AND j.lease_owner = prepare_launch.worker
+    FOR UPDATE;
+    IF NOT FOUND THEN
+        RETURN NULL;
+    END IF;
+    IF job.kind <> 'launch' THEN
+        RAISE EXCEPTION 'job % is not a launch job', job.id USING ERRCODE = '22023';
+    END IF;
+    IF EXISTS (SELECT FROM dialer.dial_sessions d WHERE d.job_id = job.id) THEN
+        RETURN job.total;  -- prepared by an earlier attempt
+    END IF;
+    relation := dialer._contact_relation('launch');
+
+    EXECUTE format(
+        'SELECT coalesce(array_agg(v ORDER BY v.list_position), ''{}'')
+         FROM dialer.classify_list(ARRAY(SELECT c FROM %s c
+                                         JOIN dialer.contact_links l ON l.contact_id = c.id::text
+                                         WHERE l.session_id = $1
+                                         ORDER BY l.created_at, c.id), $2) AS v', relation)
+    INTO verdicts
+    USING job.session_id, jsonb_strip_nulls(jsonb_build_object('min_days', job.options -> 'min_days'));
+    SELECT count(*) INTO linked FROM dialer.contact_links l WHERE l.session_id = job.session_id;
+
+    WITH kept AS (
+        SELECT v.*, row_number() OVER (ORDER BY v.list_position)::integer AS position
+        FROM unnest(verdicts) v
+        WHERE v.category IS NULL
+           OR (v.overridable AND EXISTS (
+                   SELECT FROM dialer.overrides o JOIN dialer.push_jobs p ON p.id = o.job_id
+                   WHERE p.session_id = job.session_id AND o.contact_id = v.contact_id
+                     AND o.category = v.category))
+    )
+    INSERT INTO dialer.push_items (job_id, list_position, contact_id, payload, exclusion, phoneburner_contact_id)
+    SELECT job.id, k.position, k.contact_id, k.payload,
+           CASE WHEN k.category IS NOT NULL THEN ROW(k.category, k.reason, k.overridable)::dialer.exclusion END,
+           l.phoneburner_contact_id
+    FROM kept k
+    JOIN dialer.contact_links l ON l.session_id = job.session_id AND l.contact_id = k.contact_id;
+    GET DIAGNOSTICS n = ROW_COUNT;
+
+    INSERT INTO dialer.dial_sessions (job_id, batch, first_position, last_position, contact_count)
+    SELECT job.id, (i.list_position - 1) / 500 + 1, min(i.list_position), max(i.list_position), count(*)
+    FROM dialer.push_items i WHERE i.job_id = job.id
+    GROUP BY (i.list_position - 1) / 500 + 1;
+
+    UPDATE dialer.push_jobs j
+    SET total = n,
+        excluded = dialer._excluded_by_category(
+                       verdicts, ARRAY(SELECT i.contact_id FROM dialer.push_items i WHERE i.job_id = job.id))
+                   || jsonb_build_object('not_found', linked - cardinality(verdicts))
+    WHERE j.id = job.id;
+    RETURN n;
+END
+$$;
+
+-- Daemon: the batches of a launch job (after dialer.prepare_launch).
+CREATE FUNCTION dialer.launch_batches(job_id bigint, worker text)
+RETURNS TABLE (batch integer, batch_count integer, status text, first_position integer,
+               last_position integer, contact_count integer, session_id bigint, session_name text)
+LANGUAGE sql STABLE
+AS $$
+    SELECT d.batch, count(*) OVER ()::integer, d.status, d.first_position, d.last_position, d.contact_count,
+           s.id, s.name
+    FROM dialer.dial_sessions d
+    JOIN dialer.push_jobs j ON j.id = d.job_id
+    JOIN dialer.sessions s ON s.id = j.session_id
+    WHERE d.job_id = launch_batches.job_id AND dialer._holds_lease(launch_batches.job_id, launch_batches.worker)
+    ORDER BY d.batch
+$$;
+
+-- Daemon: the contacts of one batch, in order, with the payload read at launch.
+CREATE FUNCTION dialer.launch_batch_contacts(job_id bigint, worker text, batch integer)
+RETURNS TABLE (contact_id text, payload jsonb)
+LANGUAGE sql STABLE
+AS $$
+    SELECT i.contact_id, i.payload
+    FROM dialer.dial_sessions d
+    JOIN dialer.push_items i ON i.job_id = d.job_id
+                            AND i.list_position BETWEEN d.first_position AND d.last_position
+    WHERE d.job_id = launch_batch_contacts.job_id AND d.batch = launch_batch_contacts.batch
+      AND dialer._holds_lease(launch_batch_contacts.job_id, launch_batch_contacts.worker)
+    ORDER BY i.list_position
+$$;
+
+-- Daemon: record a batch's state. 'sending' is committed before the request
+-- goes out, so a batch found 'sending' by a later attempt is never re-sent;
+-- it becomes 'unknown'. 'pending' puts a batch back (the request was never
+-- sent or was refused before PhoneBurner acted). created/unknown/failed are
+-- final and set the batch's items alike.
+CREATE FUNCTION dialer.record_dial_session(job_id bigint, worker text, batch integer, status text,
+                                           phoneburner_dial_session_id text DEFAULT NULL,
+                                           skipped_contact_count integer DEFAULT NULL,
+                                           login_link text DEFAULT NULL, error text DEFAULT NULL)
+RETURNS boolean
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    job    dialer.push_jobs;
+    d      dialer.dial_sessions;
+    closed integer;
+BEGIN
+    IF record_dial_session.status NOT IN ('pending', 'sending', 'created', 'unknown', 'failed') THEN
+        RAISE EXCEPTION 'unknown dial session status "%"', record_dial_session.status USING ERRCODE = '22023';
+    END IF;
+    SELECT * INTO job FROM dialer.push_jobs j
+    WHERE j.id = record_dial_session.job_id AND j.status = 'running' AND j.lease_owner = record_dial_session.worker
+    FOR UPDATE;
+    IF NOT FOUND THEN
+        RETURN false;
+    END IF;
+    SELECT * INTO d FROM dialer.dial_sessions s
+    WHERE s.job_id = job.id AND s.batch = record_dial_session.batch FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'launch job % has no batch %', job.id, record_dial_session.batch USING ERRCODE = '22023';
+    END IF;
+    IF d.status IN ('created', 'unknown', 'failed') THEN
+        RAISE EXCEPTION 'batch % of launch job % is already %', d.batch, job.id, d.status USING ERRCODE = '55000';
+    END IF;
+
+    UPDATE dialer.dial_sessions s
+    SET status = record_dial_session.status,
+        phoneburner_dial_session_id = record_dial_session.phoneburner_dial_session_id,
+        skipped_contact_count = record_dial_session.skipped_contact_count,
+        login_link = record_dial_session.login_link,
+        link_expires_at = CASE WHEN record_dial_session.login_link IS NOT NULL THEN now() + interval '5 minutes' END,
+        error = record_dial_session.error, updated_at = now()
+    WHERE s.job_id = d.job_id AND s.batch = d.batch;
+
+    IF record_dial_session.status IN ('created', 'unknown', 'failed') THEN
+        -- PhoneBurner keeps the first contacts and skips the tail (never with
+        -- batches of 500, but its count is what the rep sees).
+        UPDATE dialer.push_items i
+        SET status = CASE
+                WHEN record_dial_session.status <> 'created' THEN record_dial_session.status
+                WHEN i.list_position > d.last_position - coalesce(record_dial_session.skipped_contact_count, 0)
+                    THEN 'skipped'
+                ELSE 'created' END,
+            error = CASE
+                WHEN record_dial_session.status <> 'created' THEN record_dial_session.error
+                WHEN i.list_position > d.last_position - coalesce(record_dial_session.skipped_contact_count, 0)
+                    THEN 'PhoneBurner skipped it (dial session full)' END,
+            attempts = i.attempts + 1, updated_at = now()
+        WHERE i.job_id = job.id AND i.list_position BETWEEN d.first_position AND d.last_position;
+        SELECT count(*) INTO closed FROM dialer.push_items i
+        WHERE i.job_id = job.id AND i.list_position BETWEEN d.first_position AND d.last_position
+          AND i.status IN ('created', 'skipped', 'failed');
+        UPDATE dialer.push_jobs j SET done = j.done + closed WHERE j.id = job.id;
+        PERFORM dialer._notify_progress(job.id);
+    END IF;
+    RETURN true;
+END
+$$;
