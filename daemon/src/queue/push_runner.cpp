@@ -9,8 +9,9 @@
 #include <thread>
 #include <vector>
 
-#include "queue/lease_keeper.hpp"
+#include "common/job_statuses.hpp"
 #include "common/log.hpp"
+#include "queue/lease_keeper.hpp"
 
 namespace pgdialer::sync {
 
@@ -254,14 +255,14 @@ void PushRunner::run(const ClaimedJob& job) {
       bool still_ours = true;
       switch (o.result.failure) {
         case Failure::none:
-          still_ours = queue.record(job.id, item.list_position, created ? "created" : "updated", o.contact_id,
-                                    std::nullopt);
+          still_ours = queue.record(job.id, item.list_position, created ? item_status::created : item_status::updated,
+                                    o.contact_id, std::nullopt);
           break;
         case Failure::rejected:
-          still_ours = queue.record(job.id, item.list_position, "failed", std::nullopt, describe(o.result));
+          still_ours = queue.record(job.id, item.list_position, item_status::failed, std::nullopt, describe(o.result));
           break;
         case Failure::unknown:
-          still_ours = queue.record(job.id, item.list_position, "unknown", std::nullopt, describe(o.result));
+          still_ours = queue.record(job.id, item.list_position, item_status::unknown, std::nullopt, describe(o.result));
           break;
         default:  // retryable after retries, auth, stopped: stays pending
           if (stop == Stop::none) {
@@ -327,10 +328,10 @@ void PushRunner::run(const ClaimedJob& job) {
         auto found = in_folder.find(item.contact_id);
         if (!item.phoneburner_contact_id && found != in_folder.end()) {
           // Created by an earlier attempt whose answer was lost.
-          if (!queue.record(job.id, item.list_position, "created", found->second, std::nullopt))
+          if (!queue.record(job.id, item.list_position, item_status::created, found->second, std::nullopt))
             stop = Stop::lease_lost;
         } else if (item.phoneburner_contact_id && !session->update_existing) {
-          if (!queue.record(job.id, item.list_position, "skipped", item.phoneburner_contact_id,
+          if (!queue.record(job.id, item.list_position, item_status::skipped, item.phoneburner_contact_id,
                             std::string("already in the session")))
             stop = Stop::lease_lost;
         } else {
@@ -373,19 +374,25 @@ void PushRunner::run(const ClaimedJob& job) {
       log::info("released for another run (shutting down)" + tag);
       return;
     case Stop::auth:
+      // Not the job's failure: it waits for the token to be fixed, however
+      // many attempts it has had.
       queue.release(job.id, "PhoneBurner rejected the token: " + job_error.value_or(""),
                     std::chrono::seconds(300));
       log::error("PhoneBurner rejected the token; retrying in 5 minutes" + tag);
       return;
-    case Stop::retry_later:
-      if (job.attempts < job.max_attempts) {
-        auto delay = job_retry_delay(job.attempts);
-        queue.release(job.id, job_error, delay);
-        log::warning("will retry in " + std::to_string(delay.count()) + " s: " +
-                     job_error.value_or("") + tag);
-        return;
-      }
-      break;  // out of attempts: finish with the error
+    case Stop::retry_later: {
+      // PhoneBurner stayed unreachable past the client's own retries: a
+      // failed attempt, retried later or, out of attempts, closed with the error.
+      std::optional<std::string> answer =
+          queue.fail_attempt(job.id, job_error, std::nullopt, custom_fields_lost);
+      if (!answer)
+        log::warning("lease lost before finishing" + tag);
+      else if (*answer == job_status::retrying)
+        log::warning("will retry after the job backoff: " + job_error.value_or("") + tag);
+      else
+        log::info("finished" + tag + " status=" + *answer + (job_error ? " error=" + *job_error : ""));
+      return;
+    }
     default:
       break;
   }

@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "common/job_statuses.hpp"
 #include "common/log.hpp"
 #include "common/pg_connection.hpp"
 #include "common/watchdog.hpp"
@@ -30,12 +31,12 @@ std::function<void(const RequestReport&)> record_requests_in(MetricsRegistry& me
 // Runs one claimed job. A database error that is not a lost connection (a
 // constraint the job's data breaks, a bug in an extension function) would
 // otherwise unwind to the reconnect loop and leave the job to be claimed
-// again each time its lease expires: give it back with a backoff instead,
-// or close it once it is out of attempts, so it fails with the reason.
+// again each time its lease expires: it is a failed attempt instead, so the
+// job is retried with a backoff or, out of attempts, fails with the reason.
 void run_job(const ClaimedJob& job, PushQueue& queue, PushRunner& pusher, LaunchRunner& launcher) {
   std::string error;
   try {
-    if (job.kind == "launch")
+    if (job.kind == job_kind::launch)
       launcher.run(job);
     else
       pusher.run(job);
@@ -47,15 +48,15 @@ void run_job(const ClaimedJob& job, PushQueue& queue, PushRunner& pusher, Launch
     error = std::string("internal error: ") + e.what();
   }
   const std::string tag = job_tag(job.id);
-  if (job.attempts < job.max_attempts) {
-    auto delay = job_retry_delay(job.attempts);
-    queue.release(job.id, error, delay);
-    log::error(error + "; will retry in " + std::to_string(delay.count()) + " s" + tag);
-  } else {
-    // Outcomes of requests in flight were dropped: their items are unknown.
-    std::optional<std::string> status = queue.finish(job.id, error, false, /*interrupted=*/true);
-    log::error(error + "; out of attempts" + tag + (status ? " status=" + *status : ""));
-  }
+  // Outcomes of requests in flight were dropped: if the job is closed, its
+  // open items are unknown.
+  std::optional<std::string> answer = queue.fail_attempt(job.id, error, std::nullopt, false, /*interrupted=*/true);
+  if (!answer)
+    log::error(error + "; lease lost" + tag);
+  else if (*answer == job_status::retrying)
+    log::error(error + "; will retry after the job backoff" + tag);
+  else
+    log::error(error + "; out of attempts" + tag + " status=" + *answer);
 }
 
 }  // namespace

@@ -8,9 +8,9 @@
 // PhoneBurner refuses is a configuration error, not something to retry.
 //
 // A job that fails for any other reason (a database error that is not a lost
-// connection, a bug) is given back here rather than left to its lease, so it
-// is retried with a backoff and closed with the reason once out of attempts;
-// the loop goes on with other jobs.
+// connection, a bug) is a failed attempt reported here rather than left to
+// its lease; the extension decides whether it is retried or closed with the
+// reason (dialer.fail_push_attempt), and the loop goes on with other jobs.
 #pragma once
 
 #include <atomic>

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "common/job_statuses.hpp"
 #include "common/log.hpp"
 
 namespace pgdialer::sync {
@@ -43,8 +44,8 @@ WebhookReceiver::WebhookReceiver(const Config& config, MetricsRegistry& metrics)
     // The queue as PostgreSQL holds it; left as last seen when the database
     // cannot answer within the sink's bounds.
     if (std::optional<std::vector<JobCount>> counts = sink_->job_counts()) {
-      for (const char* kind : {"push", "launch"})
-        for (const char* status : {"queued", "running", "succeeded", "partially_failed", "failed", "cancelled"})
+      for (const char* kind : job_kind::all)
+        for (const char* status : job_status::all)
           m.set("pgdialer_queue_jobs", {{"kind", kind}, {"status", status}}, 0);
       for (const JobCount& c : *counts) m.set("pgdialer_queue_jobs", {{"kind", c.kind}, {"status", c.status}}, c.jobs);
     }
