@@ -162,3 +162,31 @@ SELECT contact_id, payload ->> 'phone' FROM dialer.push_items WHERE contact_id =
 
 -- The whole queue by kind and status, as the daemon's /metrics reports it.
 SELECT * FROM dialer.job_counts();
+
+-- A failed attempt (dialer.fail_push_attempt): the job runs again after the
+-- backoff, or after what the daemon asks for, while it has attempts left;
+-- then it is closed with the error. A worker without the lease decides nothing.
+SELECT n AS attempts,
+       dialer._retry_in(jsonb_populate_record(j, jsonb_build_object('attempts', n, 'max_attempts', 12))) AS wait
+FROM dialer.push_jobs j, generate_series(1, 12) n WHERE j.id = :job_id;
+SELECT dialer.push(array_agg(r), 'Retries') AS job7
+FROM (SELECT 300 AS id, 'Cy' AS first_name, 'Ray' AS last_name, '919-555-0130' AS phone) r \gset
+UPDATE dialer.push_jobs SET max_attempts = 3, run_at = now() - interval '1 day' WHERE id = :job7;
+SELECT id = :job7 AS claimed, attempts FROM dialer.claim_push_job('daemon-a');
+SELECT dialer.fail_push_attempt(:job7, 'daemon-b', 'not mine') AS lease_lost;
+SELECT dialer.fail_push_attempt(:job7, 'daemon-a', '503: PhoneBurner unavailable') AS first_failure;
+SELECT status, attempts, lease_owner, error, step,
+       run_at - clock_timestamp() BETWEEN interval '4 seconds' AND interval '5 seconds' AS after_5_s
+FROM dialer.push_jobs WHERE id = :job7;
+UPDATE dialer.push_jobs SET run_at = now() - interval '1 day' WHERE id = :job7;
+SELECT id = :job7 AS claimed, attempts FROM dialer.claim_push_job('daemon-a');
+SELECT dialer.fail_push_attempt(:job7, 'daemon-a', 'PhoneBurner refused the token', interval '300 seconds')
+       AS second_failure;
+SELECT status, attempts,
+       run_at - clock_timestamp() BETWEEN interval '299 seconds' AND interval '300 seconds' AS after_300_s
+FROM dialer.push_jobs WHERE id = :job7;
+UPDATE dialer.push_jobs SET run_at = now() - interval '1 day' WHERE id = :job7;
+SELECT id = :job7 AS claimed, attempts FROM dialer.claim_push_job('daemon-a');
+SELECT dialer.fail_push_attempt(:job7, 'daemon-a', 'database error: boom', interrupted => true) AS out_of_attempts;
+SELECT status, attempts, lease_owner, error, step FROM dialer.push_jobs WHERE id = :job7;
+SELECT list_position, status, error FROM dialer.push_items WHERE job_id = :job7;

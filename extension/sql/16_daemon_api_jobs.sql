@@ -5,13 +5,69 @@
 -- it writes nothing.
 --
 -- Used by: the daemon only (dialer.claim_push_job, renew_push_lease,
--- release_push_job, finish_push_job, set_push_step, set_session_folder,
--- push_job_session, push_job_items, record_push_item, job_counts,
--- prepare_launch, launch_batches, launch_batch_contacts,
+-- release_push_job, fail_push_attempt, finish_push_job, set_push_step,
+-- set_session_folder, push_job_session, push_job_items, record_push_item,
+-- job_counts, prepare_launch, launch_batches, launch_batch_contacts,
 -- record_dial_session); the _-prefixed ones are its internals.
+--
+-- A job's life, each step decided here and nowhere else:
+--   queued --claim--> running --finish--> succeeded | partially_failed | failed | cancelled
+--   running --release (shutdown: the attempt is given back)--> queued
+--   running --failed attempt--> queued after a backoff while attempts are
+--     left, else closed (dialer._retry_in is the rule; a daemon that dies
+--     fails its attempt when its lease expires).
+-- The statuses are push_jobs' CHECK (06_queue_tables.sql); the daemon's
+-- copies of them are tested against it.
 
 -- ---------------------------------------------------------------------------
--- Leases and pushes
+-- Leases
+-- ---------------------------------------------------------------------------
+
+-- The lease predicate, written once: the job is running under worker's lease.
+-- Takes the row, so a locking caller's recheck (READ COMMITTED re-reads a
+-- row another transaction changed while it waited) sees the current owner.
+CREATE FUNCTION dialer._leased_by(job dialer.push_jobs, worker text)
+RETURNS boolean
+LANGUAGE sql IMMUTABLE
+AS $$ SELECT job.status = 'running' AND job.lease_owner = worker $$;
+
+-- Whether worker holds the job's lease, for reads that lock nothing.
+CREATE FUNCTION dialer._holds_lease(job_id bigint, worker text)
+RETURNS boolean
+LANGUAGE sql STABLE
+AS $$
+    SELECT EXISTS (SELECT FROM dialer.push_jobs j
+                   WHERE j.id = _holds_lease.job_id AND dialer._leased_by(j, _holds_lease.worker))
+$$;
+
+-- The job locked for a write, if worker holds its lease; otherwise NULL (all
+-- fields null: test .id), and the caller writes nothing. Every write of the
+-- daemon API after the claim goes through it.
+CREATE FUNCTION dialer._lock_leased_job(job_id bigint, worker text)
+RETURNS dialer.push_jobs
+LANGUAGE sql
+AS $$
+    SELECT j.* FROM dialer.push_jobs j
+    WHERE j.id = _lock_leased_job.job_id AND dialer._leased_by(j, _lock_leased_job.worker)
+    FOR UPDATE
+$$;
+
+-- The retry rule, written once: how long until a job whose attempt failed
+-- runs again, or NULL when it is out of attempts and must be closed. The
+-- caller may know better how long to wait (`retry_in`: PhoneBurner refused
+-- the token, or a lease already expired); otherwise the backoff grows with
+-- the square of the attempts: 5 s, 20 s, 45 s, ... at most 10 minutes.
+CREATE FUNCTION dialer._retry_in(job dialer.push_jobs, retry_in interval DEFAULT NULL)
+RETURNS interval
+LANGUAGE sql IMMUTABLE
+AS $$
+    SELECT CASE WHEN job.attempts < job.max_attempts
+                THEN coalesce(retry_in, make_interval(secs => least(600, 5 * job.attempts * job.attempts)))
+           END
+$$;
+
+-- ---------------------------------------------------------------------------
+-- Claims and pushes
 -- ---------------------------------------------------------------------------
 
 -- Claim the next job: a queued one whose time has come, or a running one
@@ -28,13 +84,16 @@ BEGIN
     UPDATE dialer.dial_sessions d SET login_link = NULL
     WHERE d.login_link IS NOT NULL AND d.link_expires_at <= now();
 
-    -- A job whose lease expired after its last attempt (its daemon died or
-    -- hung every time, e.g. a job that crashes its worker) is closed rather
-    -- than claimed again forever. A launch batch left 'sending' may have
-    -- been created: it becomes 'unknown' and is never re-sent.
+    -- A job whose lease expired failed that attempt (its daemon died or
+    -- hung). With attempts left it is taken over at once below (the expired
+    -- lease was the wait); otherwise it is closed rather than claimed again
+    -- forever (e.g. a job that crashes its worker every time). A launch
+    -- batch left 'sending' may have been created: it becomes 'unknown' and
+    -- is never re-sent.
     FOR stranded IN
         SELECT * FROM dialer.push_jobs c
-        WHERE c.status = 'running' AND c.lease_expires_at < clock_timestamp() AND c.attempts >= c.max_attempts
+        WHERE c.status = 'running' AND c.lease_expires_at < clock_timestamp()
+          AND dialer._retry_in(c, interval '0') IS NULL
         ORDER BY c.id
         FOR UPDATE SKIP LOCKED
     LOOP
@@ -56,7 +115,8 @@ BEGIN
     WHERE j.id = (
         SELECT c.id FROM dialer.push_jobs c
         WHERE (c.status = 'queued' AND c.run_at <= clock_timestamp())
-           OR (c.status = 'running' AND c.lease_expires_at < clock_timestamp() AND c.attempts < c.max_attempts)
+           OR (c.status = 'running' AND c.lease_expires_at < clock_timestamp()
+               AND dialer._retry_in(c, interval '0') IS NOT NULL)
         ORDER BY c.run_at, c.id
         LIMIT 1
         FOR UPDATE SKIP LOCKED)
@@ -72,21 +132,19 @@ COMMENT ON FUNCTION dialer.claim_push_job(text, integer) IS
 -- lease was lost (another daemon took over) and the daemon must stop writing.
 CREATE FUNCTION dialer.renew_push_lease(job_id bigint, worker text, lease_seconds integer DEFAULT 30)
 RETURNS text
-LANGUAGE sql
+LANGUAGE plpgsql
 AS $$
+DECLARE
+    job dialer.push_jobs := dialer._lock_leased_job(renew_push_lease.job_id, renew_push_lease.worker);
+BEGIN
+    IF job.id IS NULL THEN
+        RETURN NULL;
+    END IF;
     UPDATE dialer.push_jobs j
     SET lease_expires_at = clock_timestamp() + make_interval(secs => renew_push_lease.lease_seconds)
-    WHERE j.id = renew_push_lease.job_id AND j.status = 'running' AND j.lease_owner = renew_push_lease.worker
-    RETURNING CASE WHEN j.cancel_requested THEN 'cancel' ELSE 'running' END
-$$;
-
-CREATE FUNCTION dialer._holds_lease(job_id bigint, worker text)
-RETURNS boolean
-LANGUAGE sql STABLE
-AS $$
-    SELECT EXISTS (SELECT FROM dialer.push_jobs j
-                   WHERE j.id = _holds_lease.job_id AND j.status = 'running'
-                     AND j.lease_owner = _holds_lease.worker)
+    WHERE j.id = job.id;
+    RETURN CASE WHEN job.cancel_requested THEN 'cancel' ELSE 'running' END;
+END
 $$;
 
 -- What the step text says, published at each change.
@@ -94,14 +152,17 @@ CREATE FUNCTION dialer.set_push_step(job_id bigint, worker text, step text)
 RETURNS boolean
 LANGUAGE plpgsql
 AS $$
+DECLARE
+    job dialer.push_jobs := dialer._lock_leased_job(set_push_step.job_id, set_push_step.worker);
 BEGIN
-    UPDATE dialer.push_jobs j SET step = set_push_step.step
-    WHERE j.id = set_push_step.job_id AND j.status = 'running' AND j.lease_owner = set_push_step.worker
-      AND j.step IS DISTINCT FROM set_push_step.step;
-    IF FOUND THEN
-        PERFORM dialer._notify_progress(set_push_step.job_id);
+    IF job.id IS NULL THEN
+        RETURN false;
     END IF;
-    RETURN dialer._holds_lease(set_push_step.job_id, set_push_step.worker);
+    IF job.step IS DISTINCT FROM set_push_step.step THEN
+        UPDATE dialer.push_jobs j SET step = set_push_step.step WHERE j.id = job.id;
+        PERFORM dialer._notify_progress(job.id);
+    END IF;
+    RETURN true;
 END
 $$;
 
@@ -168,10 +229,8 @@ BEGIN
     IF record_push_item.status IN ('created', 'updated') AND record_push_item.phoneburner_contact_id IS NULL THEN
         RAISE EXCEPTION 'a % item needs its PhoneBurner contact id', record_push_item.status USING ERRCODE = '22004';
     END IF;
-    SELECT * INTO job FROM dialer.push_jobs j
-    WHERE j.id = record_push_item.job_id AND j.status = 'running' AND j.lease_owner = record_push_item.worker
-    FOR UPDATE;
-    IF NOT FOUND THEN
+    job := dialer._lock_leased_job(record_push_item.job_id, record_push_item.worker);
+    IF job.id IS NULL THEN
         RETURN false;  -- lease lost: write nothing
     END IF;
     SELECT * INTO item FROM dialer.push_items i
@@ -286,12 +345,9 @@ RETURNS text
 LANGUAGE plpgsql
 AS $$
 DECLARE
-    job dialer.push_jobs;
+    job dialer.push_jobs := dialer._lock_leased_job(finish_push_job.job_id, finish_push_job.worker);
 BEGIN
-    SELECT * INTO job FROM dialer.push_jobs j
-    WHERE j.id = finish_push_job.job_id AND j.status = 'running' AND j.lease_owner = finish_push_job.worker
-    FOR UPDATE;
-    IF NOT FOUND THEN
+    IF job.id IS NULL THEN
         RETURN NULL;  -- lease lost: someone else finishes it
     END IF;
     RETURN dialer._close_job(job, finish_push_job.error, finish_push_job.fail_job, finish_push_job.interrupted);
@@ -301,22 +357,70 @@ $$;
 COMMENT ON FUNCTION dialer.finish_push_job(bigint, text, text, boolean, boolean) IS
 'Daemon: finish the job while holding the lease; returns its final status, or NULL when the lease was lost. fail_job: failed whatever the items say. interrupted: open items may have been written (they become unknown, not failed).';
 
--- Give a job back without spending an attempt (graceful shutdown), or
--- schedule a retry after a job-level failure with `retry_in`.
-CREATE FUNCTION dialer.release_push_job(job_id bigint, worker text, error text DEFAULT NULL,
-                                        retry_in interval DEFAULT NULL)
-RETURNS boolean
+-- Put a locked job back in the queue to run after `wait`; NULL `wait`
+-- gives the attempt back too (a shutdown is nobody's failure).
+CREATE FUNCTION dialer._requeue_job(job dialer.push_jobs, error text, wait interval)
+RETURNS void
 LANGUAGE sql
 AS $$
     UPDATE dialer.push_jobs j
     SET status = 'queued', lease_owner = NULL, lease_expires_at = NULL,
-        attempts = CASE WHEN release_push_job.retry_in IS NULL THEN greatest(j.attempts - 1, 0) ELSE j.attempts END,
-        run_at = clock_timestamp() + coalesce(release_push_job.retry_in, interval '0'),
-        error = coalesce(release_push_job.error, j.error),
-        step = CASE WHEN release_push_job.retry_in IS NULL THEN j.step ELSE 'Waiting to retry' END
-    WHERE j.id = release_push_job.job_id AND j.status = 'running' AND j.lease_owner = release_push_job.worker
-    RETURNING true
+        attempts = CASE WHEN _requeue_job.wait IS NULL THEN greatest(j.attempts - 1, 0) ELSE j.attempts END,
+        run_at = clock_timestamp() + coalesce(_requeue_job.wait, interval '0'),
+        error = coalesce(_requeue_job.error, j.error),
+        step = CASE WHEN _requeue_job.wait IS NULL THEN j.step ELSE 'Waiting to retry' END
+    WHERE j.id = (_requeue_job.job).id
 $$;
+
+-- Give a job back without spending an attempt (graceful shutdown), or
+-- hold it back `retry_in` whatever its attempts (PhoneBurner refused the
+-- token: not the job's failure). A failed attempt goes through
+-- dialer.fail_push_attempt instead.
+CREATE FUNCTION dialer.release_push_job(job_id bigint, worker text, error text DEFAULT NULL,
+                                        retry_in interval DEFAULT NULL)
+RETURNS boolean
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    job dialer.push_jobs := dialer._lock_leased_job(release_push_job.job_id, release_push_job.worker);
+BEGIN
+    IF job.id IS NULL THEN
+        RETURN NULL;  -- lease lost
+    END IF;
+    PERFORM dialer._requeue_job(job, release_push_job.error, release_push_job.retry_in);
+    RETURN true;
+END
+$$;
+
+-- An attempt failed (PhoneBurner unreachable after its retries, a database
+-- error, a bug): the job runs again after the backoff (or `retry_in`) while
+-- it has attempts left, else it is closed as dialer.finish_push_job would
+-- with `error`, `fail_job` and `interrupted`.
+CREATE FUNCTION dialer.fail_push_attempt(job_id bigint, worker text, error text,
+                                         retry_in interval DEFAULT NULL, fail_job boolean DEFAULT false,
+                                         interrupted boolean DEFAULT false)
+RETURNS text
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    job  dialer.push_jobs := dialer._lock_leased_job(fail_push_attempt.job_id, fail_push_attempt.worker);
+    wait interval;
+BEGIN
+    IF job.id IS NULL THEN
+        RETURN NULL;  -- lease lost: someone else decides
+    END IF;
+    wait := dialer._retry_in(job, fail_push_attempt.retry_in);
+    IF wait IS NULL THEN
+        RETURN dialer._close_job(job, fail_push_attempt.error, fail_push_attempt.fail_job,
+                                 fail_push_attempt.interrupted);
+    END IF;
+    PERFORM dialer._requeue_job(job, fail_push_attempt.error, wait);
+    RETURN 'retrying';
+END
+$$;
+
+COMMENT ON FUNCTION dialer.fail_push_attempt(bigint, text, text, interval, boolean, boolean) IS
+'Daemon: an attempt of the job failed with error. Returns ''retrying'' when the job runs again (after retry_in, or the backoff), its final status when it was out of attempts and is closed (fail_job and interrupted as for finish_push_job), or NULL when the lease was lost.';
 
 -- The whole queue by kind and status: the daemon's /metrics (pgdialer_queue_jobs).
 CREATE FUNCTION dialer.job_counts(OUT kind text, OUT status text, OUT jobs bigint)
@@ -366,10 +470,8 @@ DECLARE
     linked    integer;
     n         integer;
 BEGIN
-    SELECT * INTO job FROM dialer.push_jobs j
-    WHERE j.id = prepare_launch.job_id AND j.status = 'running' AND j.lease_owner = prepare_launch.worker
-    FOR UPDATE;
-    IF NOT FOUND THEN
+    job := dialer._lock_leased_job(prepare_launch.job_id, prepare_launch.worker);
+    IF job.id IS NULL THEN
         RETURN NULL;
     END IF;
     IF job.kind <> 'launch' THEN
@@ -471,10 +573,8 @@ BEGIN
     IF record_dial_session.status NOT IN ('pending', 'sending', 'created', 'unknown', 'failed') THEN
         RAISE EXCEPTION 'unknown dial session status "%"', record_dial_session.status USING ERRCODE = '22023';
     END IF;
-    SELECT * INTO job FROM dialer.push_jobs j
-    WHERE j.id = record_dial_session.job_id AND j.status = 'running' AND j.lease_owner = record_dial_session.worker
-    FOR UPDATE;
-    IF NOT FOUND THEN
+    job := dialer._lock_leased_job(record_dial_session.job_id, record_dial_session.worker);
+    IF job.id IS NULL THEN
         RETURN false;
     END IF;
     SELECT * INTO d FROM dialer.dial_sessions s

@@ -4,6 +4,7 @@
 #include <signal.h>
 
 #include <fstream>
+#include <functional>
 #include <map>
 #include <random>
 #include <set>
@@ -210,6 +211,47 @@ TEST_F(PushTest, OnceProcessesWhatIsQueuedAndExits) {
 TEST_F(PushTest, SigtermStopsCleanly) {
   auto daemon = start_daemon();
   std::this_thread::sleep_for(std::chrono::seconds(2));
+  daemon->process().signal(SIGTERM);
+  auto status = daemon->process().wait(seconds(30));
+  ASSERT_TRUE(status.has_value());
+  EXPECT_EQ(*status, 0);
+}
+
+// A daemon that only pushes is observable too: with a listen address and no
+// webhook secret it serves /healthz and /metrics (its pushes counted there)
+// and has no webhook routes.
+TEST_F(PushTest, WithAListenAddressAndNoWebhookSecretItServesHealthAndMetrics) {
+  db_->add_contacts(1, 5);
+  const int port = free_loopback_port();
+  auto daemon = start_daemon({{"PGDIALER_LISTEN", "127.0.0.1:" + std::to_string(port)}});
+  auto eventually = [](const std::function<bool()>& condition) {
+    for (auto deadline = std::chrono::steady_clock::now() + seconds(30); std::chrono::steady_clock::now() < deadline;
+         std::this_thread::sleep_for(std::chrono::milliseconds(100)))
+      if (condition()) return true;
+    return condition();
+  };
+  ASSERT_TRUE(eventually([&] { return http_get(port, "/healthz").status == 200; }))
+      << "no /healthz on port " << port << ": " << http_get(port, "/healthz").error;
+  EXPECT_NE(http_get(port, "/healthz").body.find("\"status\":\"ok\""), std::string::npos);
+
+  long long job = push(*db_, "true", "Observed");
+  ASSERT_EQ(db_->wait_for_job(job, seconds(60)), "succeeded");
+  HttpReply scrape;
+  EXPECT_TRUE(eventually([&] {
+    scrape = http_get(port, "/metrics");
+    return metric_value(scrape.body, "pgdialer_jobs_finished_total", {{"status", "succeeded"}}) == 1;
+  })) << scrape.body;
+  EXPECT_EQ(scrape.status, 200);
+  EXPECT_EQ(metric_value(scrape.body, "pgdialer_push_items_total", {{"status", "created"}}), 5) << scrape.body;
+  EXPECT_GE(metric_value(scrape.body, "pgdialer_phoneburner_request_duration_seconds_count",
+                         {{"endpoint", "POST /contacts"}}),
+            5)
+      << scrape.body;
+
+  // No secret, no webhook routes: whatever the token.
+  EXPECT_EQ(http_post(port, "/phoneburner/account?s=0123", R"({"call_id":"1"})").status, 404);
+  EXPECT_EQ(http_post(port, "/phoneburner/session/1?s=0123", R"({"call_id":"1"})").status, 404);
+
   daemon->process().signal(SIGTERM);
   auto status = daemon->process().wait(seconds(30));
   ASSERT_TRUE(status.has_value());

@@ -114,11 +114,13 @@ Works pgdialer's push queue: claims jobs from PostgreSQL (dialer.claim_push_job)
 writes their contacts into PhoneBurner, and records every outcome back. With a
 webhook secret it also receives PhoneBurner's call webhooks and records them
 (dialer.record_call_event), journaling them locally while PostgreSQL is away.
+Its HTTP listener serves GET /healthz and GET /metrics, plus the webhook routes
+with a secret; it runs when PGDIALER_LISTEN or a webhook secret is set.
 
 Options:
   --config FILE   read KEY = value settings from FILE (same keys as the environment)
   --once          process every job claimable now (queued or with an expired lease), then exit
-                  (no webhook listener)
+                  (no HTTP listener)
   --print-webhook-url account|SESSION_ID
                   print the callback URL with its token (account: the one to paste into
                   PhoneBurner's webhook settings for api_calldone), then exit
@@ -140,9 +142,11 @@ Settings (config file or environment; the environment wins):
                                the internet sees it; default: none, dial sessions get no callbacks)
   PGDIALER_WEBHOOK_SECRET_FILE file holding the webhook secret (at least 16 bytes), or
   $CREDENTIALS_DIRECTORY/webhook-secret   (systemd LoadCredential=webhook-secret:...), or
-  PGDIALER_WEBHOOK_SECRET      the secret itself (least preferred); without one there is
-                               no webhook listener and dial sessions get no callbacks
-  PGDIALER_LISTEN              webhook listener address, host:port (default 127.0.0.1:8787)
+  PGDIALER_WEBHOOK_SECRET      the secret itself (least preferred); without one there are
+                               no webhook routes and dial sessions get no callbacks
+  PGDIALER_LISTEN              HTTP listener address, host:port or [v6]:port; setting it turns the
+                               listener on (/healthz, /metrics; the webhook routes need a secret).
+                               Unset: 127.0.0.1:8787 with a webhook secret, else no listener
   PGDIALER_WEBHOOK_TIME_ZONE   zone of PhoneBurner's start_time/end_time (default America/Chicago)
   PGDIALER_JOURNAL_DIR         directory of the webhook journal (default $STATE_DIRECTORY,
                                else /var/lib/pgdialer-sync)
@@ -264,6 +268,7 @@ Config load_config(const CommandLine& cl) {
     throw ConfigError("the webhook secret (" + c.webhook_secret_source + ") must be at least " +
                       std::to_string(kMinWebhookSecretBytes) + " bytes; e.g. openssl rand -hex 32");
   if (!get("PGDIALER_LISTEN").empty()) parse_listen_address(get("PGDIALER_LISTEN"), &c.listen_host, &c.listen_port);
+  c.listen = !c.once && (!get("PGDIALER_LISTEN").empty() || !c.webhook_secret.empty());
   if (!get("PGDIALER_WEBHOOK_TIME_ZONE").empty()) c.webhook_time_zone = get("PGDIALER_WEBHOOK_TIME_ZONE");
   check_time_zone(c.webhook_time_zone);
   if (!get("PGDIALER_JOURNAL_DIR").empty()) {

@@ -35,9 +35,15 @@ struct Config {
   std::chrono::seconds lease_renewal{10};
   std::chrono::seconds shutdown_grace{15};
   std::string webhook_base_url;  // callbacks for launched dial sessions; empty = none
-  // The webhook receiver (runs only with a secret).
-  std::string webhook_secret;         // never logged; empty = no receiver, no callbacks
+  // The webhook receiver (its routes only with a secret).
+  std::string webhook_secret;         // never logged; empty = no webhook routes, no callbacks
   std::string webhook_secret_source;  // where it came from, for the start-up log line
+  // The HTTP listener (/healthz, /metrics, and the webhook routes with a
+  // secret) runs when PGDIALER_LISTEN is set, or when a webhook secret is
+  // (which needs it, at the default address if none is set); never with
+  // --once. A daemon with neither listens nowhere, as it always did, so
+  // several can run on one host without a port each.
+  bool listen = false;
   std::string listen_host = "127.0.0.1";
   int listen_port = 8787;
   std::string webhook_time_zone = "America/Chicago";  // zone of PhoneBurner's start/end times

@@ -1,7 +1,8 @@
 #include "queue/launch_runner.hpp"
 
-#include "queue/lease_keeper.hpp"
+#include "common/job_statuses.hpp"
 #include "common/log.hpp"
+#include "queue/lease_keeper.hpp"
 #include "webhook/token.hpp"
 
 namespace pgdialer::sync {
@@ -40,8 +41,10 @@ std::vector<std::pair<std::string, std::string>> dial_session_callbacks(const st
 
 void LaunchRunner::run(const ClaimedJob& job) {
   const std::string tag = job_tag(job.id);
-  PushQueue queue(db_, config_.worker_id, metrics_);
-  LeaseKeeper lease(config_.database_url, config_.worker_id, job.id, config_.lease, config_.lease_renewal);
+  const Config& config = context_.config;
+  PushQueue& queue = context_.queue;
+  PhoneBurnerClient& client = context_.client;
+  LeaseKeeper lease(config.database_url, config.worker_id, job.id, config.lease, config.lease_renewal);
   log::info("claimed launch" + tag + " session=" + std::to_string(job.session_id) +
             " attempt=" + std::to_string(job.attempts));
 
@@ -71,23 +74,27 @@ void LaunchRunner::run(const ClaimedJob& job) {
   auto add_error = [&](const std::string& text) {
     job_error = job_error ? *job_error + "; " + text : text;
   };
-  bool release = false;
+  // How the job ends when the loop stops early: given back as it was
+  // (shutdown), or a failed attempt that may run again (`retry_in`: the
+  // extension's backoff unless set).
+  enum class Then { finish, give_back, retry } then = Then::finish;
   std::optional<std::chrono::seconds> retry_in;
 
   for (const LaunchBatch& b : queue.launch_batches(job.id)) {
-    if (b.status == "sending") {
+    if (b.status == batch_status::sending) {
       // The request of an earlier attempt may have reached PhoneBurner.
       const std::string why = "the dial session for " + contact_range(b) +
                               " was being created when the daemon stopped; it may exist in PhoneBurner "
                               "(check before launching again)";
-      if (!queue.record_dial_session(job.id, b.batch, {"unknown", {}, {}, {}, why})) return;
+      if (!queue.record_dial_session(job.id, b.batch, {batch_status::unknown, {}, {}, {}, why})) return;
       add_error(why);
       continue;
     }
-    if (b.status != "pending") continue;
+    if (b.status != batch_status::pending) continue;
     if (lease.lost()) return;
-    if (lease.cancel_requested() || stopping_) {
-      release = !lease.cancel_requested();
+    if (lease.cancel_requested()) break;
+    if (context_.stopping) {
+      then = Then::give_back;
       break;
     }
 
@@ -99,50 +106,59 @@ void LaunchRunner::run(const ClaimedJob& job) {
     }
     queue.set_step(job.id, "Creating dial session " + std::to_string(b.batch) + " of " +
                                std::to_string(b.batch_count) + " in PhoneBurner...");
-    if (!queue.record_dial_session(job.id, b.batch, {"sending", {}, {}, {}, {}})) return;
+    if (!queue.record_dial_session(job.id, b.batch, {batch_status::sending, {}, {}, {}, {}})) return;
 
     DialSession created;
-    Result r = client_.create_dial_session(dial_session_name(b), payloads, lead_ids, custom_data(job, b),
-                                           dial_session_callbacks(config_.webhook_base_url, config_.webhook_secret,
-                                                                  b.session_id),
-                                           &created);
+    Result r = client.create_dial_session(dial_session_name(b), payloads, lead_ids, custom_data(job, b),
+                                          dial_session_callbacks(config.webhook_base_url, config.webhook_secret,
+                                                                 b.session_id),
+                                          &created);
     DialSessionOutcome outcome;
     switch (r.failure) {
       case Failure::none:
-        outcome = {"created", created.id.empty() ? std::nullopt : std::optional<std::string>(created.id),
+        outcome = {batch_status::created, created.id.empty() ? std::nullopt : std::optional<std::string>(created.id),
                    created.skipped_contact_count, created.redirect_url, std::nullopt};
         if (created.redirect_url.empty()) outcome.login_link.reset();
         log::info("dial session created" + tag + " batch=" + std::to_string(b.batch) +
                   " contacts=" + std::to_string(b.contact_count));
         break;
       case Failure::unknown:
-        outcome = {"unknown", {}, {}, {}, r.message + " (check PhoneBurner before launching again)"};
+        outcome = {batch_status::unknown, {}, {}, {}, r.message + " (check PhoneBurner before launching again)"};
         add_error("dial session for " + contact_range(b) + ": " + r.message);
         break;
       case Failure::rejected:
-        outcome = {"failed", {}, {}, {}, r.message};
+        outcome = {batch_status::failed, {}, {}, {}, r.message};
         add_error("dial session for " + contact_range(b) + ": " + r.message);
         break;
       default:  // never sent, or refused before PhoneBurner acted: safe to try again later
-        outcome = {"pending", {}, {}, {}, r.message};
-        release = true;
+        outcome = {batch_status::pending, {}, {}, {}, r.message};
         // A shutdown gives the job back as it was; a refused token waits
         // 5 minutes; anything else backs off like a push.
-        if (r.failure == Failure::auth)
-          retry_in = std::chrono::seconds(300);
-        else if (r.failure != Failure::stopped)
-          retry_in = job_retry_delay(job.attempts);
+        if (r.failure == Failure::stopped) {
+          then = Then::give_back;
+        } else {
+          then = Then::retry;
+          if (r.failure == Failure::auth) retry_in = std::chrono::seconds(300);
+        }
         add_error(r.message);
         break;
     }
     if (!queue.record_dial_session(job.id, b.batch, outcome)) return;
-    if (release) break;
+    if (then != Then::finish) break;
   }
 
   if (lease.lost()) return;
-  if (release && job.attempts < job.max_attempts) {
-    queue.release(job.id, job_error, retry_in);
+  if (then == Then::give_back) {
+    queue.release(job.id, job_error, std::nullopt);
     log::info("launch released for another run" + tag);
+    return;
+  }
+  if (then == Then::retry) {
+    std::optional<std::string> answer = queue.fail_attempt(job.id, job_error, retry_in);
+    if (answer && *answer == job_status::retrying)
+      log::info("launch released for another run" + tag);
+    else if (answer)
+      log::info("finished launch" + tag + " status=" + *answer + (job_error ? " error=" + *job_error : ""));
     return;
   }
   std::optional<std::string> status = queue.finish(job.id, job_error);

@@ -10,33 +10,25 @@
 // (dialer.launch_link hands it out once); it is never logged.
 #pragma once
 
-#include <atomic>
 #include <string>
+#include <utility>
+#include <vector>
 
-#include "common/config.hpp"
-#include "common/pg_connection.hpp"
-#include "phoneburner/client.hpp"
-#include "queue/push_queue.hpp"
+#include "queue/job_context.hpp"
 
 namespace pgdialer::sync {
 
 class LaunchRunner {
  public:
-  // `client` must not abort transfers on shutdown: a launch in flight is
-  // allowed to finish (up to its timeout), since aborting it would leave its
-  // outcome unknown for nothing.
-  LaunchRunner(const Config& config, PgConnection& db, PhoneBurnerClient& client,
-               const std::atomic<bool>& stopping, MetricsRegistry* metrics = nullptr)
-      : config_(config), db_(db), client_(client), stopping_(stopping), metrics_(metrics) {}
+  // The context's client must not abort transfers on shutdown: a launch in
+  // flight is allowed to finish (up to its timeout), since aborting it would
+  // leave its outcome unknown for nothing.
+  explicit LaunchRunner(const JobContext& context) : context_(context) {}
 
   void run(const ClaimedJob& job);
 
  private:
-  const Config& config_;
-  PgConnection& db_;
-  PhoneBurnerClient& client_;
-  const std::atomic<bool>& stopping_;
-  MetricsRegistry* metrics_;  // optional
+  JobContext context_;
 };
 
 // The callbacks a launched dial session is given: its own URL with its

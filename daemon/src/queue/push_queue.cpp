@@ -4,6 +4,10 @@ namespace pgdialer::sync {
 
 namespace {
 std::string seconds(std::chrono::seconds s) { return std::to_string(s.count()); }
+std::optional<std::string> interval(std::optional<std::chrono::seconds> s) {
+  if (!s) return std::nullopt;
+  return std::to_string(s->count()) + " seconds";
+}
 }  // namespace
 
 std::optional<ClaimedJob> PushQueue::claim(std::chrono::seconds lease) {
@@ -19,7 +23,7 @@ LeaseState PushQueue::renew(long long job_id, std::chrono::seconds lease) {
   PgResult r = db_.exec("SELECT dialer.renew_push_lease($1, $2, $3)",
                         {std::to_string(job_id), worker_, seconds(lease)});
   if (r.rows() == 0 || r.is_null(0, 0)) return LeaseState::lost;
-  return r.text(0, 0) == "cancel" ? LeaseState::cancel : LeaseState::running;
+  return r.text(0, 0) == lease_answer::cancel ? LeaseState::cancel : LeaseState::running;
 }
 
 std::optional<JobSession> PushQueue::session(long long job_id) {
@@ -78,12 +82,24 @@ std::optional<std::string> PushQueue::finish(long long job_id, const std::option
   return status;
 }
 
+std::optional<std::string> PushQueue::fail_attempt(long long job_id, const std::optional<std::string>& error,
+                                                   std::optional<std::chrono::seconds> retry_in, bool fail_job,
+                                                   bool interrupted) {
+  std::optional<std::string> answer =
+      db_.exec("SELECT dialer.fail_push_attempt($1, $2, $3, $4::interval, $5, $6)",
+               {std::to_string(job_id), worker_, error, interval(retry_in), fail_job ? "true" : "false",
+                interrupted ? "true" : "false"})
+          .optional_text(0, 0);
+  // Counted as release() and finish() count what they end.
+  if (answer && metrics_)
+    metrics_->add("pgdialer_jobs_finished_total", {{"status", *answer == job_status::retrying ? "released" : *answer}});
+  return answer;
+}
+
 bool PushQueue::release(long long job_id, const std::optional<std::string>& error,
                         std::optional<std::chrono::seconds> retry_in) {
-  std::optional<std::string> interval;
-  if (retry_in) interval = std::to_string(retry_in->count()) + " seconds";
   PgResult r = db_.exec("SELECT dialer.release_push_job($1, $2, $3, $4::interval)",
-                        {std::to_string(job_id), worker_, error, interval});
+                        {std::to_string(job_id), worker_, error, interval(retry_in)});
   const bool released = r.rows() > 0 && !r.is_null(0, 0) && r.boolean(0, 0);
   if (released && metrics_) metrics_->add("pgdialer_jobs_finished_total", {{"status", "released"}});
   return released;

@@ -2,12 +2,12 @@
 // friends). The daemon holds no business SQL: each method is one call.
 #pragma once
 
-#include <algorithm>
 #include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "common/job_statuses.hpp"
 #include "common/metrics.hpp"
 #include "common/pg_connection.hpp"
 
@@ -15,7 +15,7 @@ namespace pgdialer::sync {
 
 struct ClaimedJob {
   long long id = 0;
-  std::string kind = "push";  // push | launch
+  std::string kind = job_kind::push;
   long long session_id = 0;
   int attempts = 0;
   int max_attempts = 0;
@@ -34,7 +34,7 @@ struct PushItem {
   int list_position = 0;
   std::string contact_id;
   std::string payload;  // JSON
-  std::string status;   // pending | unknown
+  std::string status;   // item_status::pending or unknown
   std::optional<std::string> phoneburner_contact_id;  // linked to the session already
   int attempts = 0;
 };
@@ -43,7 +43,7 @@ struct PushItem {
 struct LaunchBatch {
   int batch = 0;
   int batch_count = 0;
-  std::string status;  // pending | sending | created | unknown | failed
+  std::string status;  // batch_status
   int first_position = 0;
   int last_position = 0;
   int contact_count = 0;
@@ -58,18 +58,12 @@ struct LaunchContact {
 
 // A batch's outcome for dialer.record_dial_session.
 struct DialSessionOutcome {
-  std::string status;  // pending | sending | created | unknown | failed
+  std::string status;  // batch_status
   std::optional<std::string> dial_session_id;
   std::optional<int> skipped;
   std::optional<std::string> login_link;  // never logged
   std::optional<std::string> error;
 };
-
-// How long a job waits before its next attempt after a job-level failure:
-// 5 s, 20 s, 45 s, ... growing with the square of the attempts, at most 10 min.
-inline std::chrono::seconds job_retry_delay(int attempts) {
-  return std::chrono::seconds(std::min(600, 5 * attempts * attempts));
-}
 
 // " job=N", the id every log line about a job carries.
 inline std::string job_tag(long long job_id) { return " job=" + std::to_string(job_id); }
@@ -100,11 +94,22 @@ class PushQueue {
   // unknown rather than failed.
   std::optional<std::string> finish(long long job_id, const std::optional<std::string>& error,
                                     bool fail_job = false, bool interrupted = false);
+  // An attempt failed with `error`: the extension decides (dialer.fail_push_attempt)
+  // whether the job runs again, after `retry_in` or its backoff, answering
+  // job_status::retrying, or is closed as finish() would, answering its final
+  // status. nullopt when the lease was lost. The daemon keeps no copy of
+  // that rule.
+  std::optional<std::string> fail_attempt(long long job_id, const std::optional<std::string>& error,
+                                          std::optional<std::chrono::seconds> retry_in = std::nullopt,
+                                          bool fail_job = false, bool interrupted = false);
   // Launch jobs. prepare_launch: contacts to launch, nullopt when the lease was lost.
   std::optional<int> prepare_launch(long long job_id);
   std::vector<LaunchBatch> launch_batches(long long job_id);
   std::vector<LaunchContact> launch_batch_contacts(long long job_id, int batch);
   bool record_dial_session(long long job_id, int batch, const DialSessionOutcome& outcome);
+  // Gives the job back (dialer.release_push_job): with no `retry_in` the
+  // attempt is not counted (shutdown); with one it waits that long whatever
+  // its attempts (a refused token is not the job's failure).
   bool release(long long job_id, const std::optional<std::string>& error,
                std::optional<std::chrono::seconds> retry_in);
 

@@ -9,8 +9,9 @@
 #include <thread>
 #include <vector>
 
-#include "queue/lease_keeper.hpp"
+#include "common/job_statuses.hpp"
 #include "common/log.hpp"
+#include "queue/lease_keeper.hpp"
 
 namespace pgdialer::sync {
 
@@ -167,9 +168,11 @@ std::string folder_name(long long session_id, const std::string& session_name) {
 
 void PushRunner::run(const ClaimedJob& job) {
   const std::string tag = job_tag(job.id);
-  PushQueue queue(db_, config_.worker_id, metrics_);
-  LeaseKeeper lease(config_.database_url, config_.worker_id, job.id, config_.lease,
-                    config_.lease_renewal);
+  const Config& config = context_.config;
+  PushQueue& queue = context_.queue;
+  PhoneBurnerClient& client = context_.client;
+  LeaseKeeper lease(config.database_url, config.worker_id, job.id, config.lease,
+                    config.lease_renewal);
   log::info("claimed" + tag + " session=" + std::to_string(job.session_id) +
             " items=" + std::to_string(job.total) + " attempt=" + std::to_string(job.attempts));
 
@@ -180,7 +183,7 @@ void PushRunner::run(const ClaimedJob& job) {
     if (stop != Stop::none) return true;
     if (lease.lost()) stop = Stop::lease_lost;
     else if (lease.cancel_requested()) stop = Stop::cancelled;
-    else if (stopping_) stop = Stop::shutdown;
+    else if (context_.stopping) stop = Stop::shutdown;
     return stop != Stop::none;
   };
 
@@ -201,13 +204,13 @@ void PushRunner::run(const ClaimedJob& job) {
     // anew: the folder name carries the session id, so it is found.
     for (int tries = 0; tries < 3 && folder_id.empty(); ++tries) {
       std::vector<Folder> folders;
-      r = client_.list_folders(&folders);
+      r = client.list_folders(&folders);
       if (!r.ok()) break;
       for (const Folder& f : folders)
         if (ends_with(f.name, tag_of(session->id))) folder_id = f.id;  // made before a crash
       if (!folder_id.empty()) break;
       Folder created;
-      r = client_.create_folder(folder_name(session->id, session->name),
+      r = client.create_folder(folder_name(session->id, session->name),
                                 "SourceCo dial session " + std::to_string(session->id), &created);
       if (r.ok()) folder_id = created.id;
       if (r.failure != Failure::unknown) break;
@@ -234,7 +237,7 @@ void PushRunner::run(const ClaimedJob& job) {
     if (job.attempts > 1 || pass > 0 || session->unknown_items > 0) {
       queue.set_step(job.id, "Checking what PhoneBurner already holds...");
       std::vector<RemoteContact> remote;
-      Result r = client_.list_folder_contacts(folder_id, &remote);
+      Result r = client.list_folder_contacts(folder_id, &remote);
       if (!r.ok()) {
         stop = stop_for(r) == Stop::none ? Stop::retry_later : stop_for(r);
         job_error = "cannot read the PhoneBurner folder back: " + describe(r);
@@ -252,14 +255,14 @@ void PushRunner::run(const ClaimedJob& job) {
       bool still_ours = true;
       switch (o.result.failure) {
         case Failure::none:
-          still_ours = queue.record(job.id, item.list_position, created ? "created" : "updated", o.contact_id,
-                                    std::nullopt);
+          still_ours = queue.record(job.id, item.list_position, created ? item_status::created : item_status::updated,
+                                    o.contact_id, std::nullopt);
           break;
         case Failure::rejected:
-          still_ours = queue.record(job.id, item.list_position, "failed", std::nullopt, describe(o.result));
+          still_ours = queue.record(job.id, item.list_position, item_status::failed, std::nullopt, describe(o.result));
           break;
         case Failure::unknown:
-          still_ours = queue.record(job.id, item.list_position, "unknown", std::nullopt, describe(o.result));
+          still_ours = queue.record(job.id, item.list_position, item_status::unknown, std::nullopt, describe(o.result));
           break;
         default:  // retryable after retries, auth, stopped: stays pending
           if (stop == Stop::none) {
@@ -276,7 +279,7 @@ void PushRunner::run(const ClaimedJob& job) {
       // Once per folder: did PhoneBurner keep our custom fields?
       if (o.result.ok() && created && !verified_folders_.count(folder_id)) {
         RemoteContact back;
-        Result r = client_.get_contact(o.contact_id, &back);
+        Result r = client.get_contact(o.contact_id, &back);
         if (r.ok()) {
           auto it = back.custom_fields.find("sourceco_contact_id");
           if (it == back.custom_fields.end() || it->second != item.contact_id) {
@@ -306,13 +309,13 @@ void PushRunner::run(const ClaimedJob& job) {
         Outcome probe{{Action::Kind::create, std::move(*first)}, {}, {}};
         page.erase(first);
         queue.set_step(job.id, "Creating contacts in PhoneBurner...");
-        probe.result = client_.create_contact(probe.action.item.payload, probe.action.item.contact_id,
+        probe.result = client.create_contact(probe.action.item.payload, probe.action.item.contact_id,
                                               folder_id, &probe.contact_id);
         if (!settle(probe) || check_stop()) continue;
       }
     }
 
-    ActionPool pool(client_, folder_id, config_.concurrency);
+    ActionPool pool(client, folder_id, config.concurrency);
     bool all_read = false;
     // Records what needs no request and hands the rest to the pool; says
     // which kinds of write the page holds, for the step text.
@@ -325,10 +328,10 @@ void PushRunner::run(const ClaimedJob& job) {
         auto found = in_folder.find(item.contact_id);
         if (!item.phoneburner_contact_id && found != in_folder.end()) {
           // Created by an earlier attempt whose answer was lost.
-          if (!queue.record(job.id, item.list_position, "created", found->second, std::nullopt))
+          if (!queue.record(job.id, item.list_position, item_status::created, found->second, std::nullopt))
             stop = Stop::lease_lost;
         } else if (item.phoneburner_contact_id && !session->update_existing) {
-          if (!queue.record(job.id, item.list_position, "skipped", item.phoneburner_contact_id,
+          if (!queue.record(job.id, item.list_position, item_status::skipped, item.phoneburner_contact_id,
                             std::string("already in the session")))
             stop = Stop::lease_lost;
         } else {
@@ -371,19 +374,25 @@ void PushRunner::run(const ClaimedJob& job) {
       log::info("released for another run (shutting down)" + tag);
       return;
     case Stop::auth:
+      // Not the job's failure: it waits for the token to be fixed, however
+      // many attempts it has had.
       queue.release(job.id, "PhoneBurner rejected the token: " + job_error.value_or(""),
                     std::chrono::seconds(300));
       log::error("PhoneBurner rejected the token; retrying in 5 minutes" + tag);
       return;
-    case Stop::retry_later:
-      if (job.attempts < job.max_attempts) {
-        auto delay = job_retry_delay(job.attempts);
-        queue.release(job.id, job_error, delay);
-        log::warning("will retry in " + std::to_string(delay.count()) + " s: " +
-                     job_error.value_or("") + tag);
-        return;
-      }
-      break;  // out of attempts: finish with the error
+    case Stop::retry_later: {
+      // PhoneBurner stayed unreachable past the client's own retries: a
+      // failed attempt, retried later or, out of attempts, closed with the error.
+      std::optional<std::string> answer =
+          queue.fail_attempt(job.id, job_error, std::nullopt, custom_fields_lost);
+      if (!answer)
+        log::warning("lease lost before finishing" + tag);
+      else if (*answer == job_status::retrying)
+        log::warning("will retry after the job backoff: " + job_error.value_or("") + tag);
+      else
+        log::info("finished" + tag + " status=" + *answer + (job_error ? " error=" + *job_error : ""));
+      return;
+    }
     default:
       break;
   }

@@ -5,31 +5,21 @@
 // folder only when neither our links nor the folder itself already hold it.
 #pragma once
 
-#include <atomic>
 #include <set>
 #include <string>
 
-#include "common/config.hpp"
-#include "common/pg_connection.hpp"
-#include "phoneburner/client.hpp"
-#include "queue/push_queue.hpp"
+#include "queue/job_context.hpp"
 
 namespace pgdialer::sync {
 
 class PushRunner {
  public:
-  PushRunner(const Config& config, PgConnection& db, PhoneBurnerClient& client,
-             const std::atomic<bool>& stopping, MetricsRegistry* metrics = nullptr)
-      : config_(config), db_(db), client_(client), stopping_(stopping), metrics_(metrics) {}
+  explicit PushRunner(const JobContext& context) : context_(context) {}
 
   void run(const ClaimedJob& job);
 
  private:
-  const Config& config_;
-  PgConnection& db_;
-  PhoneBurnerClient& client_;
-  const std::atomic<bool>& stopping_;
-  MetricsRegistry* metrics_;  // optional
+  JobContext context_;
   std::set<std::string> verified_folders_;  // custom fields seen to persist
 };
 

@@ -57,15 +57,19 @@ WebhookResponse WebhookHandler::route(const WebhookRequest& request) {
   const bool get = request.method == "GET" || request.method == "HEAD";
   if (path == "/healthz") {
     if (!get) return reject(405, "method_not_allowed", "method not allowed");
+    // Without the webhook routes there is no journal and no connection of
+    // the listener's own to report on.
+    if (!store_) return {200, "application/json", "{\"status\":\"ok\",\"webhooks\":\"off\"}\n"};
     return {200, "application/json",
             "{\"status\":\"ok\",\"database\":\"" +
-                std::string(store_.database_available() ? "available" : "unavailable") +
-                "\",\"journal_depth\":" + std::to_string(store_.journal_depth()) + "}\n"};
+                std::string(store_->database_available() ? "available" : "unavailable") +
+                "\",\"journal_depth\":" + std::to_string(store_->journal_depth()) + "}\n"};
   }
   if (path == "/metrics") {
     if (!get) return reject(405, "method_not_allowed", "method not allowed");
     return {200, "text/plain; version=0.0.4; charset=utf-8", metrics_.render()};
   }
+  if (!store_) return reject(404, "not_found", "not found");
   if (path == "/phoneburner/account") {
     if (request.method != "POST") return reject(405, "method_not_allowed", "method not allowed");
     return receive(request, std::nullopt);
@@ -95,7 +99,7 @@ WebhookResponse WebhookHandler::receive(const WebhookRequest& request, std::opti
   NormalizedEvent event = normalize_event(request.body, origin);
   if (!event.ok) return reject(400, "malformed", event.error);
 
-  switch (store_.accept(event.json)) {
+  switch (store_->accept(event.json)) {
     case EventStore::Outcome::stored:
     case EventStore::Outcome::journaled:
       metrics_.add("pgdialer_webhooks_accepted_total",

@@ -1,4 +1,4 @@
-// The webhook receiver's request logic, free of any HTTP library so it can be
+// The daemon's HTTP request logic, free of any HTTP library so it can be
 // tested as plain function calls: routing, token check, parsing, persisting,
 // and counting every answer.
 //
@@ -7,11 +7,17 @@
 //   GET  /healthz                              liveness and journal state (JSON)
 //   GET  /metrics                              Prometheus text
 //
+// Health and metrics are always served: a daemon that only pushes must be
+// observable too. The webhook routes exist only in a handler given a store
+// (the daemon builds one only with a webhook secret, since without it no
+// delivery could carry a valid token); without one they are 404 like any
+// unknown path, so nothing hints that a receiver is there.
+//
 // Answers: 200 once the event is durable (database or journal), 401 for a
 // missing or wrong token, 400 for a body that is not a JSON object, 405 for
 // a wrong method, 404 for anything else, 503 when the event could not be
 // made durable anywhere (PhoneBurner may send it again). 413 for an
-// oversized body comes from the HTTP layer (webhook_server), which reads the
+// oversized body comes from the HTTP layer (webhook/server), which reads the
 // body before any of this runs.
 #pragma once
 
@@ -47,9 +53,14 @@ struct WebhookSettings {
 class WebhookHandler {
  public:
   using Clock = std::function<std::chrono::system_clock::time_point()>;
+  // Health, metrics and the webhook routes, whose events go to `store`.
   WebhookHandler(WebhookSettings settings, EventStore& store, MetricsRegistry& metrics,
                  Clock clock = [] { return std::chrono::system_clock::now(); })
-      : settings_(std::move(settings)), store_(store), metrics_(metrics), clock_(std::move(clock)) {}
+      : settings_(std::move(settings)), store_(&store), metrics_(metrics), clock_(std::move(clock)) {}
+  // Health and metrics only: every webhook route is 404.
+  explicit WebhookHandler(MetricsRegistry& metrics) : store_(nullptr), metrics_(metrics) {}
+
+  bool receives_webhooks() const { return store_ != nullptr; }
 
   // Never throws: an unexpected failure is a counted 500.
   WebhookResponse handle(const WebhookRequest& request);
@@ -63,7 +74,7 @@ class WebhookHandler {
   WebhookResponse reject(int status, const std::string& reason, const std::string& message);
 
   WebhookSettings settings_;
-  EventStore& store_;
+  EventStore* store_;  // nullptr: no webhook routes
   MetricsRegistry& metrics_;
   Clock clock_;
 };

@@ -1,5 +1,10 @@
 #include "webhook/receiver.hpp"
 
+#include <string>
+
+#include "common/job_statuses.hpp"
+#include "common/log.hpp"
+
 namespace pgdialer::sync {
 namespace {
 
@@ -18,23 +23,29 @@ WebhookServerOptions server_options(const Config& config) {
   return o;
 }
 
+WebhookHandler handler_for(const Config& config, EventStore* store, MetricsRegistry& metrics) {
+  if (!store) return WebhookHandler(metrics);
+  return WebhookHandler(WebhookSettings{config.webhook_secret, config.webhook_time_zone}, *store, metrics);
+}
+
 }  // namespace
 
 WebhookReceiver::WebhookReceiver(const Config& config, MetricsRegistry& metrics)
-    : journal_(config.journal_dir),
-      sink_(sink_options(config)),
-      store_(journal_, sink_, metrics),
-      replayer_(store_, sink_),
-      handler_(WebhookSettings{config.webhook_secret, config.webhook_time_zone}, store_, metrics),
+    : journal_(config.webhook_secret.empty() ? nullptr : std::make_unique<EventJournal>(config.journal_dir)),
+      sink_(journal_ ? std::make_unique<PgEventSink>(sink_options(config)) : nullptr),
+      store_(journal_ ? std::make_unique<EventStore>(*journal_, *sink_, metrics) : nullptr),
+      replayer_(journal_ ? std::make_unique<JournalReplayer>(*store_, *sink_) : nullptr),
+      handler_(handler_for(config, store_.get(), metrics)),
       server_(handler_, server_options(config)) {
-  store_.on_journaled([this] { replayer_.wake(); });
+  if (!journal_) return;
+  store_->on_journaled([this] { replayer_->wake(); });
   metrics.on_render([this](MetricsRegistry& m) {
-    m.set("pgdialer_webhook_journal_depth", {}, static_cast<double>(journal_.depth()));
+    m.set("pgdialer_webhook_journal_depth", {}, static_cast<double>(journal_->depth()));
     // The queue as PostgreSQL holds it; left as last seen when the database
     // cannot answer within the sink's bounds.
-    if (std::optional<std::vector<JobCount>> counts = sink_.job_counts()) {
-      for (const char* kind : {"push", "launch"})
-        for (const char* status : {"queued", "running", "succeeded", "partially_failed", "failed", "cancelled"})
+    if (std::optional<std::vector<JobCount>> counts = sink_->job_counts()) {
+      for (const char* kind : job_kind::all)
+        for (const char* status : job_status::all)
           m.set("pgdialer_queue_jobs", {{"kind", kind}, {"status", status}}, 0);
       for (const JobCount& c : *counts) m.set("pgdialer_queue_jobs", {{"kind", c.kind}, {"status", c.status}}, c.jobs);
     }
@@ -42,18 +53,47 @@ WebhookReceiver::WebhookReceiver(const Config& config, MetricsRegistry& metrics)
 }
 
 void WebhookReceiver::start() {
-  replayer_.start();
+  if (replayer_) replayer_->start();
   try {
     server_.start();
   } catch (...) {
-    replayer_.stop();
+    if (replayer_) replayer_->stop();
     throw;
   }
 }
 
 void WebhookReceiver::stop() {
   server_.stop();
-  replayer_.stop();
+  if (replayer_) replayer_->stop();
+}
+
+bool start_receiver(const Config& config, MetricsRegistry& metrics, std::unique_ptr<WebhookReceiver>* receiver) {
+  if (config.once) return true;
+  if (config.webhook_secret.empty())
+    log::warning(std::string("no webhook secret configured: ") +
+                 (config.listen ? "the listener serves health and metrics only" : "no webhook listener") +
+                 ", and launched dial sessions get no callbacks (set PGDIALER_WEBHOOK_SECRET_FILE or the "
+                 "webhook-secret credential)");
+  if (!config.listen) return true;
+  try {
+    *receiver = std::make_unique<WebhookReceiver>(config, metrics);
+    (*receiver)->start();
+  } catch (const std::exception& e) {
+    log::error(std::string("webhooks: cannot start: ") + e.what());
+    receiver->reset();
+    return false;
+  }
+  const std::string address = config.listen_host + ":" + std::to_string((*receiver)->port());
+  if (!(*receiver)->receives_webhooks()) {
+    log::info("listening on " + address + " for /healthz and /metrics only (no webhook secret)");
+    return true;
+  }
+  log::info("webhooks: listening on " + address + " journal=" + config.journal_dir + " secret from " +
+            config.webhook_secret_source + " time_zone=" + config.webhook_time_zone);
+  if (config.webhook_base_url.empty())
+    log::warning("webhooks: PGDIALER_WEBHOOK_BASE_URL is not set: launched dial sessions get no callbacks "
+                 "(the account-level webhook still works)");
+  return true;
 }
 
 }  // namespace pgdialer::sync

@@ -1,6 +1,6 @@
 // The webhook settings of config.cpp and the callback URLs launches send:
-// where the secret comes from, its minimum size, the listen address, the
-// journal directory, and --print-webhook-url needing no database or token.
+// where the secret comes from, its minimum size, the listen address and when
+// the listener runs, the journal directory, and --print-webhook-url needing no database or token.
 #include "common/config.hpp"
 #include "queue/launch_runner.hpp"
 #include "webhook/test_support.hpp"
@@ -100,6 +100,23 @@ TEST_F(WebhookConfigTest, ListenAddresses) {
     EXPECT_THROW(parse_listen_address(bad, &host, &port), ConfigError) << bad;
   setenv("PGDIALER_LISTEN", "localhost:9001", 1);
   EXPECT_EQ(load().listen_port, 9001);
+}
+
+// The listener runs when an address is set, or a secret needs it (at the
+// default address); a daemon with neither listens nowhere; --once never.
+TEST_F(WebhookConfigTest, TheListenerRunsWithAnAddressOrASecret) {
+  EXPECT_FALSE(load().listen);
+  setenv("PGDIALER_LISTEN", "127.0.0.1:9002", 1);
+  EXPECT_TRUE(load().listen) << "an address without a secret: health and metrics";
+  unsetenv("PGDIALER_LISTEN");
+  setenv("PGDIALER_WEBHOOK_SECRET", "a-secret-of-at-least-16-bytes", 1);
+  Config with_secret = load();
+  EXPECT_TRUE(with_secret.listen);
+  EXPECT_EQ(with_secret.listen_port, 8787);
+  setenv("PGDIALER_LISTEN", "127.0.0.1:9002", 1);
+  CommandLine once;
+  once.once = true;
+  EXPECT_FALSE(load(once).listen);
 }
 
 TEST_F(WebhookConfigTest, TheJournalGoesToTheSystemdStateDirectoryUnlessConfigured) {

@@ -110,6 +110,49 @@ TEST_F(WebhookServerTest, StopEndsServingAndIsIdempotent) {
   EXPECT_FALSE(after.Get("/healthz"));
 }
 
+// Without a webhook secret the daemon's listener has no store: /healthz and
+// /metrics answer, every webhook route is an unknown path.
+TEST(WebhookServer, WithoutWebhookRoutesServesHealthAndMetricsAnd404sTheWebhookRoutes) {
+  MetricsRegistry metrics;
+  declare_daemon_metrics(metrics);
+  WebhookHandler handler(metrics);
+  EXPECT_FALSE(handler.receives_webhooks());
+  WebhookServerOptions options;
+  options.port = 0;
+  WebhookServer server(handler, options);
+  server.start();
+  httplib::Client client("127.0.0.1", server.port());
+  client.set_read_timeout(10, 0);
+
+  auto health = client.Get("/healthz");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+  EXPECT_STREQ(json(health->body)["status"].GetString(), "ok");
+  EXPECT_STREQ(json(health->body)["webhooks"].GetString(), "off");
+  metrics.add("pgdialer_push_items_total", {{"status", "created"}});
+  auto scrape = client.Get("/metrics");
+  ASSERT_TRUE(scrape);
+  EXPECT_EQ(scrape->status, 200);
+  EXPECT_NE(scrape->body.find("pgdialer_push_items_total{status=\"created\"} 1"), std::string::npos)
+      << scrape->body;
+
+  // Even with what would be a valid token under some secret.
+  const std::string secret = kSecret;
+  for (const std::string& target : {"/phoneburner/account?s=" + account_token(secret),
+                                    "/phoneburner/session/42?s=" + session_token(secret, 42),
+                                    std::string("/phoneburner/session/42")}) {
+    auto post = client.Post(target.c_str(), R"({"call_id":"1","status":"No Answer"})", "application/json");
+    ASSERT_TRUE(post) << target;
+    EXPECT_EQ(post->status, 404) << target;
+  }
+  auto get = client.Get("/phoneburner/account");
+  ASSERT_TRUE(get);
+  EXPECT_EQ(get->status, 404);
+  EXPECT_EQ(metrics.value("pgdialer_webhooks_rejected_total", {{"reason", "not_found"}}), 4);
+  EXPECT_EQ(metrics.value("pgdialer_webhooks_accepted_total", {{"source", "account"}, {"event", "api_calldone"}}),
+            0);
+}
+
 TEST(WebhookServer, RefusesAnAddressItCannotBind) {
   TempDir dir;
   FakeSink sink;

@@ -1,0 +1,160 @@
+#include "queue/worker.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include "common/job_statuses.hpp"
+#include "common/log.hpp"
+#include "common/pg_connection.hpp"
+#include "common/watchdog.hpp"
+#include "queue/job_context.hpp"
+#include "queue/launch_runner.hpp"
+#include "queue/listener.hpp"
+#include "queue/push_runner.hpp"
+
+namespace pgdialer::sync {
+namespace {
+
+// API latency and retries into the metrics, by endpoint ("POST /contacts").
+std::function<void(const RequestReport&)> record_requests_in(MetricsRegistry& metrics) {
+  return [&metrics](const RequestReport& r) {
+    metrics.observe("pgdialer_phoneburner_request_duration_seconds",
+                    {{"endpoint", r.endpoint}, {"status", std::to_string(r.http_status)}}, r.seconds);
+    if (r.retry) metrics.add("pgdialer_phoneburner_retries_total", {{"endpoint", r.endpoint}});
+  };
+}
+
+// Runs one claimed job. A database error that is not a lost connection (a
+// constraint the job's data breaks, a bug in an extension function) would
+// otherwise unwind to the reconnect loop and leave the job to be claimed
+// again each time its lease expires: it is a failed attempt instead, so the
+// job is retried with a backoff or, out of attempts, fails with the reason.
+void run_job(const ClaimedJob& job, PushQueue& queue, PushRunner& pusher, LaunchRunner& launcher) {
+  std::string error;
+  try {
+    if (job.kind == job_kind::launch)
+      launcher.run(job);
+    else
+      pusher.run(job);
+    return;
+  } catch (const DbError& e) {
+    if (e.connection_lost()) throw;
+    error = std::string("database error: ") + e.what();
+  } catch (const std::exception& e) {
+    error = std::string("internal error: ") + e.what();
+  }
+  const std::string tag = job_tag(job.id);
+  // Outcomes of requests in flight were dropped: if the job is closed, its
+  // open items are unknown.
+  std::optional<std::string> answer = queue.fail_attempt(job.id, error, std::nullopt, false, /*interrupted=*/true);
+  if (!answer)
+    log::error(error + "; lease lost" + tag);
+  else if (*answer == job_status::retrying)
+    log::error(error + "; will retry after the job backoff" + tag);
+  else
+    log::error(error + "; out of attempts" + tag + " status=" + *answer);
+}
+
+}  // namespace
+
+// Checks the token before taking any work: a wrong token is a configuration
+// error, not something to retry forever.
+int Worker::check_token(PhoneBurnerClient& client) {
+  for (int attempt = 1; !stopping_; ++attempt) {
+    std::string member;
+    Result r = client.check_token(&member);
+    if (r.ok()) {
+      log::info("PhoneBurner token accepted (member " + member + ")");
+      return kExitOk;
+    }
+    if (r.failure == Failure::auth || r.failure == Failure::rejected) {
+      log::error("PhoneBurner rejected the token: " + r.message);
+      return kExitConfig;
+    }
+    log::warning("cannot reach PhoneBurner (" + r.message + "); retrying");
+    service::nap(std::chrono::seconds(std::min(30, attempt * 2)), stopping_);
+  }
+  return kExitOk;
+}
+
+int Worker::run(bool ready_sent) {
+  ClientOptions options;
+  options.base_url = config_.phoneburner_base_url;
+  options.token = config_.token;
+  options.requests_per_second = config_.requests_per_second;
+  options.should_stop = [this] { return stopping_.load(); };
+  options.on_request = record_requests_in(metrics_);
+  std::unique_ptr<PhoneBurnerClient> client;
+  try {
+    client = std::make_unique<PhoneBurnerClient>(options);
+  } catch (const std::invalid_argument& e) {
+    log::error(std::string("configuration: ") + e.what());
+    return kExitConfig;
+  }
+  if (int rc = check_token(*client); rc != kExitOk || stopping_) return rc;
+  // Launches get a client that a shutdown does not abort: a dial session
+  // request in flight is left to finish within its timeout (the unit's
+  // stop timeout allows for it), because an aborted one has an unknown fate.
+  ClientOptions launch_options = options;
+  launch_options.should_stop = nullptr;
+  PhoneBurnerClient launch_client(launch_options);
+
+  bool connected_once = false;
+  int reconnects = 0;
+  while (!stopping_) {
+    try {
+      PgConnection db(config_.database_url, "pgdialer-sync/" + config_.worker_id);
+      QueueListener listener(config_.database_url, config_.worker_id);
+      if (reconnects > 0) log::info("reconnected to PostgreSQL");
+      reconnects = 0;
+      if (!connected_once) {
+        if (ready_sent)
+          service::status("waiting for pushes");
+        else
+          service::ready("waiting for pushes");
+        connected_once = ready_sent = true;
+        log::info("ready worker=" + config_.worker_id);
+      }
+      PushQueue queue(db, config_.worker_id, &metrics_);
+      PushRunner pusher(JobContext{config_, queue, *client, stopping_});
+      LaunchRunner launcher(JobContext{config_, queue, launch_client, stopping_});
+      // A full poll right after every (re)connect: nothing waits for a NOTIFY.
+      while (!stopping_) {
+        service::pet_watchdog();
+        std::optional<ClaimedJob> job = queue.claim(config_.lease);
+        if (job) {
+          service::status("pushing job " + std::to_string(job->id));
+          run_job(*job, queue, pusher, launcher);
+          service::status("waiting for pushes");
+          continue;
+        }
+        if (config_.once) return kExitOk;
+        // Wait for a NOTIFY or the next poll, in one-second slices so the
+        // watchdog is petted and a stop request is seen promptly.
+        auto next_poll = std::chrono::steady_clock::now() + config_.poll_interval;
+        while (!stopping_ && std::chrono::steady_clock::now() < next_poll) {
+          service::pet_watchdog();
+          if (listener.wait(std::chrono::seconds(1))) break;
+        }
+      }
+    } catch (const DbError& e) {
+      if (config_.once && !e.connection_lost()) {
+        log::error(std::string("database: ") + e.what());
+        return kExitFailure;
+      }
+      // Capped exponential backoff; one log line per attempt, not per poll.
+      ++reconnects;
+      auto delay = std::chrono::seconds(std::min(30, 1 << std::min(reconnects, 5)));
+      log::warning(std::string("database: ") + e.what() + "; retrying in " + std::to_string(delay.count()) +
+                   " s");
+      service::nap(delay, stopping_);
+    }
+  }
+  return kExitOk;
+}
+
+}  // namespace pgdialer::sync
