@@ -1,6 +1,6 @@
 // The PhoneBurner REST client the sync daemon uses (libcurl + RapidJSON).
 //
-// What PhoneBurner's API is known to do is in shared/spec/phoneburner-api.md;
+// What we assume PhoneBurner's API does, and why, is in docs/phoneburner.md;
 // where it is uncertain this client takes the strictest reading: /contacts
 // writes are form-encoded with PHP-array keys, responses are parsed
 // tolerantly (numbers or strings, object or one-element array,

@@ -1,5 +1,5 @@
 // A PhoneBurner webhook body -> the one normalized event JSON that
-// dialer.record_call_event(jsonb) takes (notes/issue4-contract.md section 2).
+// dialer.record_call_event(jsonb) takes (docs/call-events.md).
 //
 // PhoneBurner's bodies vary between accounts and API generations: ids and
 // numbers come as strings or numbers, the recording as recording_url or

@@ -47,7 +47,7 @@ TEST(TokenMatches, AcceptsOnlyTheExactToken) {
   std::string upper = good;
   for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   if (upper != good) {
-    EXPECT_FALSE(token_matches(good, upper));  // the contract says lowercase
+    EXPECT_FALSE(token_matches(good, upper));  // the tokens are lowercase hex
   }
 }
 
