@@ -81,8 +81,10 @@ printf '%s\n' $files $GENERATED | perl -e '
       elsif ($kind eq "sql") { $text = $1 if $line =~ /--(.*)$/; }
       elsif ($kind eq "hash") { $text = $1 if $line =~ /(?:^|\s)#(.*)$/; }
       next if $text eq "";
+      my %seen;
       while ($text =~ m{(?<![\w./*<>{}\$%~:\@-])((?:(?:\.{1,2}/)+|/)?[\w.-]*\w(?:/[\w.-]+)*\.(?:md|hpp|cpp|sql|sh|service))(?![\w/-])}g) {
         my $ref = $1;
+        next if $seen{$ref}++;
         $refs++;
         next if exists_ref($f, $ref);
         print "$f:$.: \"$ref\" names no file of the repository\n";

@@ -1,4 +1,4 @@
-// pgdialer-sync: works pgdialer's push queue. See --help and README.md.
+// pgdialer-sync: works pgdialer's push queue. See --help and docs/daemon.md.
 #include <csignal>
 #include <cstdlib>
 #include <functional>
