@@ -1,5 +1,5 @@
-// webhook_event: PhoneBurner's bodies in their real variants (phoneburner-api.md
-// section 4) all become the contract's one normalized shape.
+// webhook/event: PhoneBurner's bodies in their real variants (docs/call-events.md)
+// all become the one normalized shape dialer.record_call_event takes.
 #include "webhook/event.hpp"
 
 #include "webhook/test_support.hpp"
