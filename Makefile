@@ -8,7 +8,8 @@
 #
 #   make demo            install what is missing, build, run the demo on a private cluster
 #   make test            install what is missing, build, run GoogleTest, pg_regress, the
-#                        integration tests (daemon + fake PhoneBurner) and the unit check
+#                        integration tests (daemon + fake PhoneBurner), the docs' SQL
+#                        examples, the systemd unit check and the docs' file references
 #   make test-faults     make test with 20 SIGKILL cycles of the daemon mid-push (not 3)
 #   make bench           benchmarks (prints ratios; never fails on timings)
 #   make deps            install the Debian packages the project needs

@@ -1,6 +1,6 @@
 -- SourceCo CRM, the part the dialer reads: one contacts table for buyers,
 -- sellers and prospects. Column names are the ones pgdialer reads (see
--- extension/sql/03_rules.sql), so rows pass to dialer.* functions as is.
+-- docs/sql-reference.md, "Contact rows"), so rows pass to dialer.* functions as is.
 --
 -- Needs the pgdialer extension (for the phone_e164 trigger):
 --   CREATE EXTENSION pgdialer;

@@ -1,6 +1,6 @@
 -- The demo CRM's write-back hook: what happens in PhoneBurner lands in
 -- sourceco.contacts itself, the columns the pre-push rules read, so the next
--- preview already knows about every call (README: "The write-back hook").
+-- preview already knows about every call (docs/sql-reference.md, "The write-back hook").
 CREATE FUNCTION sourceco.dialer_writeback(contact_id text, changes jsonb) RETURNS void
 LANGUAGE sql AS $$
     UPDATE sourceco.contacts c SET

@@ -170,14 +170,7 @@ run_psql() { psql -X -q -P pager=off -v ON_ERROR_STOP=1 "$@"; }
 
 step "Loading the SourceCo CRM (schema sourceco, 12,000 contacts)"
 started=$(now_ms)
-run_psql <<'SQL'
-SET client_min_messages = warning;
-DROP SCHEMA IF EXISTS sourceco CASCADE;
-DROP EXTENSION IF EXISTS pgdialer CASCADE;
-CREATE EXTENSION pgdialer;
-\i demo/sourceco_schema.sql
-\i demo/sourceco_sample_data.sql
-SQL
+run_psql -f demo/sourceco_load.sql
 elapsed=$(( $(now_ms) - started ))
 run_psql -Atc "
   SELECT format('    %s contacts (%s buyers, %s sellers, %s prospects) loaded in %s s',

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# `make test`: build, run the GoogleTest suite, then pg_regress against a
-# temporary private cluster that is stopped again whatever happens.
+# `make test`: build, run the GoogleTest suites, then pg_regress, the
+# integration tests and the SQL examples of the docs against a temporary
+# private cluster that is stopped again whatever happens, then the systemd
+# unit check and the check of file references in comments and docs.
 # Exits non-zero on any failure and ends with one "N passed, N failed" line
-# that counts individual tests of both suites.
+# that counts individual tests of every suite.
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
@@ -86,10 +88,25 @@ integration 2>&1 | grep -v '^NOTICE:' | tee "$log"
 ok=$(grep -cE '^\[ +OK \]' "$log")
 bad=$(grep -cE '^\[ +FAILED +\] .*\([0-9]+ ms\)$' "$log")
 passed=$((passed + ok)); failed=$((failed + bad))
+
+echo "== SQL examples of README.md and docs/ (one test per block)"
+doc_sql() {
+  scripts/pg-cluster.sh start test || return 1
+  eval "$(scripts/pg-cluster.sh env test)"
+  scripts/check-doc-sql.sh
+}
+doc_sql 2>&1 | tee "$log"
+[[ ${PIPESTATUS[0]} -eq 0 ]] || suite_failed=1
+ok=$(grep -cE '^ok [^ ]+:[0-9]+$' "$log")
+bad=$(grep -cE '^FAILED [^ ]+:[0-9]+$' "$log")
+passed=$((passed + ok)); failed=$((failed + bad))
 scripts/pg-cluster.sh stop test
 
 suite "systemd unit"
 if scripts/verify-unit.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); suite_failed=1; fi
+
+echo "== file references in comments and docs"
+if scripts/check-file-refs.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); suite_failed=1; fi
 
 # A suite that failed without naming a failing test (a crash, a build or
 # cluster error) still counts as one failure.

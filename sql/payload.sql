@@ -1,4 +1,4 @@
--- dialer.payload: what gets pushed to PhoneBurner (spec: Data Mapping).
+-- dialer.payload: what gets pushed to PhoneBurner (docs/sql-reference.md).
 CREATE SCHEMA test_payload;
 SET search_path TO test_payload;
 CREATE TABLE contacts (

@@ -1,5 +1,5 @@
 -- Settings: defaults, validation, and scope (session, role, database).
-LOAD 'pgdialer';  -- settings exist once the library is loaded (see README: session_preload_libraries)
+LOAD 'pgdialer';  -- settings exist once the library is loaded (docs/sql-reference.md: session_preload_libraries)
 SHOW dialer.default_region;
 SHOW dialer.min_days_between_calls;
 SHOW dialer.minutes_per_contact;

@@ -1,5 +1,5 @@
 // pgdialer-sync: works pgdialer's push queue and receives PhoneBurner's
-// webhooks. See --help and README.md. This file only reads the command line
+// webhooks. See --help and docs/daemon.md. This file only reads the command line
 // and the configuration and starts the parts: the HTTP listener
 // (webhook/receiver) and the job loop (queue/worker).
 #include <cstdio>

@@ -20,7 +20,8 @@ using Text = std::optional<std::string_view>;
 using UnixMicros = std::int64_t;
 
 // Every column the extension reads, by the name it is read under.
-// Keep in the order of ContactColumn (column_names.hpp).
+// The catalogue that maps column names to these members is kColumns in
+// contact_columns.cpp; the documented list is in docs/sql-reference.md.
 struct Contact {
   Text id;
   Text contact_type;

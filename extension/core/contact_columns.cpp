@@ -84,7 +84,6 @@ bool contains(const std::array<std::string_view, N>& names, std::string_view nam
 }  // namespace
 
 const ColumnSpec* contact_columns() { return kColumns.data(); }
-std::size_t contact_column_count() { return kColumns.size(); }
 
 int column_index(std::string_view name) {
   for (std::size_t i = 0; i < kColumns.size(); ++i)

@@ -28,7 +28,6 @@ struct ColumnSpec {
 
 // All columns, in a fixed order; index into it with the values of `column_index`.
 const ColumnSpec* contact_columns();
-std::size_t contact_column_count();
 
 // Index of a column by name, or -1.
 int column_index(std::string_view name);

@@ -1,4 +1,5 @@
-// Estimated dial time (spec: List Summary, "Estimated dial time").
+// Estimated dial time, as the push modal's List Summary shows it (dialer.dial_time in
+// docs/sql-reference.md).
 #pragma once
 #include "pg_free.hpp"
 

@@ -1,4 +1,4 @@
-// The pre-push exclusion rules (spec: "Pre-Push Validation Logic").
+// The pre-push exclusion rules (dialer.exclusion in docs/sql-reference.md).
 #pragma once
 #include "pg_free.hpp"
 

@@ -1,4 +1,4 @@
-// What gets pushed to PhoneBurner for one contact (spec: "Data Mapping").
+// What gets pushed to PhoneBurner for one contact (dialer.payload in docs/sql-reference.md).
 #pragma once
 #include "pg_free.hpp"
 

@@ -1,4 +1,5 @@
-// The push modal's List Summary (spec: "List Summary", "Excluded Contacts").
+// The push modal's List Summary and its excluded contacts (dialer.preview in
+// docs/sql-reference.md; the screen in docs/app-integration.md).
 #pragma once
 #include "pg_free.hpp"
 

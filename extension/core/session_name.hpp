@@ -1,4 +1,4 @@
-// Smart session naming (spec: "Smart Session Naming").
+// Smart session naming (dialer.session_name in docs/sql-reference.md).
 #pragma once
 #include "pg_free.hpp"
 

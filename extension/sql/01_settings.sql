@@ -45,7 +45,7 @@ BEGIN
                    WHERE attrelid = contact_relation AND attname = 'id' AND NOT attisdropped) THEN
         RAISE EXCEPTION 'contact relation % has no "id" column', contact_relation
             USING ERRCODE = '42703',
-                  HINT = 'Point dialer.configure at a table or a view with the columns the rules read (see README).';
+                  HINT = 'Point dialer.configure at a table or a view with the columns the rules read (docs/sql-reference.md, "Contact rows").';
     END IF;
     INSERT INTO dialer.configuration AS c (contact_relation, updated_by)
     VALUES (contact_relation, dialer.acting_user())

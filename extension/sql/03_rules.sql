@@ -5,7 +5,7 @@
 -- Every function that takes a contact (here, in 04_payload.sql and in
 -- 05_preview.sql) accepts a row of any table, view or composite type, or an
 -- anonymous record. Columns are read by name; a column the row does not have
--- reads as NULL. See README.md for the column list and for mapping
+-- reads as NULL. See docs/sql-reference.md for the column list and for mapping
 -- differently named columns with a view.
 --
 -- Used by: analysts and the app (dialer.exclusion, dialer.is_dialable);

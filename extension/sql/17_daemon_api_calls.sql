@@ -290,4 +290,4 @@ END
 $$;
 
 COMMENT ON FUNCTION dialer.record_call_event(jsonb) IS
-'pgdialer-sync: record one normalized PhoneBurner webhook delivery (see README). Returns recorded, duplicate (its idempotency key was seen; nothing changes) or unmatched (kept for review, no contact found). 22023 when the event is not of the normalized shape. Write-back hook failures do not lose the event: they are kept in dialer.writeback_failures.';
+'pgdialer-sync: record one normalized PhoneBurner webhook delivery (docs/call-events.md). Returns recorded, duplicate (its idempotency key was seen; nothing changes) or unmatched (kept for review, no contact found). 22023 when the event is not of the normalized shape. Write-back hook failures do not lose the event: they are kept in dialer.writeback_failures.';

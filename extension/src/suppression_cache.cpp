@@ -28,8 +28,8 @@
 // connection of its own and always closes it.
 //
 // Cost: an empty table is one tiny query per statement and a pointer check per
-// row. A listed number costs the load once per statement (see README,
-// Benchmarks) and one hash probe per contact. The cache is dropped at the end
+// row. A listed number costs the load once per statement (see
+// docs/benchmarks.md) and one hash probe per contact. The cache is dropped at the end
 // of every transaction, so an idle backend holds nothing.
 //
 // The reader needs SELECT on dialer.suppressions, as on the other dialer

@@ -92,7 +92,7 @@ std::string outcome_of(const std::string& disposition) {
   return it == map.end() ? "" : it->second;
 }
 
-// The key dialer.record_call_event dedupes a delivery by (contract §2).
+// The key dialer.record_call_event dedupes a delivery by (docs/call-events.md).
 std::string idempotency_key(const rapidjson::Value& delivery) {
   const std::string event = member(delivery, "event");
   if (event == "api_contact_displayed")

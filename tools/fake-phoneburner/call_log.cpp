@@ -35,7 +35,7 @@ void write_variant(JsonWriter& w, const PayloadVariant& v) {
   w.EndObject();
 }
 
-// The truth in the daemon's normalized vocabulary (tests/contract/README.md)
+// The truth in the daemon's normalized vocabulary (docs/call-events.md)
 // where one exists, so tests can compare field by field.
 void write_call(JsonWriter& w, long simulation, const SimulatedCall& c) {
   w.StartObject();

@@ -1,5 +1,5 @@
 // /rest/1 over real HTTP: auth, envelopes, members, folders, contacts and
-// dial sessions, with the shapes phoneburner-api.md describes.
+// dial sessions, with the shapes docs/phoneburner.md describes.
 #include "test_support.hpp"
 
 namespace fake_pb::testing {

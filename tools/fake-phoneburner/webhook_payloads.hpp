@@ -1,5 +1,5 @@
-// The JSON bodies PhoneBurner POSTs for one call, in the shapes of
-// phoneburner-api.md section 4, worded as the call's PayloadVariant says.
+// The JSON bodies PhoneBurner POSTs for one call, in the shapes
+// docs/call-events.md shows, worded as the call's PayloadVariant says.
 #pragma once
 #include "simulated_call.hpp"
 

@@ -1,7 +1,7 @@
-// PhoneBurnerClient: the calls of phoneburner_client.hpp on top of the
-// helpers: http_transport (libcurl), http_rate_limiter (pacing),
-// http_backoff (retry delays), phoneburner_payload (request bodies),
-// phoneburner_json (responses) and phoneburner_failure (what went wrong).
+// PhoneBurnerClient: the calls of phoneburner/client.hpp on top of the
+// helpers: http/transport (libcurl), http/rate_limiter (pacing),
+// http/backoff (retry delays), phoneburner/payload (request bodies),
+// phoneburner/json (responses) and phoneburner/failure (what went wrong).
 //
 // Every call goes through Impl::run: pace, send, classify, and for retryable
 // failures back off and send again, up to max_retries. The response body is

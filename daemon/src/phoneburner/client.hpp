@@ -1,9 +1,9 @@
 // The PhoneBurner REST client the sync daemon uses (libcurl + RapidJSON).
 //
-// What we assume about PhoneBurner's API is listed in the manual (the
-// section of that name); where the API is uncertain this client takes the
-// strictest reading: /contacts writes are form-encoded with PHP-array keys,
-// responses are parsed tolerantly (numbers or strings, object or one-element array,
+// What we assume PhoneBurner's API does, and why, is in docs/phoneburner.md;
+// where it is uncertain this client takes the strictest reading: /contacts
+// writes are form-encoded with PHP-array keys, responses are parsed
+// tolerantly (numbers or strings, object or one-element array,
 // contact_user_id or user_id, dialsessions or dialsession).
 //
 // Every call returns a Result instead of throwing for API failures, and says

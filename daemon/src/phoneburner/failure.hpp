@@ -1,5 +1,5 @@
 // What one HTTP attempt means for the caller: the Failure kinds of
-// phoneburner_client.hpp, decided from the transport outcome, the HTTP status
+// phoneburner/client.hpp, decided from the transport outcome, the HTTP status
 // and the envelope.
 //
 // The rule underneath: a failure is `retryable` only when PhoneBurner cannot

@@ -1,7 +1,7 @@
 // Tolerant reading of PhoneBurner's JSON.
 //
 // The API's shapes vary between routes, doc versions and accounts (see
-// phoneburner-api.md): numbers arrive as strings or numbers, a collection may
+// docs/phoneburner.md): numbers arrive as strings or numbers, a collection may
 // be an array, a single object, an object keyed "0","1",... or an array of
 // arrays; ids are contact_user_id or user_id; the dial-session resource is
 // dialsessions or dialsession. Every accessor here checks the type before

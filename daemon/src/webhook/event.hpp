@@ -1,7 +1,7 @@
 // A PhoneBurner webhook body -> the one normalized event JSON that
-// dialer.record_call_event(jsonb) takes (the extension's SQL reads its
-// keys one by one, with their allowed types). The cases, body and event side
-// by side, are the contract pairs in tests/contract/webhook-events/.
+// dialer.record_call_event(jsonb) takes (docs/call-events.md). The cases,
+// body and event side by side, are the contract pairs in
+// tests/contract/webhook-events/.
 //
 // PhoneBurner's bodies vary between accounts and API generations: ids and
 // numbers come as strings or numbers, the recording as recording_url or

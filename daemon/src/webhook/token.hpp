@@ -17,7 +17,7 @@ std::string session_token(const std::string& secret, long long session_id);
 // The token of the account-level webhook URL: HMAC of "account".
 std::string account_token(const std::string& secret);
 
-// The callback URLs as PhoneBurner is given them:
+// The callback URLs as PhoneBurner is given them (docs/daemon.md, "Webhooks"):
 //   <base>/phoneburner/session/<id>?s=<token>   and   <base>/phoneburner/account?s=<token>
 // `base` has no trailing slash. The token is hex, so it needs no escaping.
 std::string session_webhook_url(const std::string& base, const std::string& secret, long long session_id);

@@ -1,4 +1,4 @@
-// http_backoff: the exponential ceiling, full jitter, Retry-After as a floor,
+// http/backoff: the exponential ceiling, full jitter, Retry-After as a floor,
 // and parsing Retry-After's two forms.
 #include "http/backoff.hpp"
 

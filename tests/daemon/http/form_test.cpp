@@ -1,4 +1,4 @@
-// http_form: percent-encoding of form bodies, query strings and path segments.
+// http/form: percent-encoding of form bodies, query strings and path segments.
 #include "http/form.hpp"
 
 #include "fake-phoneburner/form_decode.hpp"  // the fake's decoder: what PhoneBurner's PHP would read

@@ -1,4 +1,4 @@
-// http_rate_limiter: slots handed out on a virtual schedule (no sleeping here:
+// http/rate_limiter: slots handed out on a virtual schedule (no sleeping here:
 // reserve() takes the time as an argument).
 #include "http/rate_limiter.hpp"
 

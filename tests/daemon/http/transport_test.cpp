@@ -1,4 +1,4 @@
-// http_transport: one libcurl exchange, and above all whether the request was
+// http/transport: one libcurl exchange, and above all whether the request was
 // sent, which decides between "retry" and "it may have been applied".
 #include "phoneburner/client_fixture.hpp"
 #include "http/transport.hpp"

@@ -1,4 +1,4 @@
-// http_url: the bearer token only travels over https, or over plain http to
+// http/url: the bearer token only travels over https, or over plain http to
 // this machine.
 #include "http/url.hpp"
 

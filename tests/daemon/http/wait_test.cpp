@@ -1,4 +1,4 @@
-// http_wait: a sleep that a shutdown cuts short. Only lower bounds on time,
+// http/wait: a sleep that a shutdown cuts short. Only lower bounds on time,
 // except where the whole point is that a long sleep did not run to its end.
 #include "http/wait.hpp"
 

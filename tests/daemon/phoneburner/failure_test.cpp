@@ -1,4 +1,4 @@
-// phoneburner_failure: which failures may be retried, which must be
+// phoneburner/failure: which failures may be retried, which must be
 // reconciled (the write may have been applied) and which are final; plus the
 // token redaction every message goes through.
 #include "phoneburner/failure.hpp"

@@ -1,4 +1,4 @@
-// phoneburner_json: tolerant reading of the shapes phoneburner-api.md lists
+// phoneburner/json: tolerant reading of the shapes docs/phoneburner.md lists
 // (numbers as strings, object-or-array, contact_user_id|user_id,
 // dialsessions|dialsession, index-keyed objects) and the error envelope.
 #include "phoneburner/json.hpp"

@@ -1,4 +1,4 @@
-// phoneburner_payload: dialer.payload -> PhoneBurner's keys, as form pairs
+// phoneburner/payload: dialer.payload -> PhoneBurner's keys, as form pairs
 // (PHP arrays) and as dial-session JSON.
 #include "phoneburner/payload.hpp"
 

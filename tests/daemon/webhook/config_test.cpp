@@ -1,4 +1,4 @@
-// The webhook settings of config.cpp and the callback URLs launches send:
+// The webhook settings of common/config.cpp and the callback URLs launches send:
 // where the secret comes from, its minimum size, the listen address and when
 // the listener runs, the journal directory, and --print-webhook-url needing no database or token.
 #include "common/config.hpp"

@@ -1,4 +1,4 @@
-// webhook_handler + event_store: routing, tokens, refusals and where an
+// webhook/handler + event_store: routing, tokens, refusals and where an
 // accepted event ends up, with a fake sink for PostgreSQL and a real journal
 // in a temporary directory.
 #include "webhook/handler.hpp"

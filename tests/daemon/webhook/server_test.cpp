@@ -1,4 +1,4 @@
-// webhook_server: the handler behind a real loopback socket, for what only
+// webhook/server: the handler behind a real loopback socket, for what only
 // the HTTP layer decides (413, the query token, methods httplib parses) and
 // for a graceful stop.
 #include "webhook/server.hpp"

@@ -1,4 +1,4 @@
-// webhook_token: the URL tokens are plain HMAC-SHA256, so anyone holding the
+// webhook/token: the URL tokens are plain HMAC-SHA256, so anyone holding the
 // secret (the fake, an admin's shell) can compute the same value.
 #include "webhook/token.hpp"
 
@@ -47,7 +47,7 @@ TEST(TokenMatches, AcceptsOnlyTheExactToken) {
   std::string upper = good;
   for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   if (upper != good) {
-    EXPECT_FALSE(token_matches(good, upper));  // the contract says lowercase
+    EXPECT_FALSE(token_matches(good, upper));  // the tokens are lowercase hex
   }
 }
 
