@@ -9,12 +9,14 @@
 #   make demo            install what is missing, build, run the demo on a private cluster
 #   make test            install what is missing, build, run GoogleTest, pg_regress, the
 #                        integration tests (daemon + fake PhoneBurner), the docs' SQL
-#                        examples, the systemd unit check and the docs' file references
+#                        examples, the systemd unit check, the docs' file references and
+#                        the C++ formatting; prints the time of each suite
 #   make test-faults     make test with 20 SIGKILL cycles of the daemon mid-push (not 3)
 #   make bench           benchmarks (prints ratios; never fails on timings)
 #   make deps            install the Debian packages the project needs
 #   make unit            build and run the GoogleTest suite only
 #   make demo-stop       stop the demo cluster, daemon and fake if any is left running
+#   make format          apply .clang-format to every C++ file (make test checks it)
 
 PG_CONFIG ?= $(firstword $(wildcard /usr/lib/postgresql/15/bin/pg_config) pg_config)
 PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
@@ -98,7 +100,7 @@ check-regress-list:
 	  echo "Makefile: REGRESS lists a test twice" >&2; status=1; fi; \
 	exit $$status
 
-.PHONY: deps demo demo-stop test test-faults unit bench build-core
+.PHONY: deps demo demo-stop test test-faults unit bench build-core format
 deps:
 	@scripts/install-deps.sh
 
@@ -123,3 +125,6 @@ demo-stop:
 
 bench: deps
 	@scripts/bench.sh
+
+format:
+	@scripts/check-format.sh --fix

@@ -14,6 +14,7 @@ packages=(
   libcpp-httplib-dev                                 # the fake PhoneBurner's HTTP server
   libsystemd-dev systemd                             # sd_notify for the daemon; systemd-analyze verify
   libgtest-dev                                       # unit tests
+  clang-format                                       # the C++ style check of make test
   util-linux procps                                  # runuser, pkill for the cluster scripts
   locales                                            # a German locale for the lc_time tests
 )

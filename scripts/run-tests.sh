@@ -2,7 +2,8 @@
 # `make test`: build, run the GoogleTest suites, then pg_regress, the
 # integration tests and the SQL examples of the docs against a temporary
 # private cluster that is stopped again whatever happens, then the systemd
-# unit check and the check of file references in comments and docs.
+# unit check, the check of file references in comments and docs, and the
+# C++ formatting check (.clang-format). Prints the time of each suite.
 # Exits non-zero on any failure and ends with one "N passed, N failed" line
 # that counts individual tests of every suite.
 set -uo pipefail
@@ -89,7 +90,7 @@ ok=$(grep -cE '^\[ +OK \]' "$log")
 bad=$(grep -cE '^\[ +FAILED +\] .*\([0-9]+ ms\)$' "$log")
 passed=$((passed + ok)); failed=$((failed + bad))
 
-echo "== SQL examples of README.md and docs/ (one test per block)"
+suite "SQL examples of README.md and docs/ (one test per block)"
 doc_sql() {
   scripts/pg-cluster.sh start test || return 1
   eval "$(scripts/pg-cluster.sh env test)"
@@ -105,8 +106,11 @@ scripts/pg-cluster.sh stop test
 suite "systemd unit"
 if scripts/verify-unit.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); suite_failed=1; fi
 
-echo "== file references in comments and docs"
+suite "file references in comments and docs"
 if scripts/check-file-refs.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); suite_failed=1; fi
+
+suite "C++ formatting (.clang-format)"
+if scripts/check-format.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); suite_failed=1; fi
 
 # A suite that failed without naming a failing test (a crash, a build or
 # cluster error) still counts as one failure.
