@@ -37,8 +37,8 @@ using Output = std::optional<std::string>;
 
 struct Input {
   std::string raw;
-  std::string region;   // default region passed along with raw
-  std::string origin;   // "NANP", a foreign region code, or "garbage"
+  std::string region;  // default region passed along with raw
+  std::string origin;  // "NANP", a foreign region code, or "garbage"
 };
 
 // Contact-list-like inputs: mostly North American numbers in the formats
@@ -66,7 +66,9 @@ class InputGenerator {
     return s;
   }
   template <typename T, std::size_t N>
-  const T& pick(const T (&items)[N]) { return items[below(N)]; }
+  const T& pick(const T (&items)[N]) {
+    return items[below(N)];
+  }
 
   // ---- North America ----
   struct AreaCode {
@@ -105,8 +107,10 @@ class InputGenerator {
 
   std::string format_nanp(const std::string& a, const std::string& e, const std::string& l) {
     switch (below(12)) {
-      case 0: case 1: return "(" + a + ") " + e + "-" + l;
-      case 2: case 3: return a + "-" + e + "-" + l;
+      case 0:
+      case 1: return "(" + a + ") " + e + "-" + l;
+      case 2:
+      case 3: return a + "-" + e + "-" + l;
       case 4: return a + "." + e + "." + l;
       case 5: return a + e + l;
       case 6: return "+1 " + a + "-" + e + "-" + l;
@@ -140,15 +144,13 @@ class InputGenerator {
 
     std::string formatted;
     switch (below(5)) {
-      case 0: case 1:
-        util.Format(number, PhoneNumberUtil::NATIONAL, &formatted);
-        return {formatted, region, region};
-      case 2: case 3:
+      case 0:
+      case 1: util.Format(number, PhoneNumberUtil::NATIONAL, &formatted); return {formatted, region, region};
+      case 2:
+      case 3:
         util.Format(number, PhoneNumberUtil::INTERNATIONAL, &formatted);
         return {formatted, "US", region};
-      default:
-        util.Format(number, PhoneNumberUtil::E164, &formatted);
-        return {formatted, "US", region};
+      default: util.Format(number, PhoneNumberUtil::E164, &formatted); return {formatted, "US", region};
     }
   }
 
@@ -156,17 +158,20 @@ class InputGenerator {
   Input invalid_input() {
     switch (below(6)) {
       case 0:  // area code starting with 0 or 1
-        return {format_nanp(std::string(1, static_cast<char>('0' + below(2))) + digits(2), digits(3), digits(4)),
-                "US", "NANP"};
+        return {
+            format_nanp(std::string(1, static_cast<char>('0' + below(2))) + digits(2), digits(3), digits(4)),
+            "US", "NANP"};
       case 1:  // nine digits
         return {digits(3) + "-" + digits(3) + "-" + digits(3), "US", "NANP"};
       case 2:  // eleven digits without the leading 1, or twelve
-        return {std::string(1, static_cast<char>('2' + below(8))) + digits(one_in(2) ? 10 : 11), "US", "NANP"};
+        return {std::string(1, static_cast<char>('2' + below(8))) + digits(one_in(2) ? 10 : 11), "US",
+                "NANP"};
       case 3:  // seven-digit local number without an area code
         return {digits(3) + "-" + digits(4), "US", "NANP"};
       case 4: {
-        static const char* const words[] = {"n/a", "N/A", "none", "unknown", "TBD", "see notes",
-                                            "call office", "-", "0", "000-000-0000", "no phone"};
+        static const char* const words[] = {"n/a", "N/A",          "none",        "unknown",
+                                            "TBD", "see notes",    "call office", "-",
+                                            "0",   "000-000-0000", "no phone"};
         return {std::string(pick(words)) + (one_in(2) ? "" : " " + digits(below(3))), "US", "garbage"};
       }
       default: {  // a truncated foreign number
@@ -218,9 +223,7 @@ Output reference(std::string_view raw, std::string_view region) {
   return pgdialer::to_e164_reference(raw, region);
 }
 
-Output fast(std::string_view raw, std::string_view region) {
-  return pgdialer::to_e164(raw, region);
-}
+Output fast(std::string_view raw, std::string_view region) { return pgdialer::to_e164(raw, region); }
 
 // ---- reporting ----------------------------------------------------------------
 
@@ -230,8 +233,10 @@ void print_summary(const std::vector<Input>& inputs, const std::vector<Output>& 
   std::map<std::string, std::size_t> countries;
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     const std::string& origin = inputs[i].origin;
-    if (origin == "NANP") ++nanp;
-    else if (origin != "garbage") ++countries[origin];
+    if (origin == "NANP")
+      ++nanp;
+    else if (origin != "garbage")
+      ++countries[origin];
     if (!outputs[i]) ++invalid;
   }
   const double n = static_cast<double>(inputs.size());

@@ -94,7 +94,7 @@ struct Options {
 void usage() {
   std::fputs(
       "usage: push_bench [--pushes N] [--contacts-per-push N] [--sizes N,N] [--latency-ms N]\n"
-            "                  [--concurrency N] [--requests-per-second R] [--series new,existing]\n"
+      "                  [--concurrency N] [--requests-per-second R] [--series new,existing]\n"
       "                  [--give-up-ratio X] [--skip-latency] [--skip-throughput]\n",
       stderr);
 }
@@ -108,15 +108,24 @@ std::optional<Options> parse(int argc, char** argv) {
       return argv[++i];
     };
     if (a == "--help" || a == "-h") return std::nullopt;
-    if (a == "--pushes") o.pushes = std::stoi(value());
-    else if (a == "--contacts-per-push") o.contacts_per_push = std::stoi(value());
-    else if (a == "--latency-ms") o.latency_ms = std::stoi(value());
-    else if (a == "--concurrency") o.concurrency = std::stoi(value());
-    else if (a == "--requests-per-second") o.requests_per_second = std::stod(value());
-    else if (a == "--series") o.series = value();
-    else if (a == "--give-up-ratio") o.give_up_ratio = std::stod(value());
-    else if (a == "--skip-latency") o.latency = false;
-    else if (a == "--skip-throughput") o.throughput = false;
+    if (a == "--pushes")
+      o.pushes = std::stoi(value());
+    else if (a == "--contacts-per-push")
+      o.contacts_per_push = std::stoi(value());
+    else if (a == "--latency-ms")
+      o.latency_ms = std::stoi(value());
+    else if (a == "--concurrency")
+      o.concurrency = std::stoi(value());
+    else if (a == "--requests-per-second")
+      o.requests_per_second = std::stod(value());
+    else if (a == "--series")
+      o.series = value();
+    else if (a == "--give-up-ratio")
+      o.give_up_ratio = std::stod(value());
+    else if (a == "--skip-latency")
+      o.latency = false;
+    else if (a == "--skip-throughput")
+      o.throughput = false;
     else if (a == "--sizes") {
       o.sizes.clear();
       std::stringstream in(value());
@@ -188,7 +197,8 @@ class FakeLog {
       l.status = r["status"].GetInt();
       l.duration_ms = r["duration_ms"].GetInt64();
       if (!r.HasMember("logged_monotonic_us"))
-        throw std::runtime_error("the fake's request log has no logged_monotonic_us: rebuild fake-phoneburner");
+        throw std::runtime_error(
+            "the fake's request log has no logged_monotonic_us: rebuild fake-phoneburner");
       l.logged_unix_us = r["logged_unix_us"].GetInt64();
       l.logged_monotonic_us = r["logged_monotonic_us"].GetInt64();
       out.push_back(std::move(l));
@@ -202,8 +212,8 @@ class FakeLog {
     for (const auto& c : d["contacts"].GetArray()) {
       auto cat = c.FindMember("category_id");
       std::string folder;
-      if (cat != c.MemberEnd()) folder = cat->value.IsString() ? cat->value.GetString()
-                                                               : std::to_string(cat->value.GetInt64());
+      if (cat != c.MemberEnd())
+        folder = cat->value.IsString() ? cat->value.GetString() : std::to_string(cat->value.GetInt64());
       ++out[folder];
     }
     return out;
@@ -354,8 +364,9 @@ std::map<std::string, std::string> daemon_env(std::map<std::string, std::string>
 // "KEY=default, ..." for the settings pgdialer-sync --help documents, so the
 // output says what "defaults" meant for the binary measured.
 std::string daemon_defaults(const std::vector<std::string>& keys) {
-  std::string program = std::getenv("PGDIALER_SYNC") && *std::getenv("PGDIALER_SYNC") ? std::getenv("PGDIALER_SYNC")
-                                                                                       : PGDIALER_SYNC_PATH;
+  std::string program = std::getenv("PGDIALER_SYNC") && *std::getenv("PGDIALER_SYNC")
+                            ? std::getenv("PGDIALER_SYNC")
+                            : PGDIALER_SYNC_PATH;
   Subprocess help({program, "--help"}, {}, "/dev/null");
   std::string out;
   while (auto line = help.read_line(std::chrono::seconds(10))) {
@@ -423,7 +434,8 @@ JobRow job_row(TestDatabase& db, long long job) {
   auto r = db.sql().exec(
       "SELECT j.status, j.total, (dialer.push_status(j.id) -> 'counts' ->> 'created')::bigint, "
       "       extract(epoch FROM j.finished_at - j.started_at), "
-      "       (extract(epoch FROM j.started_at) * 1e6)::bigint, (extract(epoch FROM j.finished_at) * 1e6)::bigint, "
+      "       (extract(epoch FROM j.started_at) * 1e6)::bigint, (extract(epoch FROM j.finished_at) * "
+      "1e6)::bigint, "
       "       coalesce(s.phoneburner_folder_id, '') "
       "FROM dialer.push_jobs j JOIN dialer.sessions s ON s.id = j.session_id WHERE j.id = $1",
       {std::to_string(job)});
@@ -466,14 +478,16 @@ void print_series_line(const char* label, const std::vector<double>& v, double f
 
 void run_latency(const Options& o, TestDatabase& db, FakePhoneBurner& fake, int first_id) {
   std::printf("\n== Push queue: enqueue -> first contact at the fake\n");
-  std::printf("   %d pushes of %d contacts each per series, one at a time, each 0.3-0.7 s after the\n"
-              "   previous job finished, into a daemon idle in LISTEN dialer_push; fake PhoneBurner\n"
-              "   without added latency. Measured from just before the COMMIT to the fake logging the\n"
-              "   job's first POST /contacts (when its answer was ready). pgdialer-sync defaults:\n"
-              "   %s.\n",
-              o.pushes, o.contacts_per_push,
-              daemon_defaults({"PGDIALER_POLL_SECONDS", "PGDIALER_CONCURRENCY", "PGDIALER_REQUESTS_PER_SECOND",
-                               "PGDIALER_LEASE_SECONDS"}).c_str());
+  std::printf(
+      "   %d pushes of %d contacts each per series, one at a time, each 0.3-0.7 s after the\n"
+      "   previous job finished, into a daemon idle in LISTEN dialer_push; fake PhoneBurner\n"
+      "   without added latency. Measured from just before the COMMIT to the fake logging the\n"
+      "   job's first POST /contacts (when its answer was ready). pgdialer-sync defaults:\n"
+      "   %s.\n",
+      o.pushes, o.contacts_per_push,
+      daemon_defaults({"PGDIALER_POLL_SECONDS", "PGDIALER_CONCURRENCY", "PGDIALER_REQUESTS_PER_SECOND",
+                       "PGDIALER_LEASE_SECONDS"})
+          .c_str());
   fake.control("config", R"({"latency_ms": 0})");
   FakeLog log(fake.base_url());
   const std::string daemon_log = test_log_path("push_bench_latency.daemon");
@@ -490,8 +504,8 @@ void run_latency(const Options& o, TestDatabase& db, FakePhoneBurner& fake, int 
   while (std::getline(series_list, kind, ',')) {
     if (kind != "new" && kind != "existing") throw std::invalid_argument("unknown series " + kind);
     LatencySeries s;
-    s.name = kind == "new" ? "a new session per push (folder made first)"
-                           : "pushes into one existing session";
+    s.name =
+        kind == "new" ? "a new session per push (folder made first)" : "pushes into one existing session";
     std::optional<long long> session;
     // One unmeasured push first: a fresh daemon's first job, and for the
     // second series the session (and its folder) the others add to.
@@ -511,8 +525,9 @@ void run_latency(const Options& o, TestDatabase& db, FakePhoneBurner& fake, int 
         continue;
       }
       if (kind == "existing" && !session)
-        session = db.sql().exec("SELECT session_id FROM dialer.push_jobs WHERE id = $1",
-                                {std::to_string(p.job)}).integer(0, 0);
+        session = db.sql()
+                      .exec("SELECT session_id FROM dialer.push_jobs WHERE id = $1", {std::to_string(p.job)})
+                      .integer(0, 0);
       if (i < 0) continue;
       std::vector<LoggedRequest> reqs = log.since(seq - 1);
       auto first_contact = std::find_if(reqs.begin(), reqs.end(), is_contact_create);
@@ -535,7 +550,8 @@ void run_latency(const Options& o, TestDatabase& db, FakePhoneBurner& fake, int 
     if (s.first_contact_ms.empty()) continue;
     std::printf("\n   %s:\n", s.name.c_str());
     double floor_p50 = s.notify_ms.empty() ? 0 : percentile(s.notify_ms, 0.5);
-    if (!s.notify_ms.empty()) print_series_line("floor: COMMIT -> NOTIFY at our own LISTEN connection", s.notify_ms);
+    if (!s.notify_ms.empty())
+      print_series_line("floor: COMMIT -> NOTIFY at our own LISTEN connection", s.notify_ms);
     print_series_line("COMMIT -> first POST /contacts at the fake", s.first_contact_ms, floor_p50);
     print_series_line("  of which COMMIT -> the daemon's first request of the job", s.first_request_ms);
     print_series_line("  of which first request -> first POST /contacts", s.request_to_contact_ms);
@@ -548,12 +564,13 @@ void run_latency(const Options& o, TestDatabase& db, FakePhoneBurner& fake, int 
               all.size(), st.hwm_kb / 1024.0, st.rss_kb / 1024.0, st.threads, st.cpu_s);
   for (auto& s : all) {
     double p99 = percentile(s.first_contact_ms, 0.99);
-    targets.push_back({std::string("first contact p99 < 100 ms, ") +
-                           (s.name.rfind("a new", 0) == 0 ? "new session each push" : "existing session"),
-                       fmt("p50 %.1f ms, ", percentile(s.first_contact_ms, 0.5)) + fmt("p99 %.1f ms", p99) +
-                           (s.notify_ms.empty() ? std::string()
-                                                : fmt(" (NOTIFY floor p99 %.1f ms)", percentile(s.notify_ms, 0.99))),
-                       p99 < 100});
+    targets.push_back(
+        {std::string("first contact p99 < 100 ms, ") +
+             (s.name.rfind("a new", 0) == 0 ? "new session each push" : "existing session"),
+         fmt("p50 %.1f ms, ", percentile(s.first_contact_ms, 0.5)) + fmt("p99 %.1f ms", p99) +
+             (s.notify_ms.empty() ? std::string()
+                                  : fmt(" (NOTIFY floor p99 %.1f ms)", percentile(s.notify_ms, 0.99))),
+         p99 < 100});
   }
   rss_peaks.push_back({"latency daemon", st.hwm_kb});
 }
@@ -576,13 +593,15 @@ int max_in_flight(const std::vector<LoggedRequest>& reqs) {
 
 void run_throughput(const Options& o, TestDatabase& db, FakePhoneBurner& fake) {
   const double latency_s = o.latency_ms / 1000.0;
-  std::printf("\n== Push queue: throughput, fake PhoneBurner answering every request after %d ms\n", o.latency_ms);
-  std::printf("   pgdialer-sync with PGDIALER_CONCURRENCY=%d and PGDIALER_REQUESTS_PER_SECOND=%g (other\n"
-              "   settings default). Ideal = max(contacts x %.3f s / %d, contacts / %g per s): the\n"
-              "   contact writes alone, perfectly overlapped. Measured: the whole job, claimed ->\n"
-              "   finished (push_jobs.started_at -> finished_at), which also makes the folder, checks\n"
-              "   the custom fields once and records every outcome in PostgreSQL.\n",
-              o.concurrency, o.requests_per_second, latency_s, o.concurrency, o.requests_per_second);
+  std::printf("\n== Push queue: throughput, fake PhoneBurner answering every request after %d ms\n",
+              o.latency_ms);
+  std::printf(
+      "   pgdialer-sync with PGDIALER_CONCURRENCY=%d and PGDIALER_REQUESTS_PER_SECOND=%g (other\n"
+      "   settings default). Ideal = max(contacts x %.3f s / %d, contacts / %g per s): the\n"
+      "   contact writes alone, perfectly overlapped. Measured: the whole job, claimed ->\n"
+      "   finished (push_jobs.started_at -> finished_at), which also makes the folder, checks\n"
+      "   the custom fields once and records every outcome in PostgreSQL.\n",
+      o.concurrency, o.requests_per_second, latency_s, o.concurrency, o.requests_per_second);
   fake.control("config", "{\"latency_ms\": " + std::to_string(o.latency_ms) + "}");
   FakeLog log(fake.base_url());
   const std::string daemon_log = test_log_path("push_bench_throughput.daemon");
@@ -611,7 +630,8 @@ void run_throughput(const Options& o, TestDatabase& db, FakePhoneBurner& fake) {
       if (!status.empty()) break;
       auto r = db.sql().exec(
           "SELECT status, done, extract(epoch FROM clock_timestamp() - started_at) FROM dialer.push_jobs "
-          "WHERE id = $1", {std::to_string(p.job)});
+          "WHERE id = $1",
+          {std::to_string(p.job)});
       if (r.text(0, 0) != "queued" && r.text(0, 0) != "running") {
         status = r.text(0, 0);
         break;
@@ -632,10 +652,11 @@ void run_throughput(const Options& o, TestDatabase& db, FakePhoneBurner& fake) {
     }
     JobRow row = job_row(db, p.job);
     if (projected) {
-      std::printf("   NOT FINISHED: cancelled after %.1f s with %s of %s contacts done (projected %.0f s, over\n"
-                  "   %.0fx the ideal; status now %s). Figures below are for the part that ran.\n",
-                  elapsed_at_cancel, with_commas(done_at_cancel).c_str(), with_commas(items).c_str(), *projected,
-                  o.give_up_ratio, status.c_str());
+      std::printf(
+          "   NOT FINISHED: cancelled after %.1f s with %s of %s contacts done (projected %.0f s, over\n"
+          "   %.0fx the ideal; status now %s). Figures below are for the part that ran.\n",
+          elapsed_at_cancel, with_commas(done_at_cancel).c_str(), with_commas(items).c_str(), *projected,
+          o.give_up_ratio, status.c_str());
     } else if (status != "succeeded") {
       report_wrong("job " + std::to_string(p.job) + " ended " + (status.empty() ? "in a timeout" : status) +
                    " (status now " + row.status + ")");
@@ -647,13 +668,14 @@ void run_throughput(const Options& o, TestDatabase& db, FakePhoneBurner& fake) {
     for (auto& r : reqs)
       if (is_contact_create(r)) writes.push_back(r);
     std::printf("   %-44s %8.2f s; ideal %.2f s = max(%s x %.3f s / %d, %s / %g per s) -> %.2fx\n",
-                projected ? "job claimed -> finished (PROJECTED)" : "job claimed -> finished", measured, ideal,
-                with_commas(items).c_str(), latency_s, o.concurrency, with_commas(items).c_str(),
+                projected ? "job claimed -> finished (PROJECTED)" : "job claimed -> finished", measured,
+                ideal, with_commas(items).c_str(), latency_s, o.concurrency, with_commas(items).c_str(),
                 o.requests_per_second, measured / ideal);
     if (!writes.empty()) {
       double first_sent = writes.front().logged_monotonic_us - writes.front().duration_ms * 1000;
       double phase = (writes.back().logged_monotonic_us - first_sent) / 1e6;
-      long long head_us = writes.front().logged_unix_us - writes.front().duration_ms * 1000 - row.started_unix_us;
+      long long head_us =
+          writes.front().logged_unix_us - writes.front().duration_ms * 1000 - row.started_unix_us;
       long long tail_us = row.finished_unix_us - writes.back().logged_unix_us;
       std::string before;
       for (auto& r : reqs) {
@@ -663,31 +685,36 @@ void run_throughput(const Options& o, TestDatabase& db, FakePhoneBurner& fake) {
       }
       const double ideal_rate = items / ideal;
       if (projected)
-        std::printf("   %-44s %8.2f s: %s POST /contacts, %.1f/s vs the ideal %.0f/s (%.1fx slower), "
-                    "at most %d in flight\n",
-                    "contact writes while it ran (until stopped)", phase,
-                    with_commas(static_cast<long long>(writes.size())).c_str(), writes.size() / phase, ideal_rate,
-                    ideal_rate / (writes.size() / phase), max_in_flight(reqs));
+        std::printf(
+            "   %-44s %8.2f s: %s POST /contacts, %.1f/s vs the ideal %.0f/s (%.1fx slower), "
+            "at most %d in flight\n",
+            "contact writes while it ran (until stopped)", phase,
+            with_commas(static_cast<long long>(writes.size())).c_str(), writes.size() / phase, ideal_rate,
+            ideal_rate / (writes.size() / phase), max_in_flight(reqs));
       else
-        std::printf("   %-44s %8.2f s = %.2fx the ideal; %s POST /contacts, %.1f/s, at most %d requests in flight\n",
-                    "contact writes: first sent -> last answered", phase, phase / ideal,
-                    with_commas(static_cast<long long>(writes.size())).c_str(), writes.size() / phase,
-                    max_in_flight(reqs));
+        std::printf(
+            "   %-44s %8.2f s = %.2fx the ideal; %s POST /contacts, %.1f/s, at most %d requests in flight\n",
+            "contact writes: first sent -> last answered", phase, phase / ideal,
+            with_commas(static_cast<long long>(writes.size())).c_str(), writes.size() / phase,
+            max_in_flight(reqs));
       std::printf("   %-44s %8.2f s (%s)\n", "claimed -> first contact write sent", head_us / 1e6,
                   before.empty() ? "no request before it" : before.c_str());
       if (!projected)
-        std::printf("   %-44s %8.2f s (outcomes recorded, job finished)\n", "last contact answered -> finished",
-                    tail_us / 1e6);
+        std::printf("   %-44s %8.2f s (outcomes recorded, job finished)\n",
+                    "last contact answered -> finished", tail_us / 1e6);
       if (!projected && static_cast<long long>(writes.size()) != items)
         std::printf("   (%zu POST /contacts for %lld items: retries)\n", writes.size(), items);
     }
     ProcStats st = proc_stats(daemon.process().pid());
-    std::string payload_bytes = db.sql().exec(
-        "SELECT round(avg(octet_length(payload::text))) FROM dialer.push_items WHERE job_id = $1",
-        {std::to_string(p.job)}).text(0, 0);
-    std::printf("   %-44s %8.1f MB (RSS now %.1f MB, %d threads, %.2f s CPU so far; payloads %s bytes each)\n",
-                "daemon peak RSS (VmHWM) so far", st.hwm_kb / 1024.0, st.rss_kb / 1024.0, st.threads, st.cpu_s,
-                payload_bytes.c_str());
+    std::string payload_bytes =
+        db.sql()
+            .exec("SELECT round(avg(octet_length(payload::text))) FROM dialer.push_items WHERE job_id = $1",
+                  {std::to_string(p.job)})
+            .text(0, 0);
+    std::printf(
+        "   %-44s %8.1f MB (RSS now %.1f MB, %d threads, %.2f s CPU so far; payloads %s bytes each)\n",
+        "daemon peak RSS (VmHWM) so far", st.hwm_kb / 1024.0, st.rss_kb / 1024.0, st.threads, st.cpu_s,
+        payload_bytes.c_str());
     if (!projected && row.created != items)
       report_wrong("job " + std::to_string(p.job) + " created " + std::to_string(row.created) + " of " +
                    std::to_string(items));
@@ -762,7 +789,9 @@ int main(int argc, char** argv) {
     std::printf("   %-50s %-58s %s\n", "target", "measured", "met");
     for (auto& t : targets)
       std::printf("   %-50s %-58s %s\n", t.what.c_str(), t.measured.c_str(),
-                  !t.met ? "n/a" : *t.met ? "yes" : "NO");
+                  !t.met   ? "n/a"
+                  : *t.met ? "yes"
+                           : "NO");
     std::printf("\npush_bench done in %.0f s; daemon and fake logs in %s\n",
                 std::chrono::duration<double>(Clock::now() - started).count(),
                 test_log_path("push_bench_*").c_str());

@@ -61,18 +61,16 @@ const std::array kColumns{
 
 // What the exclusion rules read (checks 1-4 of dialer.exclusion).
 constexpr std::array<std::string_view, 11> kExclusionColumns{
-    "do_not_call",          "suppressed",           "do_not_call_reason",
-    "do_not_call_source",   "phone",                "phone_e164",
-    "phone_number_invalid", "phone_invalid_reason", "last_call_attempt_at",
-    "first_name",           "last_name"};
+    "do_not_call", "suppressed",           "do_not_call_reason",   "do_not_call_source",   "phone",
+    "phone_e164",  "phone_number_invalid", "phone_invalid_reason", "last_call_attempt_at", "first_name",
+    "last_name"};
 
 // What "Dialable Only" reads: no recency, no names.
-constexpr std::array<std::string_view, 5> kDialableColumns{
-    "do_not_call", "suppressed", "phone", "phone_e164", "phone_number_invalid"};
+constexpr std::array<std::string_view, 5> kDialableColumns{"do_not_call", "suppressed", "phone", "phone_e164",
+                                                           "phone_number_invalid"};
 
 // The exclusion columns plus what the List Summary shows and names sessions by.
-constexpr std::array<std::string_view, 4> kPreviewExtraColumns{"id", "company", "contact_type",
-                                                               "buyer_type"};
+constexpr std::array<std::string_view, 4> kPreviewExtraColumns{"id", "company", "contact_type", "buyer_type"};
 
 template <std::size_t N>
 bool contains(const std::array<std::string_view, N>& names, std::string_view name) {

@@ -20,10 +20,8 @@ inline constexpr const char* internal_error = "XX000";
 
 class Error : public std::runtime_error {
  public:
-  Error(const char* state, const std::string& message, std::string detail = {},
-        std::string hint = {})
-      : std::runtime_error(message), state_(state), detail_(std::move(detail)),
-        hint_(std::move(hint)) {}
+  Error(const char* state, const std::string& message, std::string detail = {}, std::string hint = {})
+      : std::runtime_error(message), state_(state), detail_(std::move(detail)), hint_(std::move(hint)) {}
   const char* sqlstate() const noexcept { return state_; }
   const std::string& detail() const noexcept { return detail_; }
   const std::string& hint() const noexcept { return hint_; }

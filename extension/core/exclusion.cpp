@@ -31,8 +31,7 @@ std::optional<Exclusion> check_do_not_call(const Contact& c) {
 
 // Between checks 1 and 2: a number on dialer.suppressions is legal
 // do-not-call whatever the contact row says, so it is never overridable.
-std::optional<Exclusion> check_suppression_list(std::string_view number,
-                                                const SuppressionList* list) {
+std::optional<Exclusion> check_suppression_list(std::string_view number, const SuppressionList* list) {
   if (list == nullptr || list->empty()) return std::nullopt;
   auto reason = list->find(number);
   if (!reason) return std::nullopt;
@@ -44,15 +43,13 @@ bool has_phone(const Contact& c) { return present(c.phone) || present(c.phone_e1
 // Check 2: missing, flagged or unrecognized number. Only a flagged number that
 // still normalizes may be overridden (the rep may know the flag is stale).
 std::optional<Exclusion> check_phone(const Contact& c, bool normalizes) {
-  if (!has_phone(c))
-    return Exclusion{ExclusionCategory::invalid_phone, "Missing phone number", false};
+  if (!has_phone(c)) return Exclusion{ExclusionCategory::invalid_phone, "Missing phone number", false};
   if (is_true(c.phone_number_invalid)) {
     std::string reason = "Flagged as invalid";
     if (auto r = present(c.phone_invalid_reason)) reason += ": " + str(*r);
     return Exclusion{ExclusionCategory::invalid_phone, std::move(reason), normalizes};
   }
-  if (!normalizes)
-    return Exclusion{ExclusionCategory::invalid_phone, "Unrecognized phone number", false};
+  if (!normalizes) return Exclusion{ExclusionCategory::invalid_phone, "Unrecognized phone number", false};
   return std::nullopt;
 }
 
@@ -141,8 +138,7 @@ bool certainly_ready(const Contact& c, const RuleSettings& s) noexcept {
     if (is_true(c.do_not_call) || is_true(c.suppressed)) return false;
     Text stored = present(c.phone_e164);
     if (!stored || is_true(c.phone_number_invalid)) return false;
-    if (s.suppressions != nullptr && !s.suppressions->empty() && s.suppressions->find(*stored))
-      return false;
+    if (s.suppressions != nullptr && !s.suppressions->empty() && s.suppressions->find(*stored)) return false;
     if (s.min_days > 0 && c.last_call_attempt_at &&
         whole_days_between(*c.last_call_attempt_at, s.as_of) < s.min_days)
       return false;
@@ -155,8 +151,7 @@ bool certainly_ready(const Contact& c, const RuleSettings& s) noexcept {
 bool is_dialable(const Contact& c, std::string_view region, const SuppressionList* suppressions) {
   if (is_true(c.do_not_call) || is_true(c.suppressed)) return false;
   if (!has_phone(c) || is_true(c.phone_number_invalid)) return false;
-  if (auto stored = present(c.phone_e164))
-    return !check_suppression_list(*stored, suppressions);
+  if (auto stored = present(c.phone_e164)) return !check_suppression_list(*stored, suppressions);
   auto parsed = normalized_phone(c, region);
   return parsed && !check_suppression_list(*parsed, suppressions);
 }

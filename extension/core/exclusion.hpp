@@ -27,8 +27,8 @@ struct Exclusion {
 };
 
 struct RuleSettings {
-  int min_days = 7;            // 0 disables the recency check
-  UnixMicros as_of = 0;        // "now" for the recency check
+  int min_days = 7;      // 0 disables the recency check
+  UnixMicros as_of = 0;  // "now" for the recency check
   // Default region for numbers without a country code. A view: the caller
   // keeps the string alive (the setting's value, or an owner's copy).
   std::string_view region = "US";

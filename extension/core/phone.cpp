@@ -57,8 +57,7 @@ const RegionTable& region_table() {
 
 std::optional<PhoneNumber> parse(std::string_view raw, const std::string& region) {
   PhoneNumber number;
-  if (phone_number_util().Parse(std::string(raw), region, &number) !=
-      PhoneNumberUtil::NO_PARSING_ERROR) {
+  if (phone_number_util().Parse(std::string(raw), region, &number) != PhoneNumberUtil::NO_PARSING_ERROR) {
     return std::nullopt;
   }
   return number;
@@ -120,9 +119,7 @@ std::optional<std::string> location_of(const PhoneNumber& number) {
 
 }  // namespace
 
-bool is_known_region(std::string_view region) {
-  return !region_table().canonical(region).empty();
-}
+bool is_known_region(std::string_view region) { return !region_table().canonical(region).empty(); }
 
 std::string canonical_region(std::string_view region) {
   std::string code = region_table().canonical(region);

@@ -41,14 +41,14 @@ std::optional<std::string> to_e164(std::string_view raw, std::string_view region
 std::optional<std::string> to_e164_reference(std::string_view raw, std::string_view region);
 
 struct PhoneInfo {
-  std::optional<std::string> e164;             // set only when valid
-  bool valid = false;                          // IsValidNumber
-  bool possible = false;                       // IsPossibleNumber
-  std::string number_type;                     // "FIXED_LINE_OR_MOBILE", "MOBILE", ..., "UNKNOWN"
-  std::optional<std::string> region_code;      // GetRegionCodeForNumber; nullopt for "ZZ"
-  std::optional<std::string> national_format;  // Format(NATIONAL)
+  std::optional<std::string> e164;                  // set only when valid
+  bool valid = false;                               // IsValidNumber
+  bool possible = false;                            // IsPossibleNumber
+  std::string number_type;                          // "FIXED_LINE_OR_MOBILE", "MOBILE", ..., "UNKNOWN"
+  std::optional<std::string> region_code;           // GetRegionCodeForNumber; nullopt for "ZZ"
+  std::optional<std::string> national_format;       // Format(NATIONAL)
   std::optional<std::string> international_format;  // Format(INTERNATIONAL)
-  std::optional<std::string> location;         // offline geocoder, English ("North Carolina")
+  std::optional<std::string> location;              // offline geocoder, English ("North Carolina")
 };
 
 // Descriptive info; nullopt when the input is empty or cannot be parsed.

@@ -16,15 +16,12 @@ struct Parsed {
   std::string_view national;
 };
 
-bool starts_with(std::string_view s, std::string_view prefix) {
-  return s.substr(0, prefix.size()) == prefix;
-}
+bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
 
 // MaybeStripNationalPrefixAndCarrierCode: the number with the region's
 // national prefix removed (or unchanged); nullopt when a transform rule could
 // apply, which is not re-enacted.
-std::optional<std::string_view> strip_national_prefix(const RegionRules& region,
-                                                      std::string_view number) {
+std::optional<std::string_view> strip_national_prefix(const RegionRules& region, std::string_view number) {
   if (number.empty() || !region.has_national_prefix()) return number;
   const std::optional<std::size_t> prefix = region.national_prefix_length(number);
   if (!prefix) return number;

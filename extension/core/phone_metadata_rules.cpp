@@ -77,18 +77,16 @@ LengthSet length_set(const google::protobuf::RepeatedField<int>& lengths) {
 // except that with same_mobile_and_fixed_line_pattern the mobile desc is never
 // consulted on its own, so it must not widen the union.
 std::vector<const PhoneNumberDesc*> type_descs(const PhoneMetadata& m) {
-  std::vector<const PhoneNumberDesc*> descs = {
-      &m.premium_rate(),    &m.toll_free(), &m.shared_cost(), &m.voip(),
-      &m.personal_number(), &m.pager(),     &m.uan(),         &m.voicemail(),
-      &m.fixed_line()};
+  std::vector<const PhoneNumberDesc*> descs = {&m.premium_rate(), &m.toll_free(),       &m.shared_cost(),
+                                               &m.voip(),         &m.personal_number(), &m.pager(),
+                                               &m.uan(),          &m.voicemail(),       &m.fixed_line()};
   if (!m.same_mobile_and_fixed_line_pattern()) descs.push_back(&m.mobile());
   return descs;
 }
 
 // IsNumberMatchingDesc's checks that do not look at the digits.
 bool desc_can_match_length(const PhoneNumberDesc& desc, std::size_t length) {
-  return !desc.national_number_pattern().empty() &&
-         length_set(desc.possible_length()).admits(length);
+  return !desc.national_number_pattern().empty() && length_set(desc.possible_length()).admits(length);
 }
 
 }  // namespace
@@ -111,14 +109,13 @@ std::unique_ptr<RegionRules> RegionRules::compile(const PhoneMetadata& m) {
   r->local_only_lengths_ = length_set(general.possible_length_local_only());
   r->national_prefix_has_transform_ = !m.national_prefix_transform_rule().empty();
 
-  const bool compiled =
-      compile_unless_empty(r->general_, general.national_number_pattern()) &&
-      r->compile_type_unions(m) &&
-      (!m.has_leading_digits() || compile_into(r->leading_digits_, m.leading_digits())) &&
-      // An empty IDD pattern matches everywhere in libphonenumber, so it is
-      // compiled as is rather than skipped.
-      compile_into(r->international_prefix_, m.international_prefix()) &&
-      compile_unless_empty(r->national_prefix_, m.national_prefix_for_parsing());
+  const bool compiled = compile_unless_empty(r->general_, general.national_number_pattern()) &&
+                        r->compile_type_unions(m) &&
+                        (!m.has_leading_digits() || compile_into(r->leading_digits_, m.leading_digits())) &&
+                        // An empty IDD pattern matches everywhere in libphonenumber, so it is
+                        // compiled as is rather than skipped.
+                        compile_into(r->international_prefix_, m.international_prefix()) &&
+                        compile_unless_empty(r->national_prefix_, m.national_prefix_for_parsing());
   if (!compiled) return nullptr;
   return r;
 }
@@ -175,8 +172,7 @@ bool RegionRules::may_strip_international_prefix(std::string_view digits) const 
 
 std::optional<std::size_t> RegionRules::national_prefix_length(std::string_view number) const {
   re2::StringPiece match;
-  if (!national_prefix_ ||
-      !national_prefix_->Match(number, 0, number.size(), RE2::ANCHOR_START, &match, 1)) {
+  if (!national_prefix_ || !national_prefix_->Match(number, 0, number.size(), RE2::ANCHOR_START, &match, 1)) {
     return std::nullopt;
   }
   return match.size();
@@ -190,9 +186,8 @@ LengthCheck RegionRules::test_length(std::size_t length) const {
   if (lengths.front() == actual) return LengthCheck::possible;
   if (lengths.front() > actual) return LengthCheck::too_short;
   if (lengths.back() < actual) return LengthCheck::too_long;
-  return std::find(lengths.begin() + 1, lengths.end(), actual) != lengths.end()
-             ? LengthCheck::possible
-             : LengthCheck::invalid_length;
+  return std::find(lengths.begin() + 1, lengths.end(), actual) != lengths.end() ? LengthCheck::possible
+                                                                                : LengthCheck::invalid_length;
 }
 
 // ---- CountryRules -----------------------------------------------------------
@@ -234,8 +229,7 @@ const MetadataRules* MetadataRules::instance() {
 }
 
 bool MetadataRules::is_country_code(int country_code) const {
-  return country_code > 0 && country_code < kCountryCodes &&
-         !countries_[country_code].region_codes.empty();
+  return country_code > 0 && country_code < kCountryCodes && !countries_[country_code].region_codes.empty();
 }
 
 const CountryRules* MetadataRules::country(int country_code) const {

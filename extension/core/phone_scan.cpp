@@ -24,9 +24,7 @@ bool is_edge_filler(char c) {
 // Separators between digits. All are in libphonenumber's kValidPunctuation and
 // none can start an extension ("x", "#", "~", ";", ",", "ext") or a second
 // number ("/", "\\"), so normalisation simply drops them.
-bool is_separator(char c) {
-  return c == ' ' || c == '-' || c == '.' || c == '(' || c == ')';
-}
+bool is_separator(char c) { return c == ' ' || c == '-' || c == '.' || c == '(' || c == ')'; }
 
 }  // namespace
 

@@ -35,8 +35,7 @@ std::optional<std::string> member_text(const rapidjson::Value& object, const cha
 
 OwnedFilters filters_from(const rapidjson::Value& v) {
   if (!v.IsObject()) throw invalid_argument("filters must be a JSON object");
-  return OwnedFilters{member_text(v, "industry"), member_text(v, "state"),
-                      member_text(v, "region")};
+  return OwnedFilters{member_text(v, "industry"), member_text(v, "state"), member_text(v, "region")};
 }
 
 void write_string(Writer& w, std::string_view s) {
@@ -60,9 +59,7 @@ SessionNameFilters OwnedFilters::view() const {
   return SessionNameFilters{text(industry), text(state), text(region)};
 }
 
-OwnedFilters parse_filters(std::string_view json) {
-  return filters_from(parse_json(json, "filters"));
-}
+OwnedFilters parse_filters(std::string_view json) { return filters_from(parse_json(json, "filters")); }
 
 PreviewOptions parse_preview_options(std::string_view json) {
   auto doc = parse_json(json, "options");
@@ -107,7 +104,9 @@ struct PreviewBuilder::ExclusionList {
 };
 
 PreviewBuilder::PreviewBuilder(PreviewSettings settings, const PreviewOptions& options)
-    : settings_(std::move(settings)), region_(settings_.rules.region), filters_(options.filters),
+    : settings_(std::move(settings)),
+      region_(settings_.rules.region),
+      filters_(options.filters),
       exclusions_(std::make_unique<ExclusionList>()) {
   settings_.rules.region = region_;
   if (settings_.suppressions) settings_.rules.suppressions = settings_.suppressions.get();
@@ -149,9 +148,15 @@ void PreviewBuilder::record_exclusion(const Contact& c, const Exclusion& e) {
   Writer& w = exclusions_->writer;
   w.StartObject();
   w.Key("contact_id");
-  if (c.id) write_string(w, *c.id); else w.Null();
+  if (c.id)
+    write_string(w, *c.id);
+  else
+    w.Null();
   w.Key("name");
-  if (auto name = display_name(c)) write_string(w, *name); else w.Null();
+  if (auto name = display_name(c))
+    write_string(w, *name);
+  else
+    w.Null();
   w.Key("company");
   write_text_or_null(w, c.company);
   w.Key("category");

@@ -41,8 +41,7 @@ void SessionNameCollector::add(const Text& contact_type, const Text& buyer_type)
   if (auto b = present(buyer_type)) add_distinct(buyer_types_, std::string(*b));
 }
 
-std::string SessionNameCollector::name(const SessionNameFilters& filters, int year,
-                                       int month) const {
+std::string SessionNameCollector::name(const SessionNameFilters& filters, int year, int month) const {
   if (month < 1 || month > 12) throw invalid_argument("month must be between 1 and 12");
   std::vector<std::string_view> parts;
   std::string_view who = audience(contact_types_);
@@ -64,8 +63,7 @@ std::string SessionNameCollector::name(const SessionNameFilters& filters, int ye
   return out;
 }
 
-std::string session_name(const std::vector<Text>& contact_types,
-                         const std::vector<Text>& buyer_types,
+std::string session_name(const std::vector<Text>& contact_types, const std::vector<Text>& buyer_types,
                          const SessionNameFilters& filters, int year, int month) {
   SessionNameCollector collector;
   for (const auto& t : contact_types) collector.add(t, std::nullopt);

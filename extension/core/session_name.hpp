@@ -21,8 +21,7 @@ struct SessionNameFilters {
 // the state or region, and "Mon YYYY" in English whatever the locale.
 // Blank values are skipped; contact types compare case-insensitively.
 // `month` is 1..12.
-std::string session_name(const std::vector<Text>& contact_types,
-                         const std::vector<Text>& buyer_types,
+std::string session_name(const std::vector<Text>& contact_types, const std::vector<Text>& buyer_types,
                          const SessionNameFilters& filters, int year, int month);
 
 // Incremental form for callers that see contacts one at a time (preview):

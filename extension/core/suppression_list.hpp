@@ -43,7 +43,7 @@ class SuppressionList {
   std::vector<std::uint64_t> slots_;
   std::size_t packed_count_ = 0;
   std::unordered_map<std::string, std::uint16_t> other_;  // non-canonical numbers
-  std::vector<std::string> reasons_;                     // by index
+  std::vector<std::string> reasons_;                      // by index
   std::unordered_map<std::string, std::uint16_t> reason_by_source_;
   std::string last_source_;  // the source add() saw last, and its reason
   std::uint16_t last_reason_ = 0;

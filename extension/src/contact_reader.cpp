@@ -46,7 +46,7 @@ struct ColumnRead {
   ReadAs how;
   Text Contact::*text_member;                 // from contact_columns(), resolved once
   std::optional<bool> Contact::*bool_member;  // likewise
-  FmgrInfo output;  // for output_function
+  FmgrInfo output;                            // for output_function
 };
 
 // What a call site keeps in fn_extra.
@@ -59,12 +59,10 @@ struct LayoutCache {
 
 bool is_text_like(Oid base) { return base == TEXTOID || base == VARCHAROID || base == BPCHAROID; }
 
-[[noreturn]] void wrong_type(const char* function, std::string_view column, const char* expected,
-                             Oid type) {
+[[noreturn]] void wrong_type(const char* function, std::string_view column, const char* expected, Oid type) {
   ereport(ERROR, (errcode(ERRCODE_DATATYPE_MISMATCH),
-                  errmsg("%s: column \"%.*s\" must be %s, not %s", function,
-                         static_cast<int>(column.size()), column.data(), expected,
-                         format_type_be(type))));
+                  errmsg("%s: column \"%.*s\" must be %s, not %s", function, static_cast<int>(column.size()),
+                         column.data(), expected, format_type_be(type))));
   pg_unreachable();
 }
 
@@ -149,8 +147,7 @@ RowLayout* new_layout(FmgrInfo* flinfo, Oid typid, int32 typmod, ColumnSet set) 
   layout->wants_date = set == ColumnSet::everything;
   // A call site sees one row type almost always; keep the most recent few.
   if (cache->count == kMaxCachedLayouts) {
-    std::memmove(&cache->layouts[0], &cache->layouts[1],
-                 sizeof(RowLayout*) * (kMaxCachedLayouts - 1));
+    std::memmove(&cache->layouts[0], &cache->layouts[1], sizeof(RowLayout*) * (kMaxCachedLayouts - 1));
     cache->count--;
   }
   cache->layouts[cache->count++] = layout;
@@ -182,7 +179,6 @@ TupleDesc result_descriptor(FunctionCallInfo fcinfo) {
 
 namespace {
 
-
 Text format_date(int year, int month, int day) {
   char* buffer = static_cast<char*>(palloc(16));
   int n = snprintf(buffer, 16, "%04d-%02d-%02d", year, month, day);
@@ -196,8 +192,7 @@ Text local_date(Timestamp ts, bool with_zone) {
   struct pg_tm tm;
   fsec_t fsec;
   int tz;
-  if (timestamp2tm(ts, with_zone ? &tz : nullptr, &tm, &fsec, nullptr, nullptr) != 0)
-    return std::nullopt;
+  if (timestamp2tm(ts, with_zone ? &tz : nullptr, &tm, &fsec, nullptr, nullptr) != 0) return std::nullopt;
   return format_date(tm.tm_year, tm.tm_mon, tm.tm_mday);
 }
 
@@ -228,8 +223,7 @@ void read_timestamp(const ColumnRead& read, Datum value, bool wants_date, Contac
       }
       break;
     }
-    default:
-      break;
+    default: break;
   }
 }
 
@@ -264,17 +258,11 @@ Text joined_array(Datum value) {
 
 inline void read_value(ColumnRead& read, Datum value, bool wants_date, Contact* c) {
   switch (read.how) {
-    case ReadAs::boolean:
-      c->*(read.bool_member) = DatumGetBool(value);
-      return;
+    case ReadAs::boolean: c->*(read.bool_member) = DatumGetBool(value); return;
     case ReadAs::timestamptz:
     case ReadAs::timestamp:
-    case ReadAs::date:
-      read_timestamp(read, value, wants_date, c);
-      return;
-    case ReadAs::varlena_text:
-      c->*(read.text_member) = varlena_text(value);
-      return;
+    case ReadAs::date: read_timestamp(read, value, wants_date, c); return;
+    case ReadAs::varlena_text: c->*(read.text_member) = varlena_text(value); return;
     case ReadAs::name: {
       const char* s = NameStr(*DatumGetName(value));
       c->*(read.text_member) = std::string_view(s, std::strlen(s));
@@ -285,27 +273,21 @@ inline void read_value(ColumnRead& read, Datum value, bool wants_date, Contact* 
       c->*(read.text_member) = std::string_view(s, std::strlen(s));
       return;
     }
-    case ReadAs::text_array:
-      c->*(read.text_member) = joined_array(value);
-      return;
+    case ReadAs::text_array: c->*(read.text_member) = joined_array(value); return;
   }
 }
 
 // Forget what an earlier row put in this column's field(s).
 inline void clear_value(const ColumnRead& read, Contact* c) {
   switch (read.how) {
-    case ReadAs::boolean:
-      c->*(read.bool_member) = std::nullopt;
-      return;
+    case ReadAs::boolean: c->*(read.bool_member) = std::nullopt; return;
     case ReadAs::timestamptz:
     case ReadAs::timestamp:
     case ReadAs::date:
       c->last_call_attempt_at = std::nullopt;
       c->last_contact_date = std::nullopt;
       return;
-    default:
-      c->*(read.text_member) = std::nullopt;
-      return;
+    default: c->*(read.text_member) = std::nullopt; return;
   }
 }
 
@@ -319,8 +301,7 @@ void fill(RowLayout* layout, const Datum* values, const bool* nulls, Contact* c)
 
 }  // namespace
 
-RowLayout* layout_for_row(FunctionCallInfo fcinfo, HeapTupleHeader row, ColumnSet set,
-                          const char* function) {
+RowLayout* layout_for_row(FunctionCallInfo fcinfo, HeapTupleHeader row, ColumnSet set, const char* function) {
   Oid typid = HeapTupleHeaderGetTypeId(row);
   int32 typmod = HeapTupleHeaderGetTypMod(row);
   FmgrInfo* flinfo = fcinfo->flinfo;
@@ -338,10 +319,10 @@ RowLayout* layout_for_row(FunctionCallInfo fcinfo, HeapTupleHeader row, ColumnSe
 
   RowLayout* layout = new_layout(flinfo, typid, typmod, set);
   layout->tupdesc = tupdesc;
-  layout->values = static_cast<Datum*>(
-      MemoryContextAlloc(flinfo->fn_mcxt, sizeof(Datum) * Max(tupdesc->natts, 1)));
-  layout->nulls = static_cast<bool*>(
-      MemoryContextAlloc(flinfo->fn_mcxt, sizeof(bool) * Max(tupdesc->natts, 1)));
+  layout->values =
+      static_cast<Datum*>(MemoryContextAlloc(flinfo->fn_mcxt, sizeof(Datum) * Max(tupdesc->natts, 1)));
+  layout->nulls =
+      static_cast<bool*>(MemoryContextAlloc(flinfo->fn_mcxt, sizeof(bool) * Max(tupdesc->natts, 1)));
   for (int att = 0; att < tupdesc->natts; att++) {
     Form_pg_attribute attr = TupleDescAttr(tupdesc, att);
     if (attr->attisdropped) continue;
@@ -371,8 +352,7 @@ RowLayout* layout_for_arguments(FunctionCallInfo fcinfo, ArrayType* names, int f
   deconstruct_array(names, TEXTOID, -1, false, TYPALIGN_INT, &elements, &nulls, &n);
   if (first_arg + n != PG_NARGS())
     ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                    errmsg("%s: %d column names for %d columns", function, n,
-                           PG_NARGS() - first_arg)));
+                    errmsg("%s: %d column names for %d columns", function, n, PG_NARGS() - first_arg)));
   RowLayout* layout = new_layout(flinfo, InvalidOid, -1, ColumnSet::everything);
   layout->wants_date = false;
   for (int i = 0; i < n && i < kMaxColumns; i++) {
@@ -381,8 +361,8 @@ RowLayout* layout_for_arguments(FunctionCallInfo fcinfo, ArrayType* names, int f
     if (column < 0)
       ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
                       errmsg("%s: \"%s\" is not a contact column", function, name)));
-    add_column(layout, flinfo->fn_mcxt, column, first_arg + i,
-               get_fn_expr_argtype(flinfo, first_arg + i), function);
+    add_column(layout, flinfo->fn_mcxt, column, first_arg + i, get_fn_expr_argtype(flinfo, first_arg + i),
+               function);
   }
   return layout;
 }

@@ -24,8 +24,7 @@ struct RowLayout;
 
 // Layout for a composite datum's row type, cached in flinfo->fn_extra.
 // `function` names the SQL function in error messages.
-RowLayout* layout_for_row(FunctionCallInfo fcinfo, HeapTupleHeader row, ColumnSet set,
-                          const char* function);
+RowLayout* layout_for_row(FunctionCallInfo fcinfo, HeapTupleHeader row, ColumnSet set, const char* function);
 
 // Layout for the planner-rewritten form: `names` (a text[] constant) names the
 // arguments from `first_arg` on.

@@ -41,11 +41,11 @@ void capture_current_exception(CapturedError* out) noexcept {
 
 void raise_captured(const CapturedError* e) {
   int code = e->out_of_memory ? ERRCODE_OUT_OF_MEMORY
-                              : MAKE_SQLSTATE(e->sqlstate[0], e->sqlstate[1], e->sqlstate[2],
-                                              e->sqlstate[3], e->sqlstate[4]);
-  ereport(ERROR, (errcode(code), errmsg_internal("%s", e->message),
-                  e->detail[0] ? errdetail_internal("%s", e->detail) : 0,
-                  e->hint[0] ? errhint("%s", e->hint) : 0));
+                              : MAKE_SQLSTATE(e->sqlstate[0], e->sqlstate[1], e->sqlstate[2], e->sqlstate[3],
+                                              e->sqlstate[4]);
+  ereport(ERROR,
+          (errcode(code), errmsg_internal("%s", e->message),
+           e->detail[0] ? errdetail_internal("%s", e->detail) : 0, e->hint[0] ? errhint("%s", e->hint) : 0));
   pg_unreachable();
 }
 

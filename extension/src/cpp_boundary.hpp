@@ -68,8 +68,7 @@ T* context_owned(MemoryContext context, Args&&... args) {
     MemoryContextCallback callback;
     T* object;
   };
-  auto* holder = static_cast<Holder*>(
-      MemoryContextAllocExtended(context, sizeof(Holder), MCXT_ALLOC_NO_OOM));
+  auto* holder = static_cast<Holder*>(MemoryContextAllocExtended(context, sizeof(Holder), MCXT_ALLOC_NO_OOM));
   if (holder == nullptr) throw std::bad_alloc();
   holder->object = new T(std::forward<Args>(args)...);
   holder->callback.func = [](void* arg) { delete static_cast<T*>(arg); };

@@ -70,12 +70,10 @@ std::vector<Text> texts(const TextArray& a) {
 extern "C" Datum pgdialer_session_name(PG_FUNCTION_ARGS) {
   TextArray types = text_array_arg(fcinfo, 0);
   TextArray buyer_types = text_array_arg(fcinfo, 1);
-  const char* filters = PG_ARGISNULL(2) ? "{}"
-                                         : JsonbToCString(nullptr, &PG_GETARG_JSONB_P(2)->root, 0);
+  const char* filters = PG_ARGISNULL(2) ? "{}" : JsonbToCString(nullptr, &PG_GETARG_JSONB_P(2)->root, 0);
   DateADT date = PG_ARGISNULL(3) ? GetSQLCurrentDate() : PG_GETARG_DATEADT(3);
   if (DATE_NOT_FINITE(date))
-    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                    errmsg("as_of must be a finite date")));
+    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("as_of must be a finite date")));
   int year, month, day;
   j2date(date + POSTGRES_EPOCH_JDATE, &year, &month, &day);
 

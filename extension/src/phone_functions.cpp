@@ -41,8 +41,7 @@ Arg region_arg(FunctionCallInfo fcinfo, int n) {
 
 Datum e164(FunctionCallInfo fcinfo, Arg phone, Arg region) {
   text* result = cpp_call([&]() -> text* {
-    auto e164 = to_e164(std::string_view(phone.data, phone.size),
-                        std::string_view(region.data, region.size));
+    auto e164 = to_e164(std::string_view(phone.data, phone.size), std::string_view(region.data, region.size));
     return e164 ? text_noerr(*e164) : nullptr;
   });
   if (result == nullptr) PG_RETURN_NULL();
@@ -76,8 +75,8 @@ extern "C" Datum pgdialer_phone_info(PG_FUNCTION_ARGS) {
   Datum values[kFields];
   bool nulls[kFields];
   cpp_call([&] {
-    auto info = phone_info(std::string_view(phone.data, phone.size),
-                           std::string_view(region.data, region.size));
+    auto info =
+        phone_info(std::string_view(phone.data, phone.size), std::string_view(region.data, region.size));
     PhoneInfo none;
     const PhoneInfo& i = info ? *info : none;
     values[0] = optional_text(i.e164);

@@ -47,11 +47,14 @@ extern "C" Datum pgdialer_maintain_phone_e164(PG_FUNCTION_ARGS) {
   TriggerEvent event = trigger->tg_event;
   if (!TRIGGER_FIRED_BEFORE(event) || !TRIGGER_FIRED_FOR_ROW(event) ||
       !(TRIGGER_FIRED_BY_INSERT(event) || TRIGGER_FIRED_BY_UPDATE(event)))
-    ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-                    errmsg("dialer.maintain_phone_e164 must be a BEFORE INSERT OR UPDATE ... FOR EACH ROW trigger")));
+    ereport(
+        ERROR,
+        (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+         errmsg("dialer.maintain_phone_e164 must be a BEFORE INSERT OR UPDATE ... FOR EACH ROW trigger")));
   if (trigger->tg_trigger->tgnargs > 2)
     ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                    errmsg("dialer.maintain_phone_e164 takes at most two arguments: the phone column and the E.164 column")));
+                    errmsg("dialer.maintain_phone_e164 takes at most two arguments: the phone column and the "
+                           "E.164 column")));
 
   Relation relation = trigger->tg_relation;
   TupleDesc desc = RelationGetDescr(relation);

@@ -84,13 +84,11 @@ void add_column(ColumnArgs* out, const char* name, Expr* expr) {
 // Columns of a whole-row Var over a plain, never null-extended table.
 bool columns_of_var(PlannerInfo* root, Var* var, ColumnSet set, ColumnArgs* out) {
   if (root == nullptr || var->varattno != InvalidAttrNumber || var->varlevelsup != 0) return false;
-  if (var->varno < 1 || var->varno > static_cast<int>(list_length(root->parse->rtable)))
-    return false;
+  if (var->varno < 1 || var->varno > static_cast<int>(list_length(root->parse->rtable))) return false;
   RangeTblEntry* rte = rt_fetch(var->varno, root->parse->rtable);
   if (rte->rtekind != RTE_RELATION) return false;
   bool found = false;
-  if (nullable_or_unknown(reinterpret_cast<Node*>(root->parse->jointree), var->varno, false,
-                          &found) ||
+  if (nullable_or_unknown(reinterpret_cast<Node*>(root->parse->jointree), var->varno, false, &found) ||
       !found)
     return false;
 
@@ -101,8 +99,8 @@ bool columns_of_var(PlannerInfo* root, Var* var, ColumnSet set, ColumnArgs* out)
     int column = column_index(NameStr(attr->attname));
     if (column < 0 || !column_in_set(column, set)) continue;
     add_column(out, NameStr(attr->attname),
-               reinterpret_cast<Expr*>(makeVar(var->varno, attr->attnum, attr->atttypid,
-                                               attr->atttypmod, attr->attcollation, 0)));
+               reinterpret_cast<Expr*>(makeVar(var->varno, attr->attnum, attr->atttypid, attr->atttypmod,
+                                               attr->attcollation, 0)));
   }
   ReleaseTupleDesc(desc);
   return true;

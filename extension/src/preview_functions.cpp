@@ -73,11 +73,10 @@ void check_contact_array(FunctionCallInfo fcinfo, ArrayType* contacts) {
 // A builder for one preview, owned by `context`: options parsed and
 // validated, settings captured once.
 PreviewBuilder* begin_preview(const char* options_json, MemoryContext context) {
-  PreviewOptions* options = cpp_call([&] {
-    return context_owned<PreviewOptions>(context, parse_preview_options(options_json));
-  });
-  TimestampTz as_of = options->as_of ? parse_timestamptz(options->as_of->c_str())
-                                     : GetCurrentTransactionStartTimestamp();
+  PreviewOptions* options =
+      cpp_call([&] { return context_owned<PreviewOptions>(context, parse_preview_options(options_json)); });
+  TimestampTz as_of =
+      options->as_of ? parse_timestamptz(options->as_of->c_str()) : GetCurrentTransactionStartTimestamp();
   int year, month;
   year_month(as_of, &year, &month);
   int min_days = options->min_days ? *options->min_days : min_days_between_calls();
@@ -95,8 +94,7 @@ PreviewBuilder* begin_preview(const char* options_json, MemoryContext context) {
 
 // Read one contact row and add it. Its strings live in `row_context`, which
 // is reset first, so memory stays flat however long the list.
-void add_row(FunctionCallInfo fcinfo, PreviewBuilder* builder, Datum value,
-             MemoryContext row_context) {
+void add_row(FunctionCallInfo fcinfo, PreviewBuilder* builder, Datum value, MemoryContext row_context) {
   MemoryContextReset(row_context);
   MemoryContext old = MemoryContextSwitchTo(row_context);
   HeapTupleHeader row = DatumGetHeapTupleHeader(value);
@@ -159,9 +157,10 @@ extern "C" Datum pgdialer_preview_step(PG_FUNCTION_ARGS) {
   if (!PG_ARGISNULL(1)) {
     Oid type = get_fn_expr_argtype(fcinfo->flinfo, 1);
     if (!type_is_rowtype(type))
-      ereport(ERROR, (errcode(ERRCODE_DATATYPE_MISMATCH),
-                      errmsg("dialer.preview_agg expects contact rows, not %s", format_type_be(type)),
-                      errhint("Aggregate whole rows: SELECT dialer.preview_agg(c) FROM contacts c WHERE ...")));
+      ereport(ERROR,
+              (errcode(ERRCODE_DATATYPE_MISMATCH),
+               errmsg("dialer.preview_agg expects contact rows, not %s", format_type_be(type)),
+               errhint("Aggregate whole rows: SELECT dialer.preview_agg(c) FROM contacts c WHERE ...")));
     add_row(fcinfo, state->builder, PG_GETARG_DATUM(1), state->row_context);
   }
   PG_RETURN_POINTER(state);
@@ -216,12 +215,15 @@ extern "C" Datum pgdialer_classify_list(PG_FUNCTION_ARGS) {
     MemoryContext old = MemoryContextSwitchTo(row_context);
     HeapTupleHeader row = DatumGetHeapTupleHeader(value);
     Contact contact;
-    read_row(layout_for_row(fcinfo, row, ColumnSet::everything, "dialer.classify_list"), row,
-             &contact);
+    read_row(layout_for_row(fcinfo, row, ColumnSet::everything, "dialer.classify_list"), row, &contact);
     ListVerdict v = cpp_call([&] {
       PreviewBuilder::Decision d = builder->add(contact);
-      ListVerdict out{d.kind == PreviewBuilder::Decision::Kind::duplicate_id, false,
-                      ExclusionCategory::do_not_call, nullptr, false, nullptr};
+      ListVerdict out{d.kind == PreviewBuilder::Decision::Kind::duplicate_id,
+                      false,
+                      ExclusionCategory::do_not_call,
+                      nullptr,
+                      false,
+                      nullptr};
       if (out.duplicate_id) return out;
       if (d.exclusion) {
         out.excluded = true;
@@ -238,8 +240,7 @@ extern "C" Datum pgdialer_classify_list(PG_FUNCTION_ARGS) {
           Int32GetDatum(position),
           contact.id ? PointerGetDatum(cstring_to_text_with_len(contact.id->data(), contact.id->size()))
                      : Datum(0),
-          v.excluded ? PointerGetDatum(cstring_to_text_with_len(category.data(), category.size()))
-                     : Datum(0),
+          v.excluded ? PointerGetDatum(cstring_to_text_with_len(category.data(), category.size())) : Datum(0),
           PointerGetDatum(v.reason),
           BoolGetDatum(v.overridable),
           DirectFunctionCall1(jsonb_in, CStringGetDatum(v.payload))};

@@ -60,8 +60,7 @@ TimestampTz as_of_argument(FunctionCallInfo fcinfo, int arg) {
   return PG_ARGISNULL(arg) ? GetCurrentTransactionStartTimestamp() : PG_GETARG_TIMESTAMPTZ(arg);
 }
 
-Datum exclusion_datum(FunctionCallInfo fcinfo, const Contact* contact, int min_days,
-                      TimestampTz as_of) {
+Datum exclusion_datum(FunctionCallInfo fcinfo, const Contact* contact, int min_days, TimestampTz as_of) {
   RuleSettings settings;
   settings.min_days = min_days;
   settings.as_of = to_unix_micros(as_of);
@@ -81,8 +80,7 @@ Datum exclusion_datum(FunctionCallInfo fcinfo, const Contact* contact, int min_d
     settings.phone_memo = memo;
     auto exclusion = classify(*contact, settings);
     if (!exclusion) return ClassifyResult{false, ExclusionCategory::do_not_call, nullptr, false};
-    return ClassifyResult{true, exclusion->category, text_noerr(exclusion->reason),
-                          exclusion->overridable};
+    return ClassifyResult{true, exclusion->category, text_noerr(exclusion->reason), exclusion->overridable};
   });
   if (!r.excluded) PG_RETURN_NULL();
 
@@ -100,8 +98,7 @@ bool dialable(const Contact* contact) {
   return cpp_call([&] { return is_dialable(*contact, region, suppressions); });
 }
 
-void read_contact_arg(FunctionCallInfo fcinfo, ColumnSet set, const char* function,
-                      Contact* contact) {
+void read_contact_arg(FunctionCallInfo fcinfo, ColumnSet set, const char* function, Contact* contact) {
   HeapTupleHeader row = PG_GETARG_HEAPTUPLEHEADER(0);
   read_row(layout_for_row(fcinfo, row, set, function), row, contact);
 }

@@ -64,22 +64,20 @@ bool check_minutes(double* newval, void** extra, GucSource source) {
 }  // namespace
 
 void define_settings() {
-  DefineCustomStringVariable(
-      "dialer.default_region",
-      "Region for phone numbers written without a country code (ISO 3166-1 alpha-2).",
-      "Used by dialer.e164, dialer.exclusion, dialer.preview and the other functions "
-      "when no region argument is given.",
-      &region_setting, "US", PGC_USERSET, 0, check_region, nullptr, nullptr);
+  DefineCustomStringVariable("dialer.default_region",
+                             "Region for phone numbers written without a country code (ISO 3166-1 alpha-2).",
+                             "Used by dialer.e164, dialer.exclusion, dialer.preview and the other functions "
+                             "when no region argument is given.",
+                             &region_setting, "US", PGC_USERSET, 0, check_region, nullptr, nullptr);
   DefineCustomIntVariable(
       "dialer.min_days_between_calls",
       "Contacts called fewer whole days ago than this are excluded as recently contacted.",
-      "0 disables the recency check.", &min_days_setting, 7, 0, 365, PGC_USERSET, 0, nullptr,
-      nullptr, nullptr);
-  DefineCustomRealVariable(
-      "dialer.minutes_per_contact",
-      "Average minutes a contact takes to dial (ring, talk and disposition).",
-      "Used for the estimated dial time.", &minutes_setting, 2.5, 0.0, 1440.0, PGC_USERSET, 0,
-      check_minutes, nullptr, nullptr);
+      "0 disables the recency check.", &min_days_setting, 7, 0, 365, PGC_USERSET, 0, nullptr, nullptr,
+      nullptr);
+  DefineCustomRealVariable("dialer.minutes_per_contact",
+                           "Average minutes a contact takes to dial (ring, talk and disposition).",
+                           "Used for the estimated dial time.", &minutes_setting, 2.5, 0.0, 1440.0,
+                           PGC_USERSET, 0, check_minutes, nullptr, nullptr);
   DefineCustomStringVariable(
       "dialer.acting_user",
       "The person the application acts for (set with SET LOCAL); recorded on every push.",

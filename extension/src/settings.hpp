@@ -5,8 +5,8 @@ namespace pgdialer::glue {
 
 void define_settings();
 
-const char* default_region();    // dialer.default_region, upper-cased ISO code
-int min_days_between_calls();    // dialer.min_days_between_calls, 0..365
-double minutes_per_contact();    // dialer.minutes_per_contact, > 0
+const char* default_region();  // dialer.default_region, upper-cased ISO code
+int min_days_between_calls();  // dialer.min_days_between_calls, 0..365
+double minutes_per_contact();  // dialer.minutes_per_contact, > 0
 
 }  // namespace pgdialer::glue

@@ -68,15 +68,15 @@ struct SnapshotKey {
   uint64 completions;
 
   bool operator==(const SnapshotKey& o) const {
-    return lxid == o.lxid && subxid == o.subxid && curcid == o.curcid && xmin == o.xmin &&
-           xmax == o.xmax && xcnt == o.xcnt && completions == o.completions;
+    return lxid == o.lxid && subxid == o.subxid && curcid == o.curcid && xmin == o.xmin && xmax == o.xmax &&
+           xcnt == o.xcnt && completions == o.completions;
   }
 };
 
 SnapshotKey key_of(Snapshot snapshot) {
-  return SnapshotKey{MyProc->lxid,   GetCurrentSubTransactionId(), snapshot->curcid,
-                     snapshot->xmin, snapshot->xmax,               snapshot->xcnt,
-                     snapshot->snapXactCompletionCount};
+  return SnapshotKey{
+      MyProc->lxid,   GetCurrentSubTransactionId(),     snapshot->curcid, snapshot->xmin, snapshot->xmax,
+      snapshot->xcnt, snapshot->snapXactCompletionCount};
 }
 
 // The backend's one cached list. A static shared_ptr: builders that copied
@@ -97,8 +97,7 @@ void forget(XactEvent event, void*) {
       cached_valid = false;
       cached.reset();
       break;
-    default:
-      break;
+    default: break;
   }
 }
 
@@ -153,8 +152,7 @@ void load_into(SuppressionList* list) {
   options.read_only = true;  // the active snapshot, as the key describes
   options.dest = &receiver.pub;
   int rc = SPI_execute_plan_extended(load_plan, &options);
-  if (rc < 0)
-    elog(ERROR, "dialer: reading dialer.suppressions failed: %s", SPI_result_code_string(rc));
+  if (rc < 0) elog(ERROR, "dialer: reading dialer.suppressions failed: %s", SPI_result_code_string(rc));
   SPI_finish();
 }
 
@@ -165,8 +163,7 @@ void reload(const SnapshotKey* key) {
   MemoryContext load_context =
       AllocSetContextCreate(CurrentMemoryContext, "dialer suppression list load", ALLOCSET_SMALL_SIZES);
   auto* building = cpp_call([&] {
-    return context_owned<std::shared_ptr<SuppressionList>>(load_context,
-                                                            std::make_shared<SuppressionList>());
+    return context_owned<std::shared_ptr<SuppressionList>>(load_context, std::make_shared<SuppressionList>());
   });
   load_into(building->get());
   cached = *building;  // noexcept; the old list goes unless a builder holds it

@@ -41,8 +41,8 @@ std::string test_log_path(const std::string& name) {
 }
 
 FakePhoneBurner::FakePhoneBurner(const std::string& log_path, const std::vector<std::string>& extra_args) {
-  std::vector<std::string> argv{env_or("FAKE_PHONEBURNER", FAKE_PHONEBURNER_PATH), "--listen",
-                                "127.0.0.1:0", "--token", token()};
+  std::vector<std::string> argv{env_or("FAKE_PHONEBURNER", FAKE_PHONEBURNER_PATH), "--listen", "127.0.0.1:0",
+                                "--token", token()};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   process_ = std::make_unique<Subprocess>(argv, std::map<std::string, std::string>{}, log_path);
   auto line = process_->read_line(std::chrono::seconds(20));
@@ -64,7 +64,8 @@ std::string FakePhoneBurner::control_json(const std::string& what, const std::st
   auto r = client.Post(("/_control/" + what).c_str(), json, "application/json");
   if (!r) throw std::runtime_error("fake control " + what + ": no answer");
   if (r->status >= 300)
-    throw std::runtime_error("fake control " + what + " failed with " + std::to_string(r->status) + ": " + r->body);
+    throw std::runtime_error("fake control " + what + " failed with " + std::to_string(r->status) + ": " +
+                             r->body);
   return r->body;
 }
 
@@ -98,7 +99,8 @@ std::vector<HeldContact> FakePhoneBurner::contacts() {
     h.last_name = member(c, "last_name");
     h.phone = member(c, "phone");
     if (c.HasMember("custom_fields") && c["custom_fields"].IsArray())
-      for (const auto& f : c["custom_fields"].GetArray()) h.custom_fields[member(f, "name")] = member(f, "value");
+      for (const auto& f : c["custom_fields"].GetArray())
+        h.custom_fields[member(f, "name")] = member(f, "value");
     if (!member(c, "deleted").empty() && member(c, "deleted") != "false") continue;
     out.push_back(std::move(h));
   }
@@ -199,7 +201,8 @@ HttpReply http_get(int port, const std::string& target) {
   return reply_of(client.Get(target.c_str()));
 }
 
-HttpReply http_post(int port, const std::string& target, const std::string& body, const std::string& content_type) {
+HttpReply http_post(int port, const std::string& target, const std::string& body,
+                    const std::string& content_type) {
   httplib::Client client("127.0.0.1", port);
   client.set_read_timeout(10, 0);
   client.set_write_timeout(10, 0);
@@ -237,7 +240,8 @@ void test_cluster(const std::string& command) {
   const std::string script = env_or("PGDIALER_PG_CLUSTER_SCRIPT", "");
   const std::string name = env_or("PGDIALER_PG_CLUSTER_NAME", "");
   if (script.empty() || name.empty())
-    throw std::runtime_error("PGDIALER_PG_CLUSTER_SCRIPT/NAME are not set (run through scripts/run-tests.sh)");
+    throw std::runtime_error(
+        "PGDIALER_PG_CLUSTER_SCRIPT/NAME are not set (run through scripts/run-tests.sh)");
   const std::string cmd = "'" + script + "' " + command + " " + name + " >/dev/null";
   if (std::system(cmd.c_str()) != 0) throw std::runtime_error("failed: " + cmd);
 }
@@ -247,7 +251,8 @@ void TestDatabase::add_contacts(int first_id, int n) {
       "INSERT INTO contacts (id, first_name, last_name, company, title, email, phone, do_not_call, "
       "do_not_call_source) "
       "SELECT g, 'First' || g, 'Last' || g, 'Company ' || (g % 50), 'Partner', 'c' || g || '@example.com', "
-      "'(919) ' || (500 + (g / 10000) % 400) || '-' || lpad((g % 10000)::text, 4, '0'), g % 10 = 0, 'registry' "
+      "'(919) ' || (500 + (g / 10000) % 400) || '-' || lpad((g % 10000)::text, 4, '0'), g % 10 = 0, "
+      "'registry' "
       "FROM generate_series($1::int, $1::int + $2::int - 1) g",
       {std::to_string(first_id), std::to_string(n)});
 }

@@ -53,9 +53,8 @@ class FakePhoneBurner {
 
 class SyncDaemon {
  public:
-  SyncDaemon(const std::string& database_url, const std::string& base_url,
-             const std::string& log_path, std::map<std::string, std::string> extra_env = {},
-             std::vector<std::string> args = {});
+  SyncDaemon(const std::string& database_url, const std::string& base_url, const std::string& log_path,
+             std::map<std::string, std::string> extra_env = {}, std::vector<std::string> args = {});
   Subprocess& process() { return *process_; }
 
  private:

@@ -22,13 +22,16 @@ long long push(TestDatabase& db, const std::string& where, const std::string& se
                const std::string& session_id = "", const std::string& options = "{}") {
   auto r = db.sql().exec(
       "SELECT dialer.push(array_agg(c ORDER BY id), nullif($1, ''), nullif($2, '')::bigint, $3::jsonb) "
-      "FROM contacts c WHERE " + where,
+      "FROM contacts c WHERE " +
+          where,
       {session_name, session_id, options});
   return r.integer(0, 0);
 }
 
 long long session_of(TestDatabase& db, long long job) {
-  return db.sql().exec("SELECT session_id FROM dialer.push_jobs WHERE id = $1", {std::to_string(job)}).integer(0, 0);
+  return db.sql()
+      .exec("SELECT session_id FROM dialer.push_jobs WHERE id = $1", {std::to_string(job)})
+      .integer(0, 0);
 }
 
 std::string count_of(TestDatabase& db, long long job, const char* what) {
@@ -42,8 +45,7 @@ std::map<std::pair<std::string, std::string>, HeldContact> held_once(FakePhoneBu
   std::map<std::pair<std::string, std::string>, HeldContact> out;
   for (auto& c : fake.contacts()) {
     auto key = std::make_pair(c.category_id, c.lead_id);
-    EXPECT_EQ(out.count(key), 0u) << "contact " << c.lead_id << " is in folder " << c.category_id
-                                  << " twice";
+    EXPECT_EQ(out.count(key), 0u) << "contact " << c.lead_id << " is in folder " << c.category_id << " twice";
     out[key] = c;
   }
   return out;
@@ -64,8 +66,8 @@ class PushTest : public ::testing::Test {
   }
   std::unique_ptr<SyncDaemon> start_daemon(std::map<std::string, std::string> env = {},
                                            std::vector<std::string> args = {}) {
-    return std::make_unique<SyncDaemon>(db_->url(), fake_->base_url(), test_log_path(name_ + ".daemon"),
-                                        env, args);
+    return std::make_unique<SyncDaemon>(db_->url(), fake_->base_url(), test_log_path(name_ + ".daemon"), env,
+                                        args);
   }
   static std::string to_lower(std::string s) {
     for (auto& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
@@ -225,7 +227,8 @@ TEST_F(PushTest, WithAListenAddressAndNoWebhookSecretItServesHealthAndMetrics) {
   const int port = free_loopback_port();
   auto daemon = start_daemon({{"PGDIALER_LISTEN", "127.0.0.1:" + std::to_string(port)}});
   auto eventually = [](const std::function<bool()>& condition) {
-    for (auto deadline = std::chrono::steady_clock::now() + seconds(30); std::chrono::steady_clock::now() < deadline;
+    for (auto deadline = std::chrono::steady_clock::now() + seconds(30);
+         std::chrono::steady_clock::now() < deadline;
          std::this_thread::sleep_for(std::chrono::milliseconds(100)))
       if (condition()) return true;
     return condition();
@@ -242,7 +245,8 @@ TEST_F(PushTest, WithAListenAddressAndNoWebhookSecretItServesHealthAndMetrics) {
     return metric_value(scrape.body, "pgdialer_jobs_finished_total", {{"status", "succeeded"}}) == 1;
   })) << scrape.body;
   EXPECT_EQ(scrape.status, 200);
-  EXPECT_EQ(metric_value(scrape.body, "pgdialer_push_items_total", {{"status", "created"}}), 5) << scrape.body;
+  EXPECT_EQ(metric_value(scrape.body, "pgdialer_push_items_total", {{"status", "created"}}), 5)
+      << scrape.body;
   EXPECT_GE(metric_value(scrape.body, "pgdialer_phoneburner_request_duration_seconds_count",
                          {{"endpoint", "POST /contacts"}}),
             5)
@@ -339,7 +343,8 @@ TEST_F(PushTest, ALaunchCutShortByAKillIsUnknownAndNeverSentTwice) {
                         {std::to_string(launch)})
                   .text(0, 0),
               "unknown");
-    EXPECT_NE(db_->sql().exec("SELECT error FROM dialer.push_jobs WHERE id = $1", {std::to_string(launch)})
+    EXPECT_NE(db_->sql()
+                  .exec("SELECT error FROM dialer.push_jobs WHERE id = $1", {std::to_string(launch)})
                   .text(0, 0)
                   .find("check before launching again"),
               std::string::npos);
@@ -384,7 +389,8 @@ TEST_F(PushTest, SurvivesPostgreSQLRestartingMidPush) {
   auto daemon = start_daemon();
   long long job = push(*db_, "true", "Restart");
   for (int i = 0; i < 300; ++i) {
-    if (std::stoi(db_->sql().exec("SELECT done FROM dialer.push_jobs WHERE id = $1", {std::to_string(job)})
+    if (std::stoi(db_->sql()
+                      .exec("SELECT done FROM dialer.push_jobs WHERE id = $1", {std::to_string(job)})
                       .text(0, 0)) >= 50)
       break;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -407,9 +413,10 @@ TEST_F(PushTest, AContactPhoneBurnerRefusesFailsAloneWithTheAPIsReason) {
   ASSERT_EQ(db_->wait_for_job(job, seconds(60)), "partially_failed");
   EXPECT_EQ(count_of(*db_, job, "failed"), "1");
   EXPECT_EQ(count_of(*db_, job, "created"), "8");
-  std::string error =
-      db_->sql().exec("SELECT error FROM dialer.push_items WHERE job_id = $1 AND status = 'failed'",
-                      {std::to_string(job)}).text(0, 0);
+  std::string error = db_->sql()
+                          .exec("SELECT error FROM dialer.push_items WHERE job_id = $1 AND status = 'failed'",
+                                {std::to_string(job)})
+                          .text(0, 0);
   EXPECT_NE(error.find("422"), std::string::npos) << error;
   EXPECT_EQ(held_once(*fake_).size(), 8u);
 }
@@ -420,7 +427,8 @@ TEST_F(PushTest, SigtermMidPushGivesTheJobBackAndItResumes) {
   auto daemon = start_daemon();
   long long job = push(*db_, "true", "Stop and resume");
   for (int i = 0; i < 300; ++i) {
-    if (std::stoi(db_->sql().exec("SELECT done FROM dialer.push_jobs WHERE id = $1", {std::to_string(job)})
+    if (std::stoi(db_->sql()
+                      .exec("SELECT done FROM dialer.push_jobs WHERE id = $1", {std::to_string(job)})
                       .text(0, 0)) >= 30)
       break;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -429,9 +437,12 @@ TEST_F(PushTest, SigtermMidPushGivesTheJobBackAndItResumes) {
   auto status = daemon->process().wait(seconds(60));
   ASSERT_TRUE(status.has_value());
   EXPECT_EQ(*status, 0);
-  EXPECT_EQ(db_->sql().exec("SELECT status FROM dialer.push_jobs WHERE id = $1", {std::to_string(job)}).text(0, 0),
-            "queued");
-  EXPECT_EQ(db_->sql().exec("SELECT attempts FROM dialer.push_jobs WHERE id = $1", {std::to_string(job)}).text(0, 0),
+  EXPECT_EQ(
+      db_->sql().exec("SELECT status FROM dialer.push_jobs WHERE id = $1", {std::to_string(job)}).text(0, 0),
+      "queued");
+  EXPECT_EQ(db_->sql()
+                .exec("SELECT attempts FROM dialer.push_jobs WHERE id = $1", {std::to_string(job)})
+                .text(0, 0),
             "0")
       << "a graceful stop must not spend an attempt";
 
@@ -481,7 +492,8 @@ TEST_F(PushTest, ADatabaseErrorInAJobIsRetriedThenRecordedAndNothingIsPushedTwic
   // Attempt 1 stops on the error and backs off; attempt 2 reconciles, stops
   // again and, out of attempts, records why.
   EXPECT_EQ(db_->wait_for_job(job, seconds(120)), "partially_failed");
-  auto row = db_->sql().exec("SELECT attempts, error FROM dialer.push_jobs WHERE id = $1", {std::to_string(job)});
+  auto row =
+      db_->sql().exec("SELECT attempts, error FROM dialer.push_jobs WHERE id = $1", {std::to_string(job)});
   EXPECT_EQ(row.text(0, 0), "2");
   EXPECT_NE(row.text(0, 1).find("contact 7 cannot be recorded"), std::string::npos) << row.text(0, 1);
   EXPECT_EQ(db_->sql()

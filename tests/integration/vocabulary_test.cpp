@@ -57,8 +57,7 @@ TEST_F(VocabularyTest, TheDaemonsStatusesAreExactlyTheExtensionsChecks) {
 TEST_F(VocabularyTest, TheDaemonAPIAnswersInTheDaemonsWords) {
   db_->add_contacts(1, 1);
   auto& sql = db_->sql();
-  const std::string job =
-      sql.exec("SELECT dialer.push(array_agg(c), 'Words') FROM contacts c").text(0, 0);
+  const std::string job = sql.exec("SELECT dialer.push(array_agg(c), 'Words') FROM contacts c").text(0, 0);
   auto claimed = sql.exec("SELECT id, kind, status FROM dialer.claim_push_job('worker-1')");
   ASSERT_EQ(claimed.rows(), 1);
   EXPECT_EQ(claimed.text(0, 0), job);

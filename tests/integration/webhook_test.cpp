@@ -47,7 +47,8 @@ std::string member(const rapidjson::Value& o, const char* key) {
 rapidjson::Document parse(const std::string& json) {
   rapidjson::Document d;
   d.Parse(json.c_str());
-  if (d.HasParseError() || !d.IsObject()) throw std::runtime_error("not a JSON object: " + json.substr(0, 200));
+  if (d.HasParseError() || !d.IsObject())
+    throw std::runtime_error("not a JSON object: " + json.substr(0, 200));
   return d;
 }
 
@@ -85,9 +86,9 @@ std::vector<TruthCall> truth_calls(const rapidjson::Value& answer) {
 // The default disposition map, for the texts these tests use.
 std::string outcome_of(const std::string& disposition) {
   static const std::map<std::string, std::string> map{
-      {"No Answer", "no_answer"},        {"Left Message", "voicemail"},    {"Appointment", "meeting_set"},
-      {"Interested", "interested"},      {"Qualified", "qualified"},       {"Not Interested", "disqualified"},
-      {"Call Back", "callback"},         {"Wrong Number", "wrong_number"}, {"Do Not Call", "do_not_call"}};
+      {"No Answer", "no_answer"},   {"Left Message", "voicemail"},    {"Appointment", "meeting_set"},
+      {"Interested", "interested"}, {"Qualified", "qualified"},       {"Not Interested", "disqualified"},
+      {"Call Back", "callback"},    {"Wrong Number", "wrong_number"}, {"Do Not Call", "do_not_call"}};
   auto it = map.find(disposition);
   return it == map.end() ? "" : it->second;
 }
@@ -140,10 +141,12 @@ class WebhookTest : public ::testing::Test {
   std::unique_ptr<SyncDaemon> start_daemon(std::map<std::string, std::string> extra_env = {}) {
     auto env = daemon_env();
     for (auto& [k, v] : extra_env) env[k] = v;
-    auto daemon = std::make_unique<SyncDaemon>(db_->url(), fake_->base_url(), test_log_path(name_ + ".daemon"), env);
+    auto daemon =
+        std::make_unique<SyncDaemon>(db_->url(), fake_->base_url(), test_log_path(name_ + ".daemon"), env);
     bool up = wait_until(seconds(30), [&] { return http_get(port_, "/healthz").status == 200; });
-    if (!up) throw std::runtime_error("the daemon's webhook listener did not come up on port " +
-                                      std::to_string(port_));
+    if (!up)
+      throw std::runtime_error("the daemon's webhook listener did not come up on port " +
+                               std::to_string(port_));
     return daemon;
   }
 
@@ -154,7 +157,8 @@ class WebhookTest : public ::testing::Test {
                    {"--print-webhook-url", target});
     auto line = cli.process().read_line(seconds(20));
     auto status = cli.process().wait(seconds(20));
-    if (!line || !status || *status != 0) throw std::runtime_error("--print-webhook-url " + target + " failed");
+    if (!line || !status || *status != 0)
+      throw std::runtime_error("--print-webhook-url " + target + " failed");
     return *line;
   }
 
@@ -188,12 +192,13 @@ class WebhookTest : public ::testing::Test {
 
   // Pushes the contacts matching `where` into a new session; its id.
   long long push_session(const std::string& where, const std::string& name) {
-    long long job = db_->sql()
-                        .exec("SELECT dialer.push(array_agg(c ORDER BY id), $1) FROM contacts c WHERE " + where,
-                              {name})
-                        .integer(0, 0);
+    long long job =
+        db_->sql()
+            .exec("SELECT dialer.push(array_agg(c ORDER BY id), $1) FROM contacts c WHERE " + where, {name})
+            .integer(0, 0);
     EXPECT_EQ(db_->wait_for_job(job, seconds(90)), "succeeded");
-    return db_->sql().exec("SELECT session_id FROM dialer.push_jobs WHERE id = $1", {std::to_string(job)})
+    return db_->sql()
+        .exec("SELECT session_id FROM dialer.push_jobs WHERE id = $1", {std::to_string(job)})
         .integer(0, 0);
   }
 
@@ -209,7 +214,8 @@ class WebhookTest : public ::testing::Test {
     EXPECT_EQ(db_->wait_for_job(job, seconds(90)), "succeeded");
     auto state = parse(fake_->state_json());
     for (const auto& ds : state["dial_sessions"].GetArray()) {
-      if (ds["custom_data"].IsObject() && member(ds["custom_data"], "pgdialer_session_id") == std::to_string(session)) {
+      if (ds["custom_data"].IsObject() &&
+          member(ds["custom_data"], "pgdialer_session_id") == std::to_string(session)) {
         // Our callbacks, one per event, to this daemon.
         EXPECT_EQ(ds["callbacks"].Size(), 3u);
         return member(ds, "id");
@@ -218,7 +224,9 @@ class WebhookTest : public ::testing::Test {
     throw std::runtime_error("no dial session at the fake for session " + std::to_string(session));
   }
 
-  rapidjson::Document simulate(const std::string& json) { return parse(fake_->control_json("simulate_calls", json)); }
+  rapidjson::Document simulate(const std::string& json) {
+    return parse(fake_->control_json("simulate_calls", json));
+  }
 
   // Every delivery of a run was answered 200.
   static void expect_all_delivered(const rapidjson::Value& run) {
@@ -267,7 +275,8 @@ class WebhookTest : public ::testing::Test {
   }
 
   // dialer.session_stats and dialer.session_contacts agree with the calls.
-  void expect_session_views(const std::vector<TruthCall>& truth, long long session, long long total_contacts) {
+  void expect_session_views(const std::vector<TruthCall>& truth, long long session,
+                            long long total_contacts) {
     struct PerContact {
       int attempts = 0;
       bool connected = false;
@@ -369,12 +378,15 @@ TEST_F(WebhookTest, StatsViewsMatchTheSimulatedCallsFromBothWebhookSources) {
   long long session = push_session("true", "Both sources");
   const std::string ds = launch(session);
 
-  auto by_session = simulate(R"({"dial_session_id":")" + ds + R"(","calls":12,"seed":11,)"
-                             R"("start":"2026-11-23 09:00:00",)"
-                             R"("dispositions":{"No Answer":4,"Left Message":2,"Appointment":2,"Interested":1,)"
-                             R"("Qualified":1,"Not Interested":2}})");
+  auto by_session =
+      simulate(R"({"dial_session_id":")" + ds +
+               R"(","calls":12,"seed":11,)"
+               R"("start":"2026-11-23 09:00:00",)"
+               R"("dispositions":{"No Answer":4,"Left Message":2,"Appointment":2,"Interested":1,)"
+               R"("Qualified":1,"Not Interested":2}})");
   expect_all_delivered(by_session);
-  auto by_folder = simulate(R"({"folder_id":")" + folder_of(session) + R"(","calls":7,"seed":12,)"
+  auto by_folder = simulate(R"({"folder_id":")" + folder_of(session) +
+                            R"(","calls":7,"seed":12,)"
                             R"("start":"2026-11-23 13:00:00",)"
                             R"("dispositions":{"Call Back":2,"No Answer":3,"Interested":1,"Appointment":1},)"
                             R"("agent":{"user_id":"77","name":"Sarah Johnson"}})");
@@ -393,7 +405,9 @@ TEST_F(WebhookTest, StatsViewsMatchTheSimulatedCallsFromBothWebhookSources) {
   auto m = metrics();
   EXPECT_EQ(metric_value(m, "pgdialer_webhooks_accepted_total", {{"source", "session"}}),
             all["summary"]["deliveries"].GetDouble() - 7);
-  EXPECT_EQ(metric_value(m, "pgdialer_webhooks_accepted_total", {{"source", "account"}, {"event", "api_calldone"}}), 7);
+  EXPECT_EQ(
+      metric_value(m, "pgdialer_webhooks_accepted_total", {{"source", "account"}, {"event", "api_calldone"}}),
+      7);
   EXPECT_EQ(metric_value(m, "pgdialer_webhooks_rejected_total"), 0);
   // The whole queue, read from PostgreSQL at the scrape: the push and its launch.
   EXPECT_EQ(metric_value(m, "pgdialer_queue_jobs", {{"kind", "push"}, {"status", "succeeded"}}),
@@ -413,7 +427,8 @@ TEST_F(WebhookTest, DuplicateAndOutOfOrderDeliveriesCountOnceWithTheCalldonesFac
   long long session = push_session("true", "Redelivered");
   const std::string ds = launch(session);
 
-  auto run = simulate(R"({"dial_session_id":")" + ds + R"(","calls":9,"seed":5,"duplicates":8,)"
+  auto run = simulate(R"({"dial_session_id":")" + ds +
+                      R"(","calls":9,"seed":5,"duplicates":8,)"
                       R"("out_of_order":true,"also_account_webhook":true,"start":"2026-11-23 10:00:00",)"
                       R"("dispositions":["Appointment","No Answer","Interested","Left Message","Qualified",)"
                       R"("Not Interested","Appointment","No Answer","Interested"]})");
@@ -460,9 +475,11 @@ TEST_F(WebhookTest, DuplicateAndOutOfOrderDeliveriesCountOnceWithTheCalldonesFac
   rapidjson::StringBuffer buf;
   rapidjson::Writer<rapidjson::StringBuffer> w(buf);
   last["body"].Accept(w);
-  auto before = db_->sql().exec("SELECT md5(string_agg(c::text, ',' ORDER BY call_id)) FROM dialer.call_activity c");
+  auto before =
+      db_->sql().exec("SELECT md5(string_agg(c::text, ',' ORDER BY call_id)) FROM dialer.call_activity c");
   ASSERT_EQ(http_post(port_, target_of(member(last, "url")), buf.GetString()).status, 200);
-  EXPECT_EQ(db_->sql().exec("SELECT md5(string_agg(c::text, ',' ORDER BY call_id)) FROM dialer.call_activity c")
+  EXPECT_EQ(db_->sql()
+                .exec("SELECT md5(string_agg(c::text, ',' ORDER BY call_id)) FROM dialer.call_activity c")
                 .text(0, 0),
             before.text(0, 0));
   EXPECT_EQ(count("SELECT count(*) FROM dialer.webhook_events"), static_cast<long long>(keys.size()));
@@ -481,19 +498,22 @@ TEST_F(WebhookTest, BadTokensOversizedAndMalformedBodiesAreRefusedCountedAndNeve
   ASSERT_EQ(token.size(), 64u);
   std::string wrong = token;
   wrong[10] = wrong[10] == 'a' ? 'b' : 'a';
-  const std::string good = R"({"call_id":"990001","ds_id":"5001","status":"Interested","connected":"1",)"
-                           R"("duration":"61","start_time":"2026-11-23 09:00:00","end_time":"2026-11-23 09:01:01",)"
-                           R"("lead_id":"2","contact":{"user_id":"4001","phone":"9195000002"},)"
-                           R"("agent":{"user_id":"9","name":"Sarah Johnson"},"call_notes":[]})";
+  const std::string good =
+      R"({"call_id":"990001","ds_id":"5001","status":"Interested","connected":"1",)"
+      R"("duration":"61","start_time":"2026-11-23 09:00:00","end_time":"2026-11-23 09:01:01",)"
+      R"("lead_id":"2","contact":{"user_id":"4001","phone":"9195000002"},)"
+      R"("agent":{"user_id":"9","name":"Sarah Johnson"},"call_notes":[]})";
 
   // 401: no token, a wrong one, the account's token on a session URL and
   // another session's token.
   EXPECT_EQ(http_post(port_, "/phoneburner/account", good).status, 401);
   EXPECT_EQ(http_post(port_, "/phoneburner/account?s=" + wrong, good).status, 401);
   EXPECT_EQ(http_post(port_, "/phoneburner/session/7?s=" + token, good).status, 401);
-  EXPECT_EQ(http_post(port_, "/phoneburner/session/7" + session8.substr(session8.find('?')), good).status, 401);
+  EXPECT_EQ(http_post(port_, "/phoneburner/session/7" + session8.substr(session8.find('?')), good).status,
+            401);
   // 413: a body over the 256 KiB default, well-formed and correctly tokened.
-  std::string big = R"({"call_id":"990002","lead_id":"3","call_notes":[")" + std::string(300 * 1024, 'x') + R"("]})";
+  std::string big =
+      R"({"call_id":"990002","lead_id":"3","call_notes":[")" + std::string(300 * 1024, 'x') + R"("]})";
   EXPECT_EQ(http_post(port_, account, big).status, 413);
   // 400: not JSON, not an object, empty.
   EXPECT_EQ(http_post(port_, account, R"({"call_id":"990003","lead_id":)").status, 400);
@@ -509,7 +529,8 @@ TEST_F(WebhookTest, BadTokensOversizedAndMalformedBodiesAreRefusedCountedAndNeve
   // about the request, not the event.
   EXPECT_EQ(http_post(port_, account, good).status, 200);
   EXPECT_EQ(count("SELECT count(*) FROM dialer.webhook_events"), 1);
-  EXPECT_EQ(db_->sql().exec("SELECT call_id || ' ' || contact_id || ' ' || disposition FROM dialer.call_activity")
+  EXPECT_EQ(db_->sql()
+                .exec("SELECT call_id || ' ' || contact_id || ' ' || disposition FROM dialer.call_activity")
                 .text(0, 0),
             "990001 2 Interested");
 
@@ -559,20 +580,24 @@ TEST_F(WebhookTest, WebhooksArrivingWhilePostgreSQLIsStoppedAreReplayedInOrderOn
   const std::string folder = folder_of(session);
 
   stop_postgres();
-  auto run = simulate(R"({"folder_id":")" + folder + R"(","calls":10,"seed":3,"duplicates":3,)"
+  auto run = simulate(R"({"folder_id":")" + folder +
+                      R"(","calls":10,"seed":3,"duplicates":3,)"
                       R"("out_of_order":true,"start":"2026-11-23 09:00:00"})");
   expect_all_delivered(run);
   const long long deliveries = run["deliveries"].Size();
   auto health = parse(http_get(port_, "/healthz").body);
   EXPECT_EQ(member(health, "database"), "unavailable");
-  EXPECT_EQ(health["journal_depth"].GetInt64(), deliveries) << "every acknowledged delivery is in the journal";
+  EXPECT_EQ(health["journal_depth"].GetInt64(), deliveries)
+      << "every acknowledged delivery is in the journal";
 
   start_postgres();
   // Reps go on dialing while the journal may still be waiting for its
   // replay: the new events must not overtake the journaled ones.
-  auto later = simulate(R"({"folder_id":")" + folder + R"(","calls":4,"seed":13,"start":"2026-11-23 12:00:00"})");
+  auto later =
+      simulate(R"({"folder_id":")" + folder + R"(","calls":4,"seed":13,"start":"2026-11-23 12:00:00"})");
   expect_all_delivered(later);
-  ASSERT_TRUE(wait_until(seconds(90), [&] { return journal_depth() == 0; })) << "the journal was not replayed";
+  ASSERT_TRUE(wait_until(seconds(90), [&] { return journal_depth() == 0; }))
+      << "the journal was not replayed";
   std::vector<std::string> expected = delivered_keys_in_order(run);
   for (auto& key : delivered_keys_in_order(later)) expected.push_back(key);
   EXPECT_EQ(stored_keys_in_order(*db_), expected);
@@ -603,9 +628,11 @@ TEST_F(WebhookTest, EventsJournaledByAKilledDaemonAreReplayedByTheNextOne) {
   const std::string folder = folder_of(session);
 
   stop_postgres();
-  auto by_session = simulate(R"({"dial_session_id":")" + ds + R"(","calls":6,"seed":8,"duplicates":2,)"
+  auto by_session = simulate(R"({"dial_session_id":")" + ds +
+                             R"(","calls":6,"seed":8,"duplicates":2,)"
                              R"("start":"2026-11-23 09:00:00"})");
-  auto by_folder = simulate(R"({"folder_id":")" + folder + R"(","calls":4,"seed":9,)"
+  auto by_folder = simulate(R"({"folder_id":")" + folder +
+                            R"(","calls":4,"seed":9,)"
                             R"("start":"2026-11-23 11:00:00"})");
   expect_all_delivered(by_session);
   expect_all_delivered(by_folder);
@@ -618,14 +645,16 @@ TEST_F(WebhookTest, EventsJournaledByAKilledDaemonAreReplayedByTheNextOne) {
   // Same address (PhoneBurner's URLs do not change), same journal.
   auto restarted = start_daemon();
   ASSERT_EQ(journal_depth(), before_kill) << "the new daemon does not see the journaled events";
-  auto after_restart = simulate(R"({"folder_id":")" + folder + R"(","calls":3,"seed":10,)"
+  auto after_restart = simulate(R"({"folder_id":")" + folder +
+                                R"(","calls":3,"seed":10,)"
                                 R"("start":"2026-11-23 12:00:00"})");
   expect_all_delivered(after_restart);
   const long long deliveries = before_kill + after_restart["deliveries"].Size();
   EXPECT_EQ(journal_depth(), deliveries);
 
   start_postgres();
-  ASSERT_TRUE(wait_until(seconds(90), [&] { return journal_depth() == 0; })) << "the journal was not replayed";
+  ASSERT_TRUE(wait_until(seconds(90), [&] { return journal_depth() == 0; }))
+      << "the journal was not replayed";
   std::vector<std::string> expected;
   for (const auto* run : {&by_session, &by_folder, &after_restart})
     for (auto& key : delivered_keys_in_order(*run))
@@ -635,7 +664,8 @@ TEST_F(WebhookTest, EventsJournaledByAKilledDaemonAreReplayedByTheNextOne) {
   ASSERT_EQ(truth.size(), 13u);
   expect_calls_recorded(truth, session);
   expect_session_views(truth, session, 6);
-  EXPECT_EQ(metric_value(metrics(), "pgdialer_webhook_events_stored_total", {{"path", "replay"}}), deliveries);
+  EXPECT_EQ(metric_value(metrics(), "pgdialer_webhook_events_stored_total", {{"path", "replay"}}),
+            deliveries);
 }
 
 // A wrong number and a do-not-call request are about the number, not the
@@ -644,10 +674,12 @@ TEST_F(WebhookTest, EventsJournaledByAKilledDaemonAreReplayedByTheNextOne) {
 TEST_F(WebhookTest, WrongNumberAndDoNotCallExcludeEveryContactSharingTheNumberFromTheNextPreview) {
   db_->add_contacts(1, 8);
   // 1, 2, 3 share one number and 4, 5, 6 another, written differently.
-  db_->sql().exec(R"(UPDATE contacts SET phone = CASE id WHEN 2 THEN '919-500-0001' WHEN 3 THEN '+1 919 500 0001'
+  db_->sql().exec(
+      R"(UPDATE contacts SET phone = CASE id WHEN 2 THEN '919-500-0001' WHEN 3 THEN '+1 919 500 0001'
                                                         WHEN 5 THEN '9195000004' WHEN 6 THEN '+19195000004' END
                      WHERE id IN (2, 3, 5, 6))");
-  db_->sql().exec(R"(ALTER TABLE contacts ADD COLUMN last_contact_method text, ADD COLUMN last_contact_outcome text,
+  db_->sql().exec(
+      R"(ALTER TABLE contacts ADD COLUMN last_contact_method text, ADD COLUMN last_contact_outcome text,
                        ADD COLUMN phone_number_invalid boolean DEFAULT false, ADD COLUMN phone_invalid_reason text,
                        ADD COLUMN do_not_call_reason text, ADD COLUMN phoneburner_contact_id text)");
   // README's hook, for this table.
@@ -679,7 +711,8 @@ TEST_F(WebhookTest, WrongNumberAndDoNotCallExcludeEveryContactSharingTheNumberFr
   db_->sql().exec("SELECT dialer.configure_writeback('dialer_writeback(text, jsonb)')");
 
   auto preview = [&] {
-    auto d = parse(db_->sql().exec("SELECT dialer.preview(array_agg(c ORDER BY id))::text FROM contacts c").text(0, 0));
+    auto d = parse(
+        db_->sql().exec("SELECT dialer.preview(array_agg(c ORDER BY id))::text FROM contacts c").text(0, 0));
     std::map<std::string, std::string> excluded;  // contact -> category: reason
     for (const auto& e : d["exclusions"].GetArray())
       excluded[member(e, "contact_id")] = member(e, "category") + ": " + member(e, "reason");
@@ -698,8 +731,8 @@ TEST_F(WebhookTest, WrongNumberAndDoNotCallExcludeEveryContactSharingTheNumberFr
       << "the hook also receives the PhoneBurner contact id of each push";
   std::map<std::string, std::string> pb_id;
   for (auto& c : fake_->contacts()) pb_id[c.lead_id] = c.id;
-  auto run = simulate(R"({"folder_id":")" + folder_of(session) + R"(","seed":4,"contact_ids":[")" + pb_id["1"] +
-                      R"(",")" + pb_id["4"] + R"(",")" + pb_id["7"] +
+  auto run = simulate(R"({"folder_id":")" + folder_of(session) + R"(","seed":4,"contact_ids":[")" +
+                      pb_id["1"] + R"(",")" + pb_id["4"] + R"(",")" + pb_id["7"] +
                       R"("],"dispositions":["Wrong Number","Do Not Call","No Answer"]})");
   expect_all_delivered(run);
   ASSERT_EQ(member(run["calls"][0], "lead_id"), "1");
@@ -732,7 +765,8 @@ TEST_F(WebhookTest, WrongNumberAndDoNotCallExcludeEveryContactSharingTheNumberFr
 
   // A contact added later with the do-not-call number, its own row not
   // flagged, is excluded by dialer.suppressions alone, and cannot be forced in.
-  db_->sql().exec("INSERT INTO contacts (id, first_name, last_name, phone) VALUES (99, 'New', 'Row', '(919) 500-0004')");
+  db_->sql().exec(
+      "INSERT INTO contacts (id, first_name, last_name, phone) VALUES (99, 'New', 'Row', '(919) 500-0004')");
   auto later = preview();
   EXPECT_EQ(later["99"], "do_not_call: On the suppression list (requested)");
   EXPECT_THROW(db_->sql().exec("SELECT dialer.push(array_agg(c), 'Forced', NULL, "
@@ -753,7 +787,8 @@ TEST_F(WebhookTest, ADaemonKilledMidReplayLeavesNothingLostOrDoubled) {
   const std::string folder = folder_of(session);
 
   stop_postgres();
-  auto run = simulate(R"({"folder_id":")" + folder + R"(","calls":60,"seed":21,"duplicates":5,)"
+  auto run = simulate(R"({"folder_id":")" + folder +
+                      R"(","calls":60,"seed":21,"duplicates":5,)"
                       R"("start":"2026-11-23 09:00:00"})");
   expect_all_delivered(run);
   const long long deliveries = run["deliveries"].Size();
@@ -762,11 +797,13 @@ TEST_F(WebhookTest, ADaemonKilledMidReplayLeavesNothingLostOrDoubled) {
   db_->sql().exec(R"(
       CREATE FUNCTION slow_down() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN PERFORM pg_sleep(0.05); RETURN NEW; END $$)");
-  db_->sql().exec("CREATE TRIGGER slow_down BEFORE INSERT ON dialer.webhook_events "
-                  "FOR EACH ROW EXECUTE FUNCTION slow_down()");
+  db_->sql().exec(
+      "CREATE TRIGGER slow_down BEFORE INSERT ON dialer.webhook_events "
+      "FOR EACH ROW EXECUTE FUNCTION slow_down()");
 
-  ASSERT_TRUE(wait_until(seconds(90), [&] { return count("SELECT count(*) FROM dialer.webhook_events") >= 5; }))
-      << "the replay did not start";
+  ASSERT_TRUE(wait_until(seconds(90), [&] {
+    return count("SELECT count(*) FROM dialer.webhook_events") >= 5;
+  })) << "the replay did not start";
   daemon->process().signal(SIGKILL);
   ASSERT_TRUE(daemon->process().wait(seconds(10)).has_value());
   daemon.reset();
@@ -779,7 +816,8 @@ TEST_F(WebhookTest, ADaemonKilledMidReplayLeavesNothingLostOrDoubled) {
   db_->sql().exec("DROP TRIGGER slow_down ON dialer.webhook_events");
 
   auto restarted = start_daemon();
-  ASSERT_TRUE(wait_until(seconds(90), [&] { return journal_depth() == 0; })) << "the journal was not replayed";
+  ASSERT_TRUE(wait_until(seconds(90), [&] { return journal_depth() == 0; }))
+      << "the journal was not replayed";
   EXPECT_EQ(stored_keys_in_order(*db_), delivered_keys_in_order(run));
   auto truth = truth_calls(run);
   expect_calls_recorded(truth, session);
@@ -788,7 +826,8 @@ TEST_F(WebhookTest, ADaemonKilledMidReplayLeavesNothingLostOrDoubled) {
   // recorded now or recognized as stored by the killed one.
   auto m = metrics();
   EXPECT_EQ(metric_value(m, "pgdialer_webhook_events_stored_total", {{"path", "replay"}}), deliveries);
-  EXPECT_EQ(metric_value(m, "pgdialer_webhook_events_stored_total", {{"result", "duplicate"}}), 5 + stored_before);
+  EXPECT_EQ(metric_value(m, "pgdialer_webhook_events_stored_total", {{"result", "duplicate"}}),
+            5 + stored_before);
 }
 
 namespace {
@@ -812,10 +851,12 @@ class NotifySocket {
   }
   const std::string& path() const { return path_; }
   // Collects messages until `enough` says so or `timeout` passes.
-  bool wait_for(const std::function<bool(const std::vector<std::string>&)>& enough, std::chrono::seconds timeout) {
+  bool wait_for(const std::function<bool(const std::vector<std::string>&)>& enough,
+                std::chrono::seconds timeout) {
     auto deadline = std::chrono::steady_clock::now() + timeout;
     while (!enough(messages_)) {
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
       if (left.count() <= 0) return false;
       pollfd p{fd_, POLLIN, 0};
       if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;

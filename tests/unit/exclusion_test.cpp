@@ -82,8 +82,7 @@ TEST(Exclusion, FlaggedInvalid) {
   c.phone_number_invalid = true;
   expect_exclusion(c, ExclusionCategory::invalid_phone, "Flagged as invalid", true);
   c.phone_invalid_reason = "Wrong number (last call)";
-  expect_exclusion(c, ExclusionCategory::invalid_phone, "Flagged as invalid: Wrong number (last call)",
-                   true);
+  expect_exclusion(c, ExclusionCategory::invalid_phone, "Flagged as invalid: Wrong number (last call)", true);
   c.phone = "555-CALL";  // flagged and not normalizable: no override
   expect_exclusion(c, ExclusionCategory::invalid_phone, "Flagged as invalid: Wrong number (last call)",
                    false);

@@ -24,11 +24,9 @@ TEST(FastPath, CertainlyReadyAgreesWithClassify) {
   std::vector<Text> stored{std::nullopt, "", " ", "+19195550123", "+19195550199"};
   std::vector<Text> phones{std::nullopt, "", "(919) 555-0199", "n/a"};
   std::vector<std::optional<bool>> flags{std::nullopt, false, true};
-  std::vector<std::optional<UnixMicros>> calls{std::nullopt, kNow - 2 * kDay, kNow - 7 * kDay,
-                                               kNow + kDay};
+  std::vector<std::optional<UnixMicros>> calls{std::nullopt, kNow - 2 * kDay, kNow - 7 * kDay, kNow + kDay};
   int ready = 0, checked = 0;
-  for (const SuppressionList* suppressions :
-       std::vector<const SuppressionList*>{nullptr, &list})
+  for (const SuppressionList* suppressions : std::vector<const SuppressionList*>{nullptr, &list})
     for (int min_days : {0, 7})
       for (const Text& e164 : stored)
         for (const Text& phone : phones)
@@ -66,8 +64,8 @@ TEST(FastPath, CertainlyReadyAgreesWithClassify) {
 
 TEST(FastPath, PhoneMemoAnswersAsToE164) {
   PhoneMemo memo;
-  std::vector<std::string> inputs{"(919) 555-0123", "n/a", "TBD", "999-999-9999", "+44 20 7946 0958",
-                                  "020 7946 0958", "911", "", std::string(200, '5')};
+  std::vector<std::string> inputs{"(919) 555-0123", "n/a", "TBD", "999-999-9999",       "+44 20 7946 0958",
+                                  "020 7946 0958",  "911", "",    std::string(200, '5')};
   for (int round = 0; round < 2; round++)
     for (const char* region : {"US", "GB", "US"})
       for (const auto& raw : inputs)

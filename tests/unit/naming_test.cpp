@@ -8,16 +8,16 @@
 using namespace pgdialer;
 
 namespace {
-std::string name(std::vector<Text> types, std::vector<Text> buyer_types,
-                 SessionNameFilters filters = {}, int year = 2026, int month = 2) {
+std::string name(std::vector<Text> types, std::vector<Text> buyer_types, SessionNameFilters filters = {},
+                 int year = 2026, int month = 2) {
   return session_name(types, buyer_types, filters, year, month);
 }
 }  // namespace
 
 TEST(SessionName, SpecExamples) {
-  EXPECT_EQ(name({"buyer", "buyer"}, {"PE Firm", "PE Firm"},
-                 {"Business Services", std::nullopt, "Northeast"}),
-            "Buyers - PE Firm - Business Services - Northeast - Feb 2026");
+  EXPECT_EQ(
+      name({"buyer", "buyer"}, {"PE Firm", "PE Firm"}, {"Business Services", std::nullopt, "Northeast"}),
+      "Buyers - PE Firm - Business Services - Northeast - Feb 2026");
   EXPECT_EQ(name({"seller"}, {}, {"Collision Repair", std::nullopt, std::nullopt}),
             "Sellers - Collision Repair - Feb 2026");
   EXPECT_EQ(name({"buyer"}, {"PE Firm", "Strategic"}), "Buyers - Feb 2026");
@@ -42,8 +42,7 @@ TEST(SessionName, StateBeatsRegionAndBlanksAreSkipped) {
 }
 
 TEST(SessionName, EnglishMonthsEveryMonth) {
-  const char* months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  const char* months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   for (int m = 1; m <= 12; ++m)
     EXPECT_EQ(name({}, {}, {}, 2027, m), std::string("Contacts - ") + months[m - 1] + " 2027");
   EXPECT_THROW(name({}, {}, {}, 2027, 13), Error);
@@ -51,9 +50,9 @@ TEST(SessionName, EnglishMonthsEveryMonth) {
 
 TEST(DialTime, Minutes) {
   EXPECT_EQ(dial_time(0, 2.5), "0 min");
-  EXPECT_EQ(dial_time(1, 2.5), "~3 min");   // 2.5 rounds half up
-  EXPECT_EQ(dial_time(3, 2.5), "~8 min");   // 7.5
-  EXPECT_EQ(dial_time(23, 2.5), "~58 min"); // 57.5
+  EXPECT_EQ(dial_time(1, 2.5), "~3 min");     // 2.5 rounds half up
+  EXPECT_EQ(dial_time(3, 2.5), "~8 min");     // 7.5
+  EXPECT_EQ(dial_time(23, 2.5), "~58 min");   // 57.5
   EXPECT_EQ(dial_time(10, 5.99), "~60 min");  // 59.9 is still under an hour
 }
 

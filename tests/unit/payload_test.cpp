@@ -102,7 +102,7 @@ TEST(Preview, CountsCategoriesDuplicatesAndName) {
   PreviewOptions options = parse_preview_options(R"({"filters":{"industry":"Software"}})");
   PreviewBuilder b(PreviewSettings{RuleSettings{7, kNow, "US"}, 2.5, 2026, 2}, options);
   b.add(buyer("1", "John", "Smith", "919-555-0123"));
-  b.add(buyer("1", "John", "Smith", "919-555-0123"));  // same id: counted once
+  b.add(buyer("1", "John", "Smith", "919-555-0123"));       // same id: counted once
   b.add(buyer("2", "Sarah", "Johnson", "(919) 555 0123"));  // same number as John
   Contact dnc = buyer("3", "Mike", "Chen", "919-555-0199");
   dnc.do_not_call = true;

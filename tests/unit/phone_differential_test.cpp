@@ -33,11 +33,14 @@ class InputGenerator {
 
   Input next() {
     switch (below(12)) {
-      case 0: case 1: case 2: return {nanp_formatted(), nanp_default_region()};
+      case 0:
+      case 1:
+      case 2: return {nanp_formatted(), nanp_default_region()};
       case 3: return {nanp_loose(), nanp_default_region()};
       case 4: return {with_extension(nanp_formatted()), nanp_default_region()};
       case 5: return {with_letters(nanp_formatted()), nanp_default_region()};
-      case 6: case 7: return foreign_number();
+      case 6:
+      case 7: return foreign_number();
       case 8: return {foreign_digits_only(), nanp_default_region()};
       case 9: return {random_digits(), any_default_region()};
       case 10: return {garbage(), nanp_default_region()};
@@ -51,9 +54,13 @@ class InputGenerator {
   bool one_in(std::uint64_t n) { return below(n) == 0; }
   char digit() { return static_cast<char>('0' + below(10)); }
   template <typename T, std::size_t N>
-  const T& pick(const T (&items)[N]) { return items[below(N)]; }
+  const T& pick(const T (&items)[N]) {
+    return items[below(N)];
+  }
   template <typename T>
-  const T& pick(const std::vector<T>& items) { return items[below(items.size())]; }
+  const T& pick(const std::vector<T>& items) {
+    return items[below(items.size())];
+  }
 
   std::string digits(std::size_t n) {
     std::string s;
@@ -74,16 +81,16 @@ class InputGenerator {
   // ---- North American numbers ----
   std::string area_code() {
     // Real US, Canadian and Caribbean area codes, plus invalid ones.
-    static const char* const codes[] = {"919", "212", "415", "202", "312", "713", "305", "617",
-                                        "206", "512", "416", "604", "514", "403", "876", "246",
-                                        "787", "441", "800", "888", "900", "555", "123", "011",
-                                        "911", "684", "671", "340", "242", "868"};
+    static const char* const codes[] = {"919", "212", "415", "202", "312", "713", "305", "617", "206", "512",
+                                        "416", "604", "514", "403", "876", "246", "787", "441", "800", "888",
+                                        "900", "555", "123", "011", "911", "684", "671", "340", "242", "868"};
     return one_in(6) ? digits(3) : pick(codes);
   }
 
   std::string nanp_formatted() {
     const std::string a = area_code();
-    const std::string e = one_in(5) ? digits(3) : std::string(1, static_cast<char>('2' + below(8))) + digits(2);
+    const std::string e =
+        one_in(5) ? digits(3) : std::string(1, static_cast<char>('2' + below(8))) + digits(2);
     const std::string l = digits(one_in(40) ? 3 + below(3) : 4);  // sometimes a wrong length
     static const char* const prefixes[] = {"", "", "", "+1 ", "+1-", "+1", "1-", "1 ", "1", "+1 (", "+ 1 "};
     const std::string prefix = pick(prefixes);
@@ -112,7 +119,8 @@ class InputGenerator {
   }
 
   std::string with_extension(const std::string& number) {
-    static const char* const extensions[] = {" ext. ", " x", " x ", "#", " #", ";ext=", ",,", ", ", " ext ", " - "};
+    static const char* const extensions[] = {" ext. ", " x", " x ", "#",     " #",
+                                             ";ext=",  ",,", ", ",  " ext ", " - "};
     std::string s = number + pick(extensions) + digits(1 + below(5));
     if (one_in(3)) s += "#";
     return s;
@@ -139,8 +147,8 @@ class InputGenerator {
                                           "NL", "IE", "ZA", "CN", "RU", "AR", "KR", "SE", "CH", "NZ",
                                           "SG", "AE", "NG", "PH", "PL", "GG", "KZ", "VA", "AS", "BS"};
     for (const char* region : regions) {
-      for (const auto type : {PhoneNumberUtil::FIXED_LINE, PhoneNumberUtil::MOBILE,
-                              PhoneNumberUtil::TOLL_FREE}) {
+      for (const auto type :
+           {PhoneNumberUtil::FIXED_LINE, PhoneNumberUtil::MOBILE, PhoneNumberUtil::TOLL_FREE}) {
         PhoneNumber number;
         if (util.GetExampleNumberForType(region, type, &number)) examples_.push_back({region, number});
       }
@@ -162,18 +170,14 @@ class InputGenerator {
 
     std::string formatted;
     switch (below(6)) {
-      case 0:
-        util.Format(number, PhoneNumberUtil::NATIONAL, &formatted);
-        return {formatted, region};
+      case 0: util.Format(number, PhoneNumberUtil::NATIONAL, &formatted); return {formatted, region};
       case 1:
         util.Format(number, PhoneNumberUtil::INTERNATIONAL, &formatted);
         return {formatted, nanp_default_region()};
       case 2:
         util.Format(number, PhoneNumberUtil::E164, &formatted);
         return {formatted, any_default_region()};
-      case 3:
-        util.Format(number, PhoneNumberUtil::RFC3966, &formatted);
-        return {formatted, region};
+      case 3: util.Format(number, PhoneNumberUtil::RFC3966, &formatted); return {formatted, region};
       case 4: {  // with an IDD prefix instead of "+"
         static const char* const idds[] = {"00 ", "011 ", "0011 ", "010 ", "00"};
         util.Format(number, PhoneNumberUtil::INTERNATIONAL, &formatted);
@@ -202,10 +206,24 @@ class InputGenerator {
   }
 
   std::string garbage() {
-    static const char* const words[] = {"", " ", "n/a", "none", "call me", "unknown", "TBD", "-",
-                                        "()", "+", "++1 919 555 0123", "tel:", "999",
-                                        "\xEF\xBC\x8B" "1 919 555 0123",  // full-width plus
-                                        "919\xC2\xA0" "555\xC2\xA0" "0123"};  // no-break spaces
+    static const char* const words[] = {"",
+                                        " ",
+                                        "n/a",
+                                        "none",
+                                        "call me",
+                                        "unknown",
+                                        "TBD",
+                                        "-",
+                                        "()",
+                                        "+",
+                                        "++1 919 555 0123",
+                                        "tel:",
+                                        "999",
+                                        "\xEF\xBC\x8B"
+                                        "1 919 555 0123",  // full-width plus
+                                        "919\xC2\xA0"
+                                        "555\xC2\xA0"
+                                        "0123"};  // no-break spaces
     if (one_in(2)) return pick(words);
     static const char alphabet[] = "0123456789 +-().xX#;,/abcdefghijklmnopqrstuvwxyz";
     std::string s;
@@ -230,8 +248,7 @@ TEST(PhoneE164Differential, FastPathMatchesLibphonenumber) {
   int answered_invalid = 0;
   int valid = 0;
   auto report = [&](const InputGenerator::Input& input, const char* path,
-                    const std::optional<std::string>& got,
-                    const std::optional<std::string>& expected) {
+                    const std::optional<std::string>& got, const std::optional<std::string>& expected) {
     if (++mismatches <= 20) {
       ADD_FAILURE() << '"' << input.raw << "\" in " << input.region << ": " << path << '='
                     << got.value_or("null") << " libphonenumber=" << expected.value_or("null");

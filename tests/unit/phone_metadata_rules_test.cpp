@@ -20,8 +20,7 @@ class PhoneMetadataRules : public ::testing::Test {
 // entities ("+800") are deliberately left to libphonenumber.
 TEST_F(PhoneMetadataRules, EveryGeographicCallingCodeCompiles) {
   std::set<int> non_geographic;
-  i18n::phonenumbers::PhoneNumberUtil::GetInstance()->GetSupportedGlobalNetworkCallingCodes(
-      &non_geographic);
+  i18n::phonenumbers::PhoneNumberUtil::GetInstance()->GetSupportedGlobalNetworkCallingCodes(&non_geographic);
   ASSERT_FALSE(non_geographic.empty());
   int geographic = 0;
   for (int code = 1; code < 1000; ++code) {

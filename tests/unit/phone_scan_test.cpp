@@ -49,24 +49,23 @@ TEST(PhoneScan, ReadsPlainFormats) {
 
 TEST(PhoneScan, RefusesWhatLibphonenumberReadsDifferently) {
   for (const char* raw : {
-           "",                          // nothing
-           "12",                        // too short to be viable
-           "919-555-0123 x12",          // extension
-           "919-555-0123 ext. 12",
-           "919-555-0123#12",
-           "919-555-0123;ext=12",
-           "919-555-0123,,12",
-           "919/555-0123",              // "/" may start a second number
-           "1-800-FLOWERS",             // letters
-           "tel:+1-919-555-0123",       // RFC 3966
-           "919\t555\t0123",            // a tab inside is not punctuation
-           "++1 919 555 0123",          // more than one plus
+           "",                  // nothing
+           "12",                // too short to be viable
+           "919-555-0123 x12",  // extension
+           "919-555-0123 ext. 12", "919-555-0123#12", "919-555-0123;ext=12", "919-555-0123,,12",
+           "919/555-0123",         // "/" may start a second number
+           "1-800-FLOWERS",        // letters
+           "tel:+1-919-555-0123",  // RFC 3966
+           "919\t555\t0123",       // a tab inside is not punctuation
+           "++1 919 555 0123",     // more than one plus
            "919+555",
-           "919~555~0123",              // "~" is an extension label
+           "919~555~0123",  // "~" is an extension label
            "919_555_0123",
-           "919\xC2\xA0" "555\xC2\xA0" "0123",  // non-ASCII
+           "919\xC2\xA0"
+           "555\xC2\xA0"
+           "0123",  // non-ASCII
            "\xEF\xBC\x99\xEF\xBC\x91\xEF\xBC\x99",
-           "123456789012345678901",     // more digits than any number has
+           "123456789012345678901",  // more digits than any number has
        }) {
     EXPECT_EQ(scan(raw), std::nullopt) << '"' << raw << '"';
   }
@@ -74,7 +73,10 @@ TEST(PhoneScan, RefusesWhatLibphonenumberReadsDifferently) {
 }
 
 TEST(PhoneScan, EmbeddedNulIsRefused) {
-  const std::string raw("919\0" "5550123", 11);
+  const std::string raw(
+      "919\0"
+      "5550123",
+      11);
   EXPECT_EQ(scan(raw), std::nullopt);
 }
 

@@ -52,7 +52,7 @@ TEST(SuppressionList, FindsCanonicalNumbersWithTheirSource) {
   EXPECT_EQ(list.find("+14155550100").value_or(""), "On the suppression list (internal)");
   EXPECT_FALSE(list.find("+19195550124"));
   EXPECT_FALSE(list.find("19195550123"));  // exact match: no "+" is another string
-  EXPECT_FALSE(list.find("+1919555012"));   // a prefix is another number
+  EXPECT_FALSE(list.find("+1919555012"));  // a prefix is another number
   EXPECT_FALSE(list.find(""));
 }
 
@@ -70,8 +70,8 @@ TEST(SuppressionList, FirstSourceWinsAndBlanksAreIgnored) {
 
 TEST(SuppressionList, NonCanonicalEntriesMatchExactly) {
   SuppressionList list;
-  list.add("(919) 555-0123", "internal");  // not E.164: kept as a string
-  list.add("+0123", "internal");           // leading zero: not canonical
+  list.add("(919) 555-0123", "internal");     // not E.164: kept as a string
+  list.add("+0123", "internal");              // leading zero: not canonical
   list.add("+1234567890123456", "internal");  // 16 digits: not canonical
   EXPECT_EQ(list.size(), 3u);
   EXPECT_TRUE(list.find("(919) 555-0123"));

@@ -39,12 +39,10 @@ const CustomFieldDef* Account::find_custom_field(long id) const {
   return nullptr;
 }
 
-const CustomFieldDef& Account::custom_field_named(const std::string& name,
-                                                  const std::string& type) {
+const CustomFieldDef& Account::custom_field_named(const std::string& name, const std::string& type) {
   for (const auto& d : custom_field_defs)
     if (d.name == name) return d;
-  custom_field_defs.push_back(
-      CustomFieldDef{next_custom_field_id_++, name, type.empty() ? "1" : type});
+  custom_field_defs.push_back(CustomFieldDef{next_custom_field_id_++, name, type.empty() ? "1" : type});
   return custom_field_defs.back();
 }
 

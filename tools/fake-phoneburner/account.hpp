@@ -72,10 +72,10 @@ struct DialSession {
   std::string name;
   std::vector<long> contact_ids;
   long skipped_contact_count = 0;
-  std::string callbacks = "[]";   // JSON array of {callback_type, callback}
-  std::string custom_data = "{}"; // JSON, verbatim
-  std::string preset_id = "null"; // JSON, verbatim
-  std::string errors = "[]";      // JSON array, as answered
+  std::string callbacks = "[]";    // JSON array of {callback_type, callback}
+  std::string custom_data = "{}";  // JSON, verbatim
+  std::string preset_id = "null";  // JSON, verbatim
+  std::string errors = "[]";       // JSON array, as answered
   std::string redirect_url;
   std::string launch_token;
   bool launched = false;  // the one-time redirect_url has been opened

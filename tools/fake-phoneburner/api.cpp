@@ -37,9 +37,7 @@ std::string truncated(const std::string& body) {
 }
 
 long long millis_since(std::chrono::steady_clock::time_point t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
-                                                               t)
-      .count();
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t).count();
 }
 
 void sleep_ms(int ms) {
@@ -64,8 +62,7 @@ ApiResponse Api::handle(const ApiRequest& req) {
 std::optional<ApiResponse> Api::auth_failure(const ApiRequest& req) const {
   const std::string& header = req.authorization;
   if (header.size() < 7 || strncasecmp(header.c_str(), "Bearer ", 7) != 0)
-    return error(401, debug_code::kAuthHeaderRequired,
-                 "Login Failure: Authorization Header required");
+    return error(401, debug_code::kAuthHeaderRequired, "Login Failure: Authorization Header required");
   const size_t b = header.find_first_not_of(' ', 7);
   const std::string token = b == std::string::npos ? std::string() : header.substr(b);
   if (token != token_) return error(401, debug_code::kInvalidToken, "Login Failure: Invalid access token");
@@ -82,8 +79,7 @@ ApiResponse Api::run_route(const ApiRequest& req, const RestRoute& route,
   }
   const std::string now = now_datetime();
   account_.ignore_unknown_custom_fields = faults_.knobs().ignore_unknown_custom_fields != 0;
-  const RestCall call{req, args, body, account_, now,
-                      faults_.knobs().dialsession_delay_ms_per_contact};
+  const RestCall call{req, args, body, account_, now, faults_.knobs().dialsession_delay_ms_per_contact};
   RestResult result = route.handler(call);
   delay_after_ms = result.delay_after_ms;
   return std::move(result.response);
@@ -167,8 +163,9 @@ ApiResponse Api::handle_launch(const ApiRequest& req) {
     res.body = "<!doctype html><title>Not found</title><p>Unknown dial session link.</p>\n";
   } else if (session->launched) {
     res.status = 410;  // one-time SSO link: the second visit finds it spent
-    res.body = "<!doctype html><title>Link expired</title><p>This dial session link was "
-               "already used.</p>\n";
+    res.body =
+        "<!doctype html><title>Link expired</title><p>This dial session link was "
+        "already used.</p>\n";
   } else {
     session->launched = true;
     res.body = "<!doctype html><title>Fake PhoneBurner dialer</title><h1>Dial session " +

@@ -45,8 +45,8 @@ class Api {
   // POST /_control/simulate_calls and GET /_control/calls (call_routes.cpp).
   ApiResponse simulate_calls(const rapidjson::Value& body);
   ApiResponse call_log(const ApiRequest& req) const;
-  ApiResponse run_route(const ApiRequest& req, const RestRoute& route,
-                        const std::vector<std::string>& args, int& delay_after_ms);
+  ApiResponse run_route(const ApiRequest& req, const RestRoute& route, const std::vector<std::string>& args,
+                        int& delay_after_ms);
   std::optional<ApiResponse> auth_failure(const ApiRequest& req) const;
 
   const ApiOptions initial_;

@@ -21,8 +21,7 @@ ApiResponse Api::simulate_calls(const rapidjson::Value& body) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     PlanFailure failure;
-    if (!plan_calls(account_, request, account_webhook_url_, central_now_datetime(), plan,
-                    failure))
+    if (!plan_calls(account_, request, account_webhook_url_, central_now_datetime(), plan, failure))
       return control_error(failure.status, failure.message);
   }
 

@@ -20,13 +20,12 @@ struct Callback {
 
 // What the rep types after a live conversation; voicemails get a short note.
 const std::vector<std::string>& canned_notes() {
-  static const std::vector<std::string> notes{
-      "Spoke with the owner, wants numbers by Friday",
-      "Gatekeeper; asked to call back after 2pm",
-      "Interested in a valuation call",
-      "Discussed timeline and next steps",
-      "Asked for an email with the one-pager",
-      "Confirmed the best number is the mobile"};
+  static const std::vector<std::string> notes{"Spoke with the owner, wants numbers by Friday",
+                                              "Gatekeeper; asked to call back after 2pm",
+                                              "Interested in a valuation call",
+                                              "Discussed timeline and next steps",
+                                              "Asked for an email with the one-pager",
+                                              "Confirmed the best number is the mobile"};
   return notes;
 }
 
@@ -80,8 +79,8 @@ ContactSnapshot snapshot(const Account& account, const Contact& c) {
 
 // Weights become exact counts (largest remainder; ties to the earlier name),
 // then a seeded order: 10 calls at 5/3/1/1 are exactly 5, 3, 1 and 1.
-std::vector<std::string> apportion(const std::vector<std::pair<std::string, double>>& weights,
-                                   size_t n, std::mt19937_64& rng) {
+std::vector<std::string> apportion(const std::vector<std::pair<std::string, double>>& weights, size_t n,
+                                   std::mt19937_64& rng) {
   double total = 0;
   for (const auto& [name, w] : weights) total += w;
   std::vector<size_t> counts(weights.size());
@@ -103,8 +102,8 @@ std::vector<std::string> apportion(const std::vector<std::pair<std::string, doub
 
 bool is_connected(const SimulationRequest& req, const std::string& disposition) {
   if (req.connected_dispositions)
-    return std::count(req.connected_dispositions->begin(), req.connected_dispositions->end(),
-                      disposition) > 0;
+    return std::count(req.connected_dispositions->begin(), req.connected_dispositions->end(), disposition) >
+           0;
   const auto& no = default_unconnected_dispositions();
   return std::count(no.begin(), no.end(), disposition) == 0;
 }
@@ -113,8 +112,7 @@ std::vector<CallAgent> agents_of(const Account& account, const SimulationRequest
   std::vector<CallAgent> agents;
   for (const auto& a : req.agents) agents.push_back(CallAgent{a.user_id, a.first_name, a.last_name});
   if (agents.empty())
-    agents.push_back(
-        CallAgent{account.member.user_id, account.member.first_name, account.member.last_name});
+    agents.push_back(CallAgent{account.member.user_id, account.member.first_name, account.member.last_name});
   return agents;
 }
 
@@ -122,10 +120,10 @@ std::vector<CallAgent> agents_of(const Account& account, const SimulationRequest
 std::vector<PayloadVariant> variants(size_t n, std::mt19937_64& rng) {
   std::vector<PayloadVariant> out(n);
   bool PayloadVariant::*const flags[] = {
-      &PayloadVariant::duration_as_string,   &PayloadVariant::old_recording_names,
-      &PayloadVariant::agent_single_name,    &PayloadVariant::top_level_lead_id,
-      &PayloadVariant::typed_custom_fields,  &PayloadVariant::folder_id_as_number,
-      &PayloadVariant::events_block,         &PayloadVariant::no_recording_as_null,
+      &PayloadVariant::duration_as_string,    &PayloadVariant::old_recording_names,
+      &PayloadVariant::agent_single_name,     &PayloadVariant::top_level_lead_id,
+      &PayloadVariant::typed_custom_fields,   &PayloadVariant::folder_id_as_number,
+      &PayloadVariant::events_block,          &PayloadVariant::no_recording_as_null,
       &PayloadVariant::external_crm_short_key};
   for (auto flag : flags) {
     const std::vector<bool> values = balanced_flags(n, rng);
@@ -153,9 +151,8 @@ std::string body_for(const SimulatedCall& call, CallEvent e) {
 
 }  // namespace
 
-bool plan_calls(Account& account, const SimulationRequest& req,
-                const std::string& account_webhook_url, const std::string& central_now,
-                CallPlan& out, PlanFailure& failure) {
+bool plan_calls(Account& account, const SimulationRequest& req, const std::string& account_webhook_url,
+                const std::string& central_now, CallPlan& out, PlanFailure& failure) {
   // Who is dialed and who hears about it.
   std::vector<long> pool;
   std::vector<Callback> callbacks;
@@ -188,8 +185,9 @@ bool plan_calls(Account& account, const SimulationRequest& req,
   if (needs_account_url) {
     Callback account_hook{CallEvent::calldone, account_webhook_url, {}};
     if (account_webhook_url.empty()) {
-      failure = {409, "no account-level webhook: set one with POST /_control/config "
-                      "{\"account_webhook_url\":\"http://127.0.0.1:PORT/...\"}"};
+      failure = {409,
+                 "no account-level webhook: set one with POST /_control/config "
+                 "{\"account_webhook_url\":\"http://127.0.0.1:PORT/...\"}"};
       return false;
     }
     std::string error;
@@ -217,8 +215,7 @@ bool plan_calls(Account& account, const SimulationRequest& req,
   std::mt19937_64 rng(req.seed);
   const size_t n = req.calls ? static_cast<size_t>(*req.calls) : pool.size();
   const std::vector<std::string> dispositions =
-      req.disposition_list.empty() ? apportion(req.disposition_weights, n, rng)
-                                   : req.disposition_list;
+      req.disposition_list.empty() ? apportion(req.disposition_weights, n, rng) : req.disposition_list;
   const std::vector<CallAgent> agents = agents_of(account, req);
   const std::vector<PayloadVariant> wording = variants(n, rng);
   out.source = session ? "session" : "account";
@@ -266,21 +263,18 @@ bool plan_calls(Account& account, const SimulationRequest& req,
   // Every POST, in arrival order.
   std::vector<CallEvent> kinds;
   for (CallEvent e : {CallEvent::contact_displayed, CallEvent::callbegin, CallEvent::calldone})
-    if (std::any_of(callbacks.begin(), callbacks.end(),
-                    [&](const Callback& c) { return c.event == e; }))
+    if (std::any_of(callbacks.begin(), callbacks.end(), [&](const Callback& c) { return c.event == e; }))
       kinds.push_back(e);
   out.deliveries.clear();
   if (kinds.empty()) return true;  // a session nobody registered callbacks for
-  const std::vector<OrderedEvent> order =
-      order_events(n, kinds, req.out_of_order, req.duplicates, rng);
+  const std::vector<OrderedEvent> order = order_events(n, kinds, req.out_of_order, req.duplicates, rng);
   std::map<std::pair<size_t, CallEvent>, std::string> bodies;
   std::vector<size_t> first_delivery(order.size());
   for (size_t k = 0; k < order.size(); ++k) {
     const OrderedEvent& oe = order[k];
     auto body = bodies.find({oe.call, oe.event});
     if (body == bodies.end())
-      body = bodies.emplace(std::make_pair(oe.call, oe.event), body_for(out.calls[oe.call], oe.event))
-                 .first;
+      body = bodies.emplace(std::make_pair(oe.call, oe.event), body_for(out.calls[oe.call], oe.event)).first;
     first_delivery[k] = out.deliveries.size();
     size_t nth = 0;  // which of this event's URLs
     for (const Callback& cb : callbacks) {

@@ -40,8 +40,7 @@ struct PlanFailure {
 // success each dialed contact's call history (total_calls, last_call_time)
 // is updated, as PhoneBurner's contact reads would show it.
 // `central_now` ("YYYY-MM-DD HH:MM:SS") anchors runs without a `start`.
-bool plan_calls(Account& account, const SimulationRequest& req,
-                const std::string& account_webhook_url, const std::string& central_now,
-                CallPlan& out, PlanFailure& failure);
+bool plan_calls(Account& account, const SimulationRequest& req, const std::string& account_webhook_url,
+                const std::string& central_now, CallPlan& out, PlanFailure& failure);
 
 }  // namespace fake_pb

@@ -26,8 +26,7 @@ class CallSimulationTest : public FakeServerTest {
                          std::to_string(1000 + i) + "&email=p" + std::to_string(i) +
                          "%40x.test&lead_id=lead-" + std::to_string(i) + "&category_id=" + folder;
       if (i % 2)
-        form += "&custom_fields[0][name]=sourceco_contact_id&custom_fields[0][value]=sc-" +
-                std::to_string(i);
+        form += "&custom_fields[0][name]=sourceco_contact_id&custom_fields[0][value]=sc-" + std::to_string(i);
       create_contact(form);
     }
     return folder;
@@ -35,8 +34,8 @@ class CallSimulationTest : public FakeServerTest {
 
   // A dial session of `n` contacts whose callbacks (those named in `types`)
   // go to the receiver, one path per type, with a token in the query.
-  std::string dial_session(int n, const std::vector<std::string>& types = {
-                                      "api_contact_displayed", "api_callbegin", "api_calldone"}) {
+  std::string dial_session(int n, const std::vector<std::string>& types = {"api_contact_displayed",
+                                                                           "api_callbegin", "api_calldone"}) {
     std::string body = R"({"name":"S","custom_data":{"pgdialer_session_id":42,"pgdialer_job_id":7,)"
                        R"("pgdialer_batch":1},"callbacks":[)";
     for (size_t i = 0; i < types.size(); ++i) {
@@ -47,10 +46,10 @@ class CallSimulationTest : public FakeServerTest {
     body += R"(],"contacts":[)";
     for (int i = 0; i < n; ++i) {
       if (i) body += ",";
-      body += R"({"first_name":"P)" + std::to_string(i) + R"(","phone":"555020)" +
-              std::to_string(1000 + i) + R"(","lead_id":"S)" + std::to_string(i) +
-              R"(","custom_fields":[{"name":"sourceco_contact_id","value":"sc)" +
-              std::to_string(i) + R"("}]})";
+      body += R"({"first_name":"P)" + std::to_string(i) + R"(","phone":"555020)" + std::to_string(1000 + i) +
+              R"(","lead_id":"S)" + std::to_string(i) +
+              R"(","custom_fields":[{"name":"sourceco_contact_id","value":"sc)" + std::to_string(i) +
+              R"("}]})";
     }
     auto res = post_json("/rest/1/dialsession", body + "]}");
     EXPECT_TRUE(res && res->status == 200) << (res ? res->body : "no answer");
@@ -69,9 +68,7 @@ class CallSimulationTest : public FakeServerTest {
   WebhookReceiver receiver_;
 };
 
-std::string event_of(const WebhookReceiver::Hit& hit) {
-  return hit.path.substr(hit.path.rfind('/') + 1);
-}
+std::string event_of(const WebhookReceiver::Hit& hit) { return hit.path.substr(hit.path.rfind('/') + 1); }
 
 TEST_F(CallSimulationTest, DialSessionFiresDisplayedBeginDoneToItsCallbacks) {
   const std::string ds = dial_session(3);
@@ -94,8 +91,7 @@ TEST_F(CallSimulationTest, DialSessionFiresDisplayedBeginDoneToItsCallbacks) {
     EXPECT_EQ(str(body["ds_id"]), ds);
     EXPECT_EQ(to_json(body["custom_data"]),
               R"({"pgdialer_session_id":42,"pgdialer_job_id":7,"pgdialer_batch":1})");
-    const std::string contact =
-        i % 3 == 0 ? str(body["contact_user_id"]) : str(body["contact"]["user_id"]);
+    const std::string contact = i % 3 == 0 ? str(body["contact_user_id"]) : str(body["contact"]["user_id"]);
     EXPECT_EQ(contact, str(contact_ids[static_cast<rapidjson::SizeType>(call)]));
     EXPECT_EQ(contact, str(calls[static_cast<rapidjson::SizeType>(call)]["phoneburner_contact_id"]));
     if (i % 3 != 0)
@@ -132,7 +128,8 @@ TEST_F(CallSimulationTest, OnlyRegisteredCallbackTypesFire) {
 TEST_F(CallSimulationTest, FolderDialingSendsCalldoneToTheAccountHookWithExactCounts) {
   const std::string folder = folder_with_contacts(4);
   set_account_hook();
-  auto run = simulate(R"({"folder_id":")" + folder + R"(","calls":10,"seed":7,)"
+  auto run = simulate(R"({"folder_id":")" + folder +
+                      R"(","calls":10,"seed":7,)"
                       R"("dispositions":{"No Answer":5,"Left Message":3,"Appointment":1,)"
                       R"("Not Interested":1},"talk_seconds":{"min":20,"max":600},)"
                       R"("start":"2026-11-24 09:00:00"})");
@@ -166,10 +163,10 @@ TEST_F(CallSimulationTest, FolderDialingSendsCalldoneToTheAccountHookWithExactCo
     EXPECT_LE(previous_end, str(body["start_time"]));
     previous_end = str(body["end_time"]);
   }
-  EXPECT_EQ(by_status, (std::map<std::string, int>{
-                           {"No Answer", 5}, {"Left Message", 3}, {"Appointment", 1},
-                           {"Not Interested", 1}}));
-  EXPECT_EQ(ds_ids.size(), 1u);  // one UI dial session...
+  EXPECT_EQ(by_status,
+            (std::map<std::string, int>{
+                {"No Answer", 5}, {"Left Message", 3}, {"Appointment", 1}, {"Not Interested", 1}}));
+  EXPECT_EQ(ds_ids.size(), 1u);                    // one UI dial session...
   EXPECT_EQ(state()["dial_sessions"].Size(), 0u);  // ...that is not one of ours
   EXPECT_EQ(str(parse(hits[0].body)["start_time"]), kStart);
   // Ten calls over four contacts: redials, in folder order.
@@ -187,7 +184,8 @@ TEST_F(CallSimulationTest, FolderDialingSendsCalldoneToTheAccountHookWithExactCo
 TEST_F(CallSimulationTest, TruthMatchesWhatWasSent) {
   const std::string folder = folder_with_contacts(3);
   set_account_hook();
-  auto run = simulate(R"({"folder_id":)" + folder + R"(,"contacts":"all","seed":3,)"
+  auto run = simulate(R"({"folder_id":)" + folder +
+                      R"(,"contacts":"all","seed":3,)"
                       R"("agent":{"user_id":"77","first_name":"Rita","last_name":"Rep"}})");
   const auto hits = receiver_.hits();
   const auto& calls = run["calls"];
@@ -296,7 +294,8 @@ TEST_F(CallSimulationTest, OutOfOrderArrival) {
 TEST_F(CallSimulationTest, PayloadVariantsAreMixed) {
   const std::string folder = folder_with_contacts(4);
   set_account_hook();
-  auto run = simulate(R"({"folder_id":)" + folder + R"(,"calls":8,"seed":9,)"
+  auto run = simulate(R"({"folder_id":)" + folder +
+                      R"(,"calls":8,"seed":9,)"
                       R"("dispositions":{"Interested":1,"No Answer":1}})");
   const auto hits = receiver_.hits();
   ASSERT_EQ(hits.size(), 8u);
@@ -314,8 +313,9 @@ TEST_F(CallSimulationTest, PayloadVariantsAreMixed) {
       EXPECT_EQ(str(rec).rfind("https://", 0), 0u);
     else
       seen["no_recording"].insert(rec.IsNull() ? "null" : str(rec));
-    seen["custom_fields"].insert(b["custom_fields"].IsFalse() ? "false"
-                                 : b["custom_fields"].IsObject() ? "object" : "other");
+    seen["custom_fields"].insert(b["custom_fields"].IsFalse()    ? "false"
+                                 : b["custom_fields"].IsObject() ? "object"
+                                                                 : "other");
     seen["typed"].insert(b.HasMember("typed_custom_fields") ? "yes" : "no");
     seen["agent"].insert(b["agent"].HasMember("name") ? "name" : "first_last");
     EXPECT_NE(b["agent"].HasMember("name"), b["agent"].HasMember("first_name"));
@@ -342,8 +342,10 @@ TEST_F(CallSimulationTest, SameSeedSameRunAfterReset) {
     control("reset");
     const std::string folder = folder_with_contacts(3);
     set_account_hook();
-    auto run = simulate(R"({"folder_id":)" + folder + R"(,"calls":6,"out_of_order":true,)"
-                        R"("duplicates":2,"start":"2026-11-24 09:00:00","seed":)" + seed + "}");
+    auto run = simulate(R"({"folder_id":)" + folder +
+                        R"(,"calls":6,"out_of_order":true,)"
+                        R"("duplicates":2,"start":"2026-11-24 09:00:00","seed":)" +
+                        seed + "}");
     return to_json(run["deliveries"]);
   };
   const std::string a = once("21");
@@ -387,8 +389,8 @@ TEST_F(CallSimulationTest, UnreachableReceiverIsRecordedNotFatal) {
     dead_port = probe.bind_to_any_port("127.0.0.1");
   }  // closed again: nothing listens there now
   const std::string folder = folder_with_contacts(2);
-  control("config", R"({"account_webhook_url":"http://127.0.0.1:)" + std::to_string(dead_port) +
-                        R"(/account?s=x"})");
+  control("config",
+          R"({"account_webhook_url":"http://127.0.0.1:)" + std::to_string(dead_port) + R"(/account?s=x"})");
   auto run = simulate(R"({"folder_id":)" + folder + R"(,"timeout_ms":500})");
   const auto& d = run["deliveries"];
   ASSERT_EQ(d.Size(), 2u);
@@ -433,15 +435,16 @@ TEST_F(CallSimulationTest, RefusesWhatItCannotDoAndFiresNothing) {
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 400);
   EXPECT_NE(res->body.find("loopback"), std::string::npos);
-  res = http().Post("/_control/config", R"({"account_webhook_url":"https://127.0.0.1/h"})",
-                    "application/json");
+  res =
+      http().Post("/_control/config", R"({"account_webhook_url":"https://127.0.0.1/h"})", "application/json");
   EXPECT_EQ(res->status, 400);
 
   // A session whose callbacks point off the machine: refused before any call.
   auto ds = post_json("/rest/1/dialsession",
                       R"({"contacts":[{"first_name":"A","phone":"5550001111"}],"callbacks":[)"
                       R"({"callback_type":"api_calldone","callback":")" +
-                          receiver_.url("/ok") + R"("},)"
+                          receiver_.url("/ok") +
+                          R"("},)"
                           R"({"callback_type":"api_callbegin","callback":"https://hooks.example.com/x"}]})");
   const std::string id = str(parse(ds->body)["dialsessions"]["id"]);
   expect_status(R"({"dial_session_id":)" + id + "}", 400, "https://hooks.example.com/x");

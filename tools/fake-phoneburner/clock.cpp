@@ -12,8 +12,8 @@ std::tm utc_now(int* millis = nullptr) {
   const std::time_t t = std::chrono::system_clock::to_time_t(now);
   if (millis) {
     const auto since_epoch = now.time_since_epoch();
-    *millis = static_cast<int>(
-        std::chrono::duration_cast<std::chrono::milliseconds>(since_epoch).count() % 1000);
+    *millis =
+        static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(since_epoch).count() % 1000);
   }
   std::tm tm{};
   gmtime_r(&t, &tm);
@@ -59,8 +59,8 @@ std::string notes_stamp(const std::string& username) {
   int hour12 = tm.tm_hour % 12;
   if (hour12 == 0) hour12 = 12;
   char buf[64];
-  std::snprintf(buf, sizeof buf, "-- %02d/%02d/%04d @ %d:%02d %s UTC by ", tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_year + 1900, hour12, tm.tm_min, tm.tm_hour < 12 ? "AM" : "PM");
+  std::snprintf(buf, sizeof buf, "-- %02d/%02d/%04d @ %d:%02d %s UTC by ", tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_year + 1900, hour12, tm.tm_min, tm.tm_hour < 12 ? "AM" : "PM");
   return buf + username + " -- ";
 }
 

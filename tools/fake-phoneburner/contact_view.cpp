@@ -57,10 +57,8 @@ void write_phones(JsonWriter& w, const Contact& c) {
     write_phone(w, c.phone_id, c.phone, c.raw_phone, c.phone_type, c.phone_label, true);
   w.Key("phones");
   w.StartArray();
-  if (!c.phone.empty())
-    write_phone(w, c.phone_id, c.phone, c.raw_phone, c.phone_type, c.phone_label, true);
-  for (const auto& p : c.additional_phones)
-    write_phone(w, p.id, p.digits, p.raw, p.type, p.label, false);
+  if (!c.phone.empty()) write_phone(w, c.phone_id, c.phone, c.raw_phone, c.phone_type, c.phone_label, true);
+  for (const auto& p : c.additional_phones) write_phone(w, p.id, p.digits, p.raw, p.type, p.label, false);
   w.EndArray();
 }
 
@@ -86,9 +84,7 @@ void write_emails(JsonWriter& w, const Contact& c) {
 }
 
 void write_addresses(JsonWriter& w, const Contact& c) {
-  const bool any = !(c.address1 + c.address2 + c.city + c.state + c.state_other + c.zip +
-                     c.country)
-                        .empty();
+  const bool any = !(c.address1 + c.address2 + c.city + c.state + c.state_other + c.zip + c.country).empty();
   auto address = [&] {
     w.StartObject();
     put_id(w, "user_address_id", c.address_id);

@@ -14,13 +14,20 @@ struct TextField {
 // Keys stored as they are written. phone, notes, category_id and the
 // structured keys have their own handling below.
 constexpr TextField kTextFields[] = {
-    {"first_name", &Contact::first_name}, {"last_name", &Contact::last_name},
-    {"phone_type", &Contact::phone_type}, {"phone_label", &Contact::phone_label},
-    {"email", &Contact::email},           {"address1", &Contact::address1},
-    {"address2", &Contact::address2},     {"city", &Contact::city},
-    {"state", &Contact::state},           {"state_other", &Contact::state_other},
-    {"zip", &Contact::zip},               {"country", &Contact::country},
-    {"lead_id", &Contact::lead_id},       {"external_id", &Contact::external_id},
+    {"first_name", &Contact::first_name},
+    {"last_name", &Contact::last_name},
+    {"phone_type", &Contact::phone_type},
+    {"phone_label", &Contact::phone_label},
+    {"email", &Contact::email},
+    {"address1", &Contact::address1},
+    {"address2", &Contact::address2},
+    {"city", &Contact::city},
+    {"state", &Contact::state},
+    {"state_other", &Contact::state_other},
+    {"zip", &Contact::zip},
+    {"country", &Contact::country},
+    {"lead_id", &Contact::lead_id},
+    {"external_id", &Contact::external_id},
 };
 
 const rapidjson::Value* member(const rapidjson::Value& obj, const char* key) {

@@ -25,8 +25,7 @@ namespace {
 // Loopback peers only: /_control has no auth. (Requests built in-process,
 // without a peer address, are allowed.)
 bool loopback(const std::string& addr) {
-  return addr.empty() || addr.rfind("127.", 0) == 0 || addr == "::1" ||
-         addr.rfind("::ffff:127.", 0) == 0;
+  return addr.empty() || addr.rfind("127.", 0) == 0 || addr == "::1" || addr.rfind("::ffff:127.", 0) == 0;
 }
 
 // "" switches the account-level hook off; anything else must be a URL the

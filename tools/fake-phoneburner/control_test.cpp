@@ -18,12 +18,14 @@ TEST_F(ControlTest, InitialState) {
 }
 
 TEST_F(ControlTest, ResetRestoresTheStartState) {
-  start(ApiOptions{kToken, [] {
+  start(ApiOptions{kToken,
+                   [] {
                      Knobs k;
                      k.latency_ms = 5;
                      return k;
                    }(),
-                   1000, {}});
+                   1000,
+                   {}});
   post_form("/rest/1/folders", "name=B");
   create_contact("first_name=A");
   control("config", R"({"latency_ms":0,"token":"other"})");

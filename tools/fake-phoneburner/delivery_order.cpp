@@ -44,8 +44,7 @@ void disorder(std::vector<OrderedEvent>& list, size_t calls, const std::vector<C
       const size_t from = position(list, i, CallEvent::callbegin);
       const OrderedEvent moved = list[from];
       list.erase(list.begin() + static_cast<long>(from));
-      list.insert(list.begin() + static_cast<long>(position(list, i, CallEvent::calldone)) + 1,
-                  moved);
+      list.insert(list.begin() + static_cast<long>(position(list, i, CallEvent::calldone)) + 1, moved);
     }
     changed = true;
   }
@@ -81,8 +80,8 @@ std::vector<bool> balanced_flags(size_t n, std::mt19937_64& rng) {
   return flags;
 }
 
-std::vector<OrderedEvent> order_events(size_t calls, const std::vector<CallEvent>& kinds,
-                                       bool out_of_order, long duplicates, std::mt19937_64& rng) {
+std::vector<OrderedEvent> order_events(size_t calls, const std::vector<CallEvent>& kinds, bool out_of_order,
+                                       long duplicates, std::mt19937_64& rng) {
   std::vector<OrderedEvent> base;
   for (size_t c = 0; c < calls; ++c)
     for (CallEvent e : kinds) base.push_back(OrderedEvent{c, e, -1});
@@ -96,8 +95,8 @@ std::vector<OrderedEvent> order_events(size_t calls, const std::vector<CallEvent
   std::vector<std::vector<size_t>> after(base.size());  // slot -> base indexes to repeat
   for (size_t j = 0; j < k; ++j) {
     const size_t original = indexes[j];
-    const size_t slot = static_cast<size_t>(
-        uniform(rng, static_cast<long>(original), static_cast<long>(base.size()) - 1));
+    const size_t slot =
+        static_cast<size_t>(uniform(rng, static_cast<long>(original), static_cast<long>(base.size()) - 1));
     after[slot].push_back(original);
   }
   std::vector<OrderedEvent> out;

@@ -19,15 +19,15 @@ enum class CallEvent { contact_displayed, callbegin, calldone };
 const char* event_name(CallEvent e);  // "api_contact_displayed", ...
 
 struct OrderedEvent {
-  size_t call = 0;   // index of the call in the run
+  size_t call = 0;  // index of the call in the run
   CallEvent event = CallEvent::calldone;
   long duplicate_of = -1;  // index in the same list of the first delivery
 };
 
 // `kinds`: the events anyone listens to (at least one), in their natural
 // order. `duplicates` is clamped to the number of distinct events.
-std::vector<OrderedEvent> order_events(size_t calls, const std::vector<CallEvent>& kinds,
-                                       bool out_of_order, long duplicates, std::mt19937_64& rng);
+std::vector<OrderedEvent> order_events(size_t calls, const std::vector<CallEvent>& kinds, bool out_of_order,
+                                       long duplicates, std::mt19937_64& rng);
 
 // A uniform number in [lo, hi] that does not depend on the standard library's
 // distributions (which differ between implementations): runs are reproducible.

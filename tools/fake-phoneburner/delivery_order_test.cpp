@@ -8,8 +8,7 @@
 namespace fake_pb {
 namespace {
 
-const std::vector<CallEvent> kAll{CallEvent::contact_displayed, CallEvent::callbegin,
-                                  CallEvent::calldone};
+const std::vector<CallEvent> kAll{CallEvent::contact_displayed, CallEvent::callbegin, CallEvent::calldone};
 
 size_t pos(const std::vector<OrderedEvent>& list, size_t call, CallEvent e) {
   for (size_t i = 0; i < list.size(); ++i)

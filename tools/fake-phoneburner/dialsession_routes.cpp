@@ -97,8 +97,7 @@ RestResult post_dialsession(const RestCall& call) {
 
   s.callbacks = valid_callbacks(member(call.body, "callbacks"));
   if (const rapidjson::Value* data = member(call.body, "custom_data")) s.custom_data = to_json(*data);
-  if (const rapidjson::Value* preset = member(call.body, "preset_id"))
-    s.preset_id = to_json(*preset);
+  if (const rapidjson::Value* preset = member(call.body, "preset_id")) s.preset_id = to_json(*preset);
   s.launch_token = launch_token(s.id);
   const std::string host = call.req.host.empty() ? "127.0.0.1" : call.req.host;
   s.redirect_url = "http://" + host + "/dialsession/launch/" + s.launch_token;
@@ -113,8 +112,7 @@ RestResult post_dialsession(const RestCall& call) {
     put_raw(w, "errors", s.errors);
     w.EndObject();
   })};
-  result.delay_after_ms =
-      call.dialsession_delay_ms_per_contact * static_cast<int>(s.contact_ids.size());
+  result.delay_after_ms = call.dialsession_delay_ms_per_contact * static_cast<int>(s.contact_ids.size());
   return result;
 }
 

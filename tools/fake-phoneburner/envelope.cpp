@@ -22,8 +22,7 @@ std::string reason_for(int status) {
 
 }  // namespace
 
-ApiResponse success(int status, const char* resource,
-                    const std::function<void(JsonWriter&)>& write_value) {
+ApiResponse success(int status, const char* resource, const std::function<void(JsonWriter&)>& write_value) {
   rapidjson::StringBuffer buf;
   JsonWriter w(buf);
   w.StartObject();

@@ -19,8 +19,7 @@ inline constexpr int kInvalidToken = 40103;        // assumed
 inline constexpr int kExpiredToken = 40109;        // seen in a client
 }  // namespace debug_code
 
-ApiResponse success(int status, const char* resource,
-                    const std::function<void(JsonWriter&)>& write_value);
+ApiResponse success(int status, const char* resource, const std::function<void(JsonWriter&)>& write_value);
 ApiResponse error(int status, int code, const std::string& reason);
 // An error with the conventional code (status * 100 + 1, 401 -> 40109
 // "Expired oauth token") and reason for that status; for injected faults.

@@ -44,17 +44,20 @@ bool truthy(const rapidjson::Value& obj, const char* key) {
   return text && !text->empty() && *text != "0" && *text != "false";
 }
 
-bool is_drop(FaultKind k) {
-  return k == FaultKind::drop_before_write || k == FaultKind::drop_after_write;
-}
+bool is_drop(FaultKind k) { return k == FaultKind::drop_before_write || k == FaultKind::drop_after_write; }
 
 }  // namespace
 
 const std::vector<std::string>& knob_names() {
-  static const std::vector<std::string> names{
-      "latency_ms",     "error_rate",           "rate_limit_rate",
-      "retry_after_s",  "drop_after_write_rate", "malformed_rate",
-      "seed",           "dialsession_delay_ms_per_contact", "ignore_unknown_custom_fields"};
+  static const std::vector<std::string> names{"latency_ms",
+                                              "error_rate",
+                                              "rate_limit_rate",
+                                              "retry_after_s",
+                                              "drop_after_write_rate",
+                                              "malformed_rate",
+                                              "seed",
+                                              "dialsession_delay_ms_per_contact",
+                                              "ignore_unknown_custom_fields"};
   return names;
 }
 

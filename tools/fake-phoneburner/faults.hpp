@@ -16,13 +16,13 @@
 namespace fake_pb {
 
 struct Knobs {
-  int latency_ms = 0;                // added to every /rest request
-  double error_rate = 0;             // -> 500/502/503 error envelope, nothing applied
-  double rate_limit_rate = 0;        // -> 429, nothing applied
-  int retry_after_s = 1;             // Retry-After on 429s; -1 = send no header
-  double drop_after_write_rate = 0;  // writes: apply, then close without answering
-  double malformed_rate = 0;         // apply as usual, answer with truncated JSON
-  std::uint64_t seed = 1;            // for the rates; changing it restarts the sequence
+  int latency_ms = 0;                        // added to every /rest request
+  double error_rate = 0;                     // -> 500/502/503 error envelope, nothing applied
+  double rate_limit_rate = 0;                // -> 429, nothing applied
+  int retry_after_s = 1;                     // Retry-After on 429s; -1 = send no header
+  double drop_after_write_rate = 0;          // writes: apply, then close without answering
+  double malformed_rate = 0;                 // apply as usual, answer with truncated JSON
+  std::uint64_t seed = 1;                    // for the rates; changing it restarts the sequence
   int dialsession_delay_ms_per_contact = 0;  // POST /dialsession is slow for real
   // 1: custom fields whose name the account has not defined are dropped, as
   // PhoneBurner may do when nobody pre-created them in its settings.

@@ -129,9 +129,9 @@ TEST_F(FaultsTest, LatencyAndDialSessionDelay) {
 
   control("config", R"({"latency_ms":0,"dialsession_delay_ms_per_contact":60})");
   t0 = std::chrono::steady_clock::now();
-  EXPECT_EQ(post_json("/rest/1/dialsession", R"({"contacts":[{"first_name":"A"},{"first_name":"B"}]})")
-                ->status,
-            200);
+  EXPECT_EQ(
+      post_json("/rest/1/dialsession", R"({"contacts":[{"first_name":"A"},{"first_name":"B"}]})")->status,
+      200);
   EXPECT_GE(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(120));
 }
 
@@ -145,8 +145,8 @@ TEST_F(FaultsTest, BadKnobsAndRulesAre400AndChangeNothing) {
   auto res = http().Get("/_control/config");
   auto cfg = parse(res->body);
   EXPECT_EQ(cfg["error_rate"].GetDouble(), 0.0);
-  for (const char* body : {R"({"status":200})", R"({"count":0,"status":503})",
-                           R"({"status":503,"malformed":true})"}) {
+  for (const char* body :
+       {R"({"status":200})", R"({"count":0,"status":503})", R"({"status":503,"malformed":true})"}) {
     res = http().Post("/_control/fail_next", body, "application/json");
     ASSERT_TRUE(res);
     EXPECT_EQ(res->status, 400) << body;

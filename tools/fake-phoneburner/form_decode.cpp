@@ -55,8 +55,7 @@ void arrays_from_index_objects(rapidjson::Value& v, rapidjson::Document::Allocat
   if (!all_indexes) return;
   std::vector<std::pair<long, rapidjson::Value*>> items;
   for (auto& m : v.GetObject()) items.emplace_back(std::atol(m.name.GetString()), &m.value);
-  std::sort(items.begin(), items.end(),
-            [](const auto& x, const auto& y) { return x.first < y.first; });
+  std::sort(items.begin(), items.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
   rapidjson::Value array(rapidjson::kArrayType);
   for (auto& item : items) array.PushBack(rapidjson::Value(std::move(*item.second)), a);
   v = std::move(array);
@@ -71,7 +70,8 @@ std::string url_decode(std::string_view text, bool plus_as_space) {
     const char c = text[i];
     if (c == '+' && plus_as_space) {
       out += ' ';
-    } else if (c == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 && hex_value(text[i + 2]) >= 0) {
+    } else if (c == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 &&
+               hex_value(text[i + 2]) >= 0) {
       out += static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
       i += 2;
     } else {

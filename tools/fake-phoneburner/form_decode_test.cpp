@@ -21,8 +21,7 @@ TEST(FormDecode, UrlDecoding) {
 }
 
 TEST(FormDecode, FlatPairsKeepOrderAndLastWins) {
-  EXPECT_EQ(form_json("first_name=Ann&phone=555&first_name=Bo"),
-            R"({"first_name":"Bo","phone":"555"})");
+  EXPECT_EQ(form_json("first_name=Ann&phone=555&first_name=Bo"), R"({"first_name":"Bo","phone":"555"})");
   EXPECT_EQ(form_json("flag&empty=&=x"), R"({"flag":"","empty":"","":"x"})");
 }
 
@@ -34,9 +33,9 @@ TEST(FormDecode, PhpArraysBecomeJsonArrays) {
 
 TEST(FormDecode, AppendSyntaxAndIndexOrder) {
   EXPECT_EQ(form_json("tags[]=a&tags[]=b"), R"({"tags":["a","b"]})");
-  EXPECT_EQ(form_json("x[2]=c&x[0]=a"), R"({"x":["a","c"]})");  // ordered by index
+  EXPECT_EQ(form_json("x[2]=c&x[0]=a"), R"({"x":["a","c"]})");          // ordered by index
   EXPECT_EQ(form_json("x[k]=1&x[0]=2"), R"({"x":{"k":"1","0":"2"}})");  // mixed keys: an object
-  EXPECT_EQ(form_json("a[b=1"), R"({"a[b":"1"})");  // unclosed bracket: literal key
+  EXPECT_EQ(form_json("a[b=1"), R"({"a[b":"1"})");                      // unclosed bracket: literal key
 }
 
 TEST(BodyDecode, PicksTheEncodingFromContentTypeOrBody) {

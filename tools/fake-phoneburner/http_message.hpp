@@ -16,10 +16,10 @@ struct ApiRequest {
   FormPairs query;           // decoded query parameters
   std::string content_type;
   std::string authorization;
-  std::string host;          // the Host header: redirect_url points back here
+  std::string host;  // the Host header: redirect_url points back here
   std::string remote_addr;
   std::string body;
-  FormPairs multipart;       // multipart/form-data fields, already split
+  FormPairs multipart;  // multipart/form-data fields, already split
 };
 
 struct ApiResponse {

@@ -26,9 +26,7 @@ void put_str(JsonWriter& w, const char* key, const std::string& value) {
   w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
 }
 
-void put_id(JsonWriter& w, const char* key, long long value) {
-  put_str(w, key, std::to_string(value));
-}
+void put_id(JsonWriter& w, const char* key, long long value) { put_str(w, key, std::to_string(value)); }
 
 void put_num(JsonWriter& w, const char* key, long long value) {
   w.Key(key);

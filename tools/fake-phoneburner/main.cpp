@@ -69,8 +69,7 @@ int main(int argc, char** argv) {
     }
   }
   server.stop();
-  if (!options.state_file.empty() &&
-      !write_state_file(options.state_file, server.api().state_json())) {
+  if (!options.state_file.empty() && !write_state_file(options.state_file, server.api().state_json())) {
     std::cerr << "fake-phoneburner: cannot write " << options.state_file << "\n";
     return 1;
   }

@@ -20,8 +20,7 @@ void parse_listen(const std::string& text, ServerOptions& server) {
   server.host = text.substr(0, colon);
   server.port = static_cast<int>(p);
   if (!is_loopback_host(server.host))
-    throw UsageError("--listen: " + server.host +
-                     " is not a loopback address (the control API has no auth)");
+    throw UsageError("--listen: " + server.host + " is not a loopback address (the control API has no auth)");
 }
 
 }  // namespace

@@ -14,9 +14,9 @@ Options parse(std::vector<const char*> args, const char* env = nullptr) {
 }
 
 TEST(Options, FlagsAndKnobs) {
-  const Options o = parse({"--token", "t", "--listen=127.0.0.1:8089", "--error-rate", "0.25",
-                           "--retry-after-s=5", "--dialsession-delay-ms-per-contact", "50",
-                           "--state-file", "/tmp/s.json", "--seed", "9"});
+  const Options o =
+      parse({"--token", "t", "--listen=127.0.0.1:8089", "--error-rate", "0.25", "--retry-after-s=5",
+             "--dialsession-delay-ms-per-contact", "50", "--state-file", "/tmp/s.json", "--seed", "9"});
   EXPECT_EQ(o.server.api.token, "t");
   EXPECT_EQ(o.server.host, "127.0.0.1");
   EXPECT_EQ(o.server.port, 8089);
@@ -37,8 +37,7 @@ TEST(Options, TokenFromEnvironmentAndDefaults) {
 
 TEST(Options, AccountWebhookUrlMustBeLoopbackHttp) {
   const char* url = "http://127.0.0.1:8787/phoneburner/account?s=abc";
-  EXPECT_EQ(parse({"--token", "t", "--account-webhook-url", url}).server.api.account_webhook_url,
-            url);
+  EXPECT_EQ(parse({"--token", "t", "--account-webhook-url", url}).server.api.account_webhook_url, url);
   EXPECT_THROW(parse({"--token", "t", "--account-webhook-url", "http://10.0.0.5/h"}), UsageError);
   EXPECT_THROW(parse({"--token", "t", "--account-webhook-url", "https://localhost/h"}), UsageError);
 }

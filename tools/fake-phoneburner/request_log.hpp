@@ -15,10 +15,10 @@ struct RequestRecord {
   std::uint64_t seq = 0;  // assigned by RequestLog::add, from 1
   std::string time;       // ISO 8601 UTC, when the answer was sent
   std::string method, path, query, content_type, body;
-  std::string route;      // "POST /rest/1/contacts/{id}", or "unknown"
-  int status = 0;         // what the client got; 0 = connection dropped
-  int handler_status = 0; // what the route produced, when it ran (0 = did not)
-  std::string fault;      // "", or the fault's source ("fail_next", "error_rate", ...)
+  std::string route;       // "POST /rest/1/contacts/{id}", or "unknown"
+  int status = 0;          // what the client got; 0 = connection dropped
+  int handler_status = 0;  // what the route produced, when it ran (0 = did not)
+  std::string fault;       // "", or the fault's source ("fail_next", "error_rate", ...)
   long long duration_ms = 0;
   // Set by RequestLog::add, i.e. when the answer is ready (after any latency
   // knob): microseconds since the Unix epoch, and on CLOCK_MONOTONIC

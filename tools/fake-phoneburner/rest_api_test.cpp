@@ -20,9 +20,8 @@ TEST_F(RestApiTest, MissingAuthorizationIsTheDocumented401) {
   auto res = http().Get("/rest/1/members/me");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 401);
-  EXPECT_EQ(res->body,
-            R"({"http_status":401,"status":"error","debug_codes":[{"code":40101,)"
-            R"("reason":"Login Failure: Authorization Header required"}]})");
+  EXPECT_EQ(res->body, R"({"http_status":401,"status":"error","debug_codes":[{"code":40101,)"
+                       R"("reason":"Login Failure: Authorization Header required"}]})");
   res = http().Get("/rest/1/members/me", {{"Authorization", "Basic dXNlcjpwdw=="}});
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 401);
@@ -130,14 +129,14 @@ TEST_F(RestApiTest, FormCreateWithCustomFieldsPersistsOnlyDocumentedKeys) {
 }
 
 TEST_F(RestApiTest, JsonCreateAndCustomFieldsMatchByName) {
-  auto res = post_json("/rest/1/contacts",
-                       R"({"first_name":"Bo","phone":5559876543,"category_id":999999,)"
-                       R"("custom_fields":[{"name":"Case ID","type":1,"value":7}],)"
-                       R"("notes":"Called twice","external_id":"e-1"})");
+  auto res = post_json("/rest/1/contacts", R"({"first_name":"Bo","phone":5559876543,"category_id":999999,)"
+                                           R"("custom_fields":[{"name":"Case ID","type":1,"value":7}],)"
+                                           R"("notes":"Called twice","external_id":"e-1"})");
   ASSERT_TRUE(res);
   ASSERT_EQ(res->status, 201) << res->body;
-  res = post_json("/rest/1/contacts",
-                  R"({"first_name":"Cy","folder_id":"47718","custom_fields":[{"name":"Case ID","value":"8"}]})");
+  res = post_json(
+      "/rest/1/contacts",
+      R"({"first_name":"Cy","folder_id":"47718","custom_fields":[{"name":"Case ID","value":"8"}]})");
   ASSERT_TRUE(res);
   auto st = state();
   ASSERT_EQ(st["contacts"].Size(), 2u);
@@ -154,8 +153,9 @@ TEST_F(RestApiTest, JsonCreateAndCustomFieldsMatchByName) {
 }
 
 TEST_F(RestApiTest, NoServerSideDedupe) {
-  create_contact("first_name=Ann&phone=5551234567&email=a%40x.com&on_duplicate=update"
-                 "&duplicate_checks[email]=1&duplicate_checks[phone]=1");
+  create_contact(
+      "first_name=Ann&phone=5551234567&email=a%40x.com&on_duplicate=update"
+      "&duplicate_checks[email]=1&duplicate_checks[phone]=1");
   create_contact("first_name=Ann&phone=5551234567&email=a%40x.com");
   EXPECT_EQ(state()["contacts"].Size(), 2u);
 }
@@ -165,7 +165,8 @@ TEST_F(RestApiTest, ReadBackShape) {
   const std::string folder_id = str(folder["folders"]["folder_id"]);
   const std::string id = create_contact(
       "first_name=Ann&last_name=Lee&phone=5551234567&phone_type=3&email=ann%40x.com"
-      "&address1=1+Main+St&city=Austin&state=TX&zip=73301&category_id=" + folder_id +
+      "&address1=1+Main+St&city=Austin&state=TX&zip=73301&category_id=" +
+      folder_id +
       "&custom_fields[0][name]=Case+ID&custom_fields[0][type]=1&custom_fields[0][value]=42"
       "&additional_phone[0][number]=5559876543&additional_phone[0][phone_type]=3");
   auto res = get("/rest/1/contacts/" + id);
@@ -313,8 +314,8 @@ std::string dialsession_body(int contacts) {
                      R"({"callback_type":"api_call_done","callback":"http://typo"}],"contacts":[)";
   for (int i = 0; i < contacts; ++i) {
     if (i) body += ",";
-    body += R"({"first_name":"P)" + std::to_string(i) + R"(","phone":"555000)" +
-            std::to_string(1000 + i) + R"(","lead_id":"L)" + std::to_string(i) + R"("})";
+    body += R"({"first_name":"P)" + std::to_string(i) + R"(","phone":"555000)" + std::to_string(1000 + i) +
+            R"(","lead_id":"L)" + std::to_string(i) + R"("})";
   }
   return body + "]}";
 }

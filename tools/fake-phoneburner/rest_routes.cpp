@@ -4,16 +4,11 @@ namespace fake_pb {
 namespace {
 
 constexpr RestRoute kRoutes[] = {
-    {"GET", "tranquility", get_tranquility, false},
-    {"GET", "members", get_members, true},
-    {"GET", "members/me", get_member_me, true},
-    {"GET", "folders", get_folders, true},
-    {"POST", "folders", post_folder, true},
-    {"GET", "contacts", list_contacts, true},
-    {"POST", "contacts", post_contact, true},
-    {"GET", "contacts/{id}", get_contact, true},
-    {"PUT", "contacts/{id}", put_contact, true},
-    {"DELETE", "contacts/{id}", delete_contact, true},
+    {"GET", "tranquility", get_tranquility, false},  {"GET", "members", get_members, true},
+    {"GET", "members/me", get_member_me, true},      {"GET", "folders", get_folders, true},
+    {"POST", "folders", post_folder, true},          {"GET", "contacts", list_contacts, true},
+    {"POST", "contacts", post_contact, true},        {"GET", "contacts/{id}", get_contact, true},
+    {"PUT", "contacts/{id}", put_contact, true},     {"DELETE", "contacts/{id}", delete_contact, true},
     {"POST", "dialsession", post_dialsession, true},
 };
 

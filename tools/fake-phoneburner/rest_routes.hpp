@@ -16,7 +16,7 @@ struct RestCall {
   const std::vector<std::string>& args;  // the {id} segments of the path
   const rapidjson::Value& body;          // decoded body of a write; {} for reads
   Account& account;
-  const std::string& now;                // "YYYY-MM-DD HH:MM:SS"
+  const std::string& now;  // "YYYY-MM-DD HH:MM:SS"
   int dialsession_delay_ms_per_contact;
 };
 

@@ -34,9 +34,7 @@ ApiRequest to_api(const httplib::Request& req) {
 
 }  // namespace
 
-bool is_loopback_host(const std::string& host) {
-  return host == "localhost" || host.rfind("127.", 0) == 0;
-}
+bool is_loopback_host(const std::string& host) { return host == "localhost" || host.rfind("127.", 0) == 0; }
 
 Server::Server(ServerOptions options)
     : options_(std::move(options)), api_(options_.api), http_(new httplib::Server) {
@@ -65,21 +63,21 @@ Server::Server(ServerOptions options)
   http_->Patch(everything, serve);
   http_->Delete(everything, serve);
   http_->Options(everything, serve);
-  http_->set_exception_handler(
-      [](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
-        std::string what = "unknown exception";
-        try {
-          if (ep) std::rethrow_exception(ep);
-        } catch (const std::exception& e) {
-          what = e.what();
-        } catch (...) {
-        }
-        res.status = 500;
-        res.set_content("{\"http_status\":500,\"status\":\"error\",\"debug_codes\":[{\"code\":"
-                        "50001,\"reason\":\"Internal Server Error\"}]}",
-                        "application/json");
-        std::cerr << "fake-phoneburner: handler failed: " << what << "\n";
-      });
+  http_->set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+    std::string what = "unknown exception";
+    try {
+      if (ep) std::rethrow_exception(ep);
+    } catch (const std::exception& e) {
+      what = e.what();
+    } catch (...) {
+    }
+    res.status = 500;
+    res.set_content(
+        "{\"http_status\":500,\"status\":\"error\",\"debug_codes\":[{\"code\":"
+        "50001,\"reason\":\"Internal Server Error\"}]}",
+        "application/json");
+    std::cerr << "fake-phoneburner: handler failed: " << what << "\n";
+  });
 }
 
 Server::~Server() { stop(); }
@@ -94,8 +92,7 @@ void Server::start() {
     port_ = http_->bind_to_port(options_.host, options_.port) ? options_.port : -1;
   }
   if (port_ <= 0)
-    throw std::runtime_error("cannot listen on " + options_.host + ":" +
-                             std::to_string(options_.port));
+    throw std::runtime_error("cannot listen on " + options_.host + ":" + std::to_string(options_.port));
   thread_ = std::thread([this] { http_->listen_after_bind(); });
   // httplib's stop() is a no-op until the loop has started: wait for it, so
   // that a stop() right after start() cannot leave the thread serving.
@@ -109,8 +106,6 @@ void Server::stop() {
 
 bool Server::running() const { return thread_.joinable() && http_->is_running(); }
 
-std::string Server::base_url() const {
-  return "http://" + options_.host + ":" + std::to_string(port_);
-}
+std::string Server::base_url() const { return "http://" + options_.host + ":" + std::to_string(port_); }
 
 }  // namespace fake_pb

@@ -10,9 +10,7 @@ namespace fake_pb {
 
 struct CallAgent {
   std::string user_id, first_name, last_name;
-  std::string full_name() const {
-    return last_name.empty() ? first_name : first_name + " " + last_name;
-  }
+  std::string full_name() const { return last_name.empty() ? first_name : first_name + " " + last_name; }
 };
 
 struct CustomFieldSnapshot {
@@ -33,14 +31,14 @@ struct ContactSnapshot {
 // accounts and API generations; a run mixes these (seeded, balanced) so a
 // receiver's tolerant parsing is exercised on every path.
 struct PayloadVariant {
-  bool duration_as_string = false;   // "duration":"93" instead of 93
-  bool old_recording_names = false;  // recording_link(_public), the 2020 names
-  bool agent_single_name = false;    // agent {user_id, name} instead of first/last
-  bool top_level_lead_id = true;     // else lead_id only inside contact
-  bool typed_custom_fields = true;   // also typed_custom_fields [{type,name,value}]
-  bool folder_id_as_number = false;  // folder {"id": 47718} instead of "47718"
-  bool events_block = false;         // "events": {"last_event":null,"next_event":null}
-  bool no_recording_as_null = false; // a call without recording: null instead of ""
+  bool duration_as_string = false;      // "duration":"93" instead of 93
+  bool old_recording_names = false;     // recording_link(_public), the 2020 names
+  bool agent_single_name = false;       // agent {user_id, name} instead of first/last
+  bool top_level_lead_id = true;        // else lead_id only inside contact
+  bool typed_custom_fields = true;      // also typed_custom_fields [{type,name,value}]
+  bool folder_id_as_number = false;     // folder {"id": 47718} instead of "47718"
+  bool events_block = false;            // "events": {"last_event":null,"next_event":null}
+  bool no_recording_as_null = false;    // a call without recording: null instead of ""
   bool external_crm_short_key = false;  // contact_displayed: external_crm, not external_crm_data
 };
 
@@ -53,7 +51,7 @@ struct SimulatedCall {
   CallAgent agent;
   std::string disposition;  // PhoneBurner's `status`
   bool connected = false;
-  long duration = 0;        // seconds
+  long duration = 0;                 // seconds
   std::string start_time, end_time;  // Central wall clock, zoneless
   std::vector<std::string> notes;    // this call's call_notes
   std::string recording_url;         // "" when none

@@ -37,8 +37,8 @@ bool read_long(const rapidjson::Value& body, const char* key, long min, long max
   if (!v) return true;
   long n = 0;
   if (!to_long(*v, n) || n < min || n > max) {
-    error = std::string(key) + " must be an integer from " + std::to_string(min) + " to " +
-            std::to_string(max);
+    error =
+        std::string(key) + " must be an integer from " + std::to_string(min) + " to " + std::to_string(max);
     return false;
   }
   out = n;
@@ -63,8 +63,7 @@ bool read_string(const rapidjson::Value& v, std::string& out) {
 }
 
 // {"min":20,"max":600}, or one number for a fixed length.
-bool read_range(const rapidjson::Value& body, const char* key, SecondsRange& out,
-                std::string& error) {
+bool read_range(const rapidjson::Value& body, const char* key, SecondsRange& out, std::string& error) {
   const rapidjson::Value* v = member(body, key);
   if (!v) return true;
   SecondsRange r;
@@ -78,8 +77,8 @@ bool read_range(const rapidjson::Value& body, const char* key, SecondsRange& out
     r.max = r.min;
   }
   if (!ok || r.min < 0 || r.max < r.min || r.max > 86400) {
-    error = std::string(key) + " must be {\"min\":A,\"max\":B} or a number of seconds, " +
-            "0 <= A <= B <= 86400";
+    error =
+        std::string(key) + " must be {\"min\":A,\"max\":B} or a number of seconds, " + "0 <= A <= B <= 86400";
     return false;
   }
   out = r;
@@ -168,8 +167,9 @@ bool read_target(const rapidjson::Value& body, SimulationRequest& out, std::stri
   const rapidjson::Value* folder = member(body, "folder_id");
   const rapidjson::Value* session = member(body, "dial_session_id");
   if ((folder != nullptr) == (session != nullptr)) {
-    error = "give exactly one of folder_id (folder dialing, account webhook) and "
-            "dial_session_id (a session from POST /dialsession, its callbacks)";
+    error =
+        "give exactly one of folder_id (folder dialing, account webhook) and "
+        "dial_session_id (a session from POST /dialsession, its callbacks)";
     return false;
   }
   long& id = folder ? out.folder_id : out.dial_session_id;
@@ -202,8 +202,9 @@ bool read_calls(const rapidjson::Value& body, SimulationRequest& out, std::strin
 bool read_agents(const rapidjson::Value& body, SimulationRequest& out, std::string& error) {
   const rapidjson::Value* one = member(body, "agent");
   const rapidjson::Value* many = member(body, "agents");
-  const char* problem = "agent must be {\"user_id\":..., \"first_name\":..., \"last_name\":...} "
-                        "or {\"user_id\":..., \"name\":...}; agents a list of those";
+  const char* problem =
+      "agent must be {\"user_id\":..., \"first_name\":..., \"last_name\":...} "
+      "or {\"user_id\":..., \"name\":...}; agents a list of those";
   if (one && many) {
     error = "give agent or agents, not both";
     return false;
@@ -268,26 +269,37 @@ bool read_start(const rapidjson::Value& body, SimulationRequest& out, std::strin
 }  // namespace
 
 const std::vector<std::string>& default_unconnected_dispositions() {
-  static const std::vector<std::string> list{"No Answer",    "Left Message", "Busy",
-                                             "Voicemail",    "Bad Number",   "Disconnected",
-                                             "Fax Machine"};
+  static const std::vector<std::string> list{"No Answer",  "Left Message", "Busy",       "Voicemail",
+                                             "Bad Number", "Disconnected", "Fax Machine"};
   return list;
 }
 
-bool parse_simulation_request(const rapidjson::Value& body, SimulationRequest& out,
-                              std::string& error) {
+bool parse_simulation_request(const rapidjson::Value& body, SimulationRequest& out, std::string& error) {
   if (!body.IsObject()) {
     error = "the body must be a JSON object";
     return false;
   }
   // A misspelt key ("duplicate") would otherwise silently test nothing.
-  static const std::set<std::string> known{
-      "folder_id",    "dial_session_id", "calls",        "contacts",
-      "contact_ids",  "dispositions",    "connected_dispositions",
-      "talk_seconds", "ring_seconds",    "wrap_seconds", "seed",
-      "duplicates",   "out_of_order",    "agent",        "agents",
-      "start",        "also_account_webhook", "timeout_ms", "retries",
-      "retry_delay_ms"};
+  static const std::set<std::string> known{"folder_id",
+                                           "dial_session_id",
+                                           "calls",
+                                           "contacts",
+                                           "contact_ids",
+                                           "dispositions",
+                                           "connected_dispositions",
+                                           "talk_seconds",
+                                           "ring_seconds",
+                                           "wrap_seconds",
+                                           "seed",
+                                           "duplicates",
+                                           "out_of_order",
+                                           "agent",
+                                           "agents",
+                                           "start",
+                                           "also_account_webhook",
+                                           "timeout_ms",
+                                           "retries",
+                                           "retry_delay_ms"};
   for (const auto& m : body.GetObject()) {
     if (!known.count(m.name.GetString())) {
       error = std::string("unknown key: ") + m.name.GetString();
@@ -296,20 +308,19 @@ bool parse_simulation_request(const rapidjson::Value& body, SimulationRequest& o
   }
   long seed = 1, duplicates = 0, timeout_ms = out.timeout_ms, retries = out.retries,
        retry_delay_ms = out.retry_delay_ms;
-  const bool ok =
-      read_target(body, out, error) && read_calls(body, out, error) &&
-      read_contact_ids(body, out, error) && read_dispositions(body, out, error) &&
-      read_connected(body, out, error) && read_range(body, "talk_seconds", out.talk, error) &&
-      read_range(body, "ring_seconds", out.ring, error) &&
-      read_range(body, "wrap_seconds", out.wrap, error) &&
-      read_long(body, "seed", 0, LONG_MAX, seed, error) &&
-      read_long(body, "duplicates", 0, kMaxCalls * 3, duplicates, error) &&
-      read_bool(body, "out_of_order", out.out_of_order, error) && read_agents(body, out, error) &&
-      read_start(body, out, error) &&
-      read_bool(body, "also_account_webhook", out.also_account_webhook, error) &&
-      read_long(body, "timeout_ms", 1, 60000, timeout_ms, error) &&
-      read_long(body, "retries", 0, 5, retries, error) &&
-      read_long(body, "retry_delay_ms", 0, 10000, retry_delay_ms, error);
+  const bool ok = read_target(body, out, error) && read_calls(body, out, error) &&
+                  read_contact_ids(body, out, error) && read_dispositions(body, out, error) &&
+                  read_connected(body, out, error) && read_range(body, "talk_seconds", out.talk, error) &&
+                  read_range(body, "ring_seconds", out.ring, error) &&
+                  read_range(body, "wrap_seconds", out.wrap, error) &&
+                  read_long(body, "seed", 0, LONG_MAX, seed, error) &&
+                  read_long(body, "duplicates", 0, kMaxCalls * 3, duplicates, error) &&
+                  read_bool(body, "out_of_order", out.out_of_order, error) && read_agents(body, out, error) &&
+                  read_start(body, out, error) &&
+                  read_bool(body, "also_account_webhook", out.also_account_webhook, error) &&
+                  read_long(body, "timeout_ms", 1, 60000, timeout_ms, error) &&
+                  read_long(body, "retries", 0, 5, retries, error) &&
+                  read_long(body, "retry_delay_ms", 0, 10000, retry_delay_ms, error);
   if (!ok) return false;
   out.seed = static_cast<std::uint64_t>(seed);
   out.duplicates = duplicates;
@@ -321,8 +332,8 @@ bool parse_simulation_request(const rapidjson::Value& body, SimulationRequest& o
     if (!out.calls && out.contact_ids.empty()) out.calls = listed;
     const long wanted = out.calls ? *out.calls : static_cast<long>(out.contact_ids.size());
     if (wanted != listed) {
-      error = "dispositions: a list needs exactly one entry per call (" + std::to_string(listed) +
-              " for " + std::to_string(wanted) + " calls)";
+      error = "dispositions: a list needs exactly one entry per call (" + std::to_string(listed) + " for " +
+              std::to_string(wanted) + " calls)";
       return false;
     }
   }

@@ -24,8 +24,8 @@ struct AgentSpec {
 
 struct SimulationRequest {
   // Exactly one is set (non-zero).
-  long folder_id = 0;        // a rep dials this folder: api_calldone to the account URL
-  long dial_session_id = 0;  // one of ours: its registered callbacks
+  long folder_id = 0;             // a rep dials this folder: api_calldone to the account URL
+  long dial_session_id = 0;       // one of ours: its registered callbacks
   std::optional<long> calls;      // absent: each contact once
   std::vector<long> contact_ids;  // explicit contacts, in this order (optional)
   // Either weights (apportioned exactly, then shuffled) or one disposition per
@@ -50,8 +50,7 @@ struct SimulationRequest {
 };
 
 // False with `error` on anything unusable (the call then fires nothing).
-bool parse_simulation_request(const rapidjson::Value& body, SimulationRequest& out,
-                              std::string& error);
+bool parse_simulation_request(const rapidjson::Value& body, SimulationRequest& out, std::string& error);
 
 // The disposition texts that do not count as connected unless the request
 // lists its own: nobody (live) answered.

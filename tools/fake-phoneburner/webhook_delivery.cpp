@@ -35,9 +35,8 @@ bool parse_loopback_url(const std::string& url, WebhookUrl& out, std::string& er
           "(127.x.x.x, localhost, [::1])";
   if (url.compare(0, scheme.size(), scheme) != 0) return false;
   const size_t authority_end = url.find_first_of("/?#", scheme.size());
-  const std::string authority = url.substr(scheme.size(), authority_end == std::string::npos
-                                                              ? std::string::npos
-                                                              : authority_end - scheme.size());
+  const std::string authority = url.substr(
+      scheme.size(), authority_end == std::string::npos ? std::string::npos : authority_end - scheme.size());
   if (authority.find('@') != std::string::npos) return false;  // no userinfo tricks
   std::string host, port;
   if (!authority.empty() && authority[0] == '[') {

@@ -8,7 +8,7 @@
 namespace fake_pb {
 
 struct WebhookUrl {
-  std::string host;    // "127.0.0.1", "localhost" or "::1"
+  std::string host;  // "127.0.0.1", "localhost" or "::1"
   int port = 80;
   std::string target;  // path and query, as given ("/phoneburner/account?s=...")
 };

@@ -119,8 +119,7 @@ std::string contact_displayed_body(const SimulatedCall& call) {
   put_id(w, "ds_id", call.ds_id);
   put_id(w, "contact_user_id", c.id);
   put_str(w, "external_id", c.external_id);
-  put_raw(w, call.variant.external_crm_short_key ? "external_crm" : "external_crm_data",
-          c.external_crm_data);
+  put_raw(w, call.variant.external_crm_short_key ? "external_crm" : "external_crm_data", c.external_crm_data);
   put_str(w, "first_name", c.first_name);
   put_str(w, "last_name", c.last_name);
   put_str(w, "phone", c.phone);

@@ -55,8 +55,8 @@ int positive_int(const std::string& key, const std::string& value, int max) {
   char* end = nullptr;
   long n = std::strtol(value.c_str(), &end, 10);
   if (value.empty() || *end != '\0' || n < 1 || n > max)
-    throw ConfigError(key + " must be a whole number from 1 to " + std::to_string(max) +
-                      ", not \"" + value + "\"");
+    throw ConfigError(key + " must be a whole number from 1 to " + std::to_string(max) + ", not \"" + value +
+                      "\"");
   return static_cast<int>(n);
 }
 
@@ -86,13 +86,15 @@ bool is_loopback_host(const std::string& url) {
 // Etc/GMT+6); checked against the system's zoneinfo when there is one, so a
 // typo fails at start-up rather than in every converted call time.
 void check_time_zone(const std::string& zone) {
-  const bool plain = !zone.empty() && zone.find("..") == std::string::npos && zone[0] != '/' &&
-                     zone.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/_+-") ==
-                         std::string::npos;
+  const bool plain =
+      !zone.empty() && zone.find("..") == std::string::npos && zone[0] != '/' &&
+      zone.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/_+-") ==
+          std::string::npos;
   if (!plain) throw ConfigError("PGDIALER_WEBHOOK_TIME_ZONE is not a time zone name: \"" + zone + "\"");
   const std::string zoneinfo = "/usr/share/zoneinfo";
   if (std::ifstream(zoneinfo + "/UTC") && !std::ifstream(zoneinfo + "/" + zone))
-    throw ConfigError("PGDIALER_WEBHOOK_TIME_ZONE: unknown time zone \"" + zone + "\" (see " + zoneinfo + ")");
+    throw ConfigError("PGDIALER_WEBHOOK_TIME_ZONE: unknown time zone \"" + zone + "\" (see " + zoneinfo +
+                      ")");
 }
 
 std::string default_worker_id() {
@@ -206,8 +208,9 @@ Config load_config(const CommandLine& cl) {
   const bool printing = cl.print_webhook_url.has_value();
   c.database_url = get("DATABASE_URL");
   if (c.database_url.empty() && !printing)
-    throw ConfigError("DATABASE_URL is not set (a libpq connection string, e.g. "
-                      "postgresql:///crm?host=/run/postgresql)");
+    throw ConfigError(
+        "DATABASE_URL is not set (a libpq connection string, e.g. "
+        "postgresql:///crm?host=/run/postgresql)");
   if (!get("PHONEBURNER_BASE_URL").empty()) c.phoneburner_base_url = get("PHONEBURNER_BASE_URL");
   while (!c.phoneburner_base_url.empty() && c.phoneburner_base_url.back() == '/')
     c.phoneburner_base_url.pop_back();
@@ -228,8 +231,9 @@ Config load_config(const CommandLine& cl) {
     c.token = get("PHONEBURNER_TOKEN");
     c.token_source = "PHONEBURNER_TOKEN";
   } else if (!printing) {
-    throw ConfigError("no PhoneBurner token: set PHONEBURNER_TOKEN_FILE, a systemd credential "
-                      "named phoneburner-token, or PHONEBURNER_TOKEN");
+    throw ConfigError(
+        "no PhoneBurner token: set PHONEBURNER_TOKEN_FILE, a systemd credential "
+        "named phoneburner-token, or PHONEBURNER_TOKEN");
   }
 
   if (!get("PGDIALER_CONCURRENCY").empty())
@@ -238,11 +242,11 @@ Config load_config(const CommandLine& cl) {
     c.requests_per_second =
         non_negative_number("PGDIALER_REQUESTS_PER_SECOND", get("PGDIALER_REQUESTS_PER_SECOND"));
   if (!get("PGDIALER_POLL_SECONDS").empty())
-    c.poll_interval = std::chrono::seconds(
-        positive_int("PGDIALER_POLL_SECONDS", get("PGDIALER_POLL_SECONDS"), 3600));
+    c.poll_interval =
+        std::chrono::seconds(positive_int("PGDIALER_POLL_SECONDS", get("PGDIALER_POLL_SECONDS"), 3600));
   if (!get("PGDIALER_LEASE_SECONDS").empty())
-    c.lease = std::chrono::seconds(
-        positive_int("PGDIALER_LEASE_SECONDS", get("PGDIALER_LEASE_SECONDS"), 3600));
+    c.lease =
+        std::chrono::seconds(positive_int("PGDIALER_LEASE_SECONDS", get("PGDIALER_LEASE_SECONDS"), 3600));
   if (c.lease.count() < 3) throw ConfigError("PGDIALER_LEASE_SECONDS must be at least 3");
   c.lease_renewal = std::chrono::seconds(std::max<long>(1, c.lease.count() / 3));
   c.webhook_base_url = get("PGDIALER_WEBHOOK_BASE_URL");
@@ -267,7 +271,8 @@ Config load_config(const CommandLine& cl) {
   if (!c.webhook_secret.empty() && c.webhook_secret.size() < kMinWebhookSecretBytes)
     throw ConfigError("the webhook secret (" + c.webhook_secret_source + ") must be at least " +
                       std::to_string(kMinWebhookSecretBytes) + " bytes; e.g. openssl rand -hex 32");
-  if (!get("PGDIALER_LISTEN").empty()) parse_listen_address(get("PGDIALER_LISTEN"), &c.listen_host, &c.listen_port);
+  if (!get("PGDIALER_LISTEN").empty())
+    parse_listen_address(get("PGDIALER_LISTEN"), &c.listen_host, &c.listen_port);
   c.listen = !c.once && (!get("PGDIALER_LISTEN").empty() || !c.webhook_secret.empty());
   if (!get("PGDIALER_WEBHOOK_TIME_ZONE").empty()) c.webhook_time_zone = get("PGDIALER_WEBHOOK_TIME_ZONE");
   check_time_zone(c.webhook_time_zone);
@@ -288,7 +293,8 @@ void parse_listen_address(const std::string& text, std::string* host, int* port)
   std::string h, p;
   if (!text.empty() && text[0] == '[') {
     const auto close = text.find(']');
-    if (close == std::string::npos || close + 1 >= text.size() || text[close + 1] != ':') throw ConfigError(bad);
+    if (close == std::string::npos || close + 1 >= text.size() || text[close + 1] != ':')
+      throw ConfigError(bad);
     h = text.substr(1, close - 1);
     p = text.substr(close + 2);
   } else {

@@ -26,10 +26,10 @@ inline constexpr int kExitConfig = 78;  // EX_CONFIG
 struct Config {
   std::string database_url;  // handed to libpq as is (URI or key=value)
   std::string phoneburner_base_url = "https://www.phoneburner.com/rest/1";
-  std::string token;         // never logged
-  std::string token_source;  // where the token came from, for the start-up log line
-  int concurrency = 5;                 // requests in flight per job
-  double requests_per_second = 10.0;   // client-side pacing
+  std::string token;                  // never logged
+  std::string token_source;           // where the token came from, for the start-up log line
+  int concurrency = 5;                // requests in flight per job
+  double requests_per_second = 10.0;  // client-side pacing
   std::chrono::seconds poll_interval{5};
   std::chrono::seconds lease{30};
   std::chrono::seconds lease_renewal{10};

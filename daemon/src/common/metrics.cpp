@@ -159,8 +159,9 @@ void declare_daemon_metrics(MetricsRegistry& r) {
             "Webhook events written to the local journal because PostgreSQL could not take them.");
   r.declare("pgdialer_webhook_journal_depth", T::gauge,
             "Webhook events in the local journal waiting to be replayed into PostgreSQL.");
-  r.declare("pgdialer_queue_jobs", T::gauge,
-            "Jobs in the whole queue (dialer.push_jobs, every daemon's) by kind and status, read at each scrape.");
+  r.declare(
+      "pgdialer_queue_jobs", T::gauge,
+      "Jobs in the whole queue (dialer.push_jobs, every daemon's) by kind and status, read at each scrape.");
   r.declare("pgdialer_jobs_finished_total", T::counter,
             "Push queue jobs (pushes and launches) this daemon ended, by final status, or released "
             "(given back for a later run).");

@@ -23,8 +23,7 @@ class MetricsRegistry {
   enum class Type { counter, gauge, histogram };
 
   // Declares a family (again: no-op). Histograms need ascending bucket bounds.
-  void declare(const std::string& name, Type type, const std::string& help,
-               std::vector<double> buckets = {});
+  void declare(const std::string& name, Type type, const std::string& help, std::vector<double> buckets = {});
   // Counters only go up; gauges are set; histograms observe. Using an
   // undeclared name, or one of another type, throws std::logic_error.
   void add(const std::string& name, const Labels& labels = {}, double amount = 1);
@@ -39,9 +38,9 @@ class MetricsRegistry {
 
  private:
   struct Series {
-    double value = 0;                  // counter/gauge; histogram sum
+    double value = 0;                   // counter/gauge; histogram sum
     std::vector<double> bucket_counts;  // histogram, cumulative at render
-    double count = 0;                  // histogram
+    double count = 0;                   // histogram
   };
   struct Family {
     Type type;

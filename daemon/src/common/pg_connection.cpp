@@ -17,8 +17,8 @@ PgConnection::PgConnection(const std::string& database_url, const std::string& a
   // Server-side guards: a wedged daemon must not pin row locks.
   const char* keywords[] = {"dbname", "application_name", "options", "connect_timeout", nullptr};
   const char* values[] = {database_url.c_str(), application_name.c_str(),
-                          "-c statement_timeout=60000 -c idle_in_transaction_session_timeout=60000",
-                          "10", nullptr};
+                          "-c statement_timeout=60000 -c idle_in_transaction_session_timeout=60000", "10",
+                          nullptr};
   conn_ = PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
   if (PQstatus(conn_) != CONNECTION_OK) {
     std::string message = conn_ ? PQerrorMessage(conn_) : "out of memory";
@@ -33,13 +33,12 @@ PgConnection::~PgConnection() {
   if (conn_) PQfinish(conn_);
 }
 
-PgResult PgConnection::exec(const std::string& sql,
-                            const std::vector<std::optional<std::string>>& params) {
+PgResult PgConnection::exec(const std::string& sql, const std::vector<std::optional<std::string>>& params) {
   std::vector<const char*> values;
   values.reserve(params.size());
   for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
-  PGresult* raw = PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr,
-                               values.data(), nullptr, nullptr, 0);
+  PGresult* raw = PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(),
+                               nullptr, nullptr, 0);
   ExecStatusType status = PQresultStatus(raw);
   if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return PgResult(raw);
 
@@ -49,9 +48,8 @@ PgResult PgConnection::exec(const std::string& sql,
   PQclear(raw);
   while (!message.empty() && message.back() == '\n') message.pop_back();
   bool lost = PQstatus(conn_) != CONNECTION_OK ||
-              (sqlstate && (std::string(sqlstate).rfind("08", 0) == 0 ||
-                            std::string(sqlstate) == "57P01" || std::string(sqlstate) == "57P02" ||
-                            std::string(sqlstate) == "57P03"));
+              (sqlstate && (std::string(sqlstate).rfind("08", 0) == 0 || std::string(sqlstate) == "57P01" ||
+                            std::string(sqlstate) == "57P02" || std::string(sqlstate) == "57P03"));
   throw DbError(message, lost);
 }
 

@@ -24,8 +24,7 @@ std::chrono::milliseconds backoff_delay(int retry, std::chrono::milliseconds bas
                                         std::optional<std::chrono::seconds> retry_after) {
   unit = std::clamp(unit, 0.0, 1.0);
   const auto ceiling = backoff_ceiling(retry, base, cap);
-  auto delay = std::chrono::milliseconds(
-      static_cast<long long>(static_cast<double>(ceiling.count()) * unit));
+  auto delay = std::chrono::milliseconds(static_cast<long long>(static_cast<double>(ceiling.count()) * unit));
   if (delay > ceiling) delay = ceiling;  // unit == 1.0 after clamping
   if (retry_after && *retry_after > delay)
     delay = std::chrono::duration_cast<std::chrono::milliseconds>(*retry_after);

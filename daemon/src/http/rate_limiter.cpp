@@ -9,9 +9,8 @@ RateLimiter::RateLimiter(double per_second, double burst)
     : interval_(per_second > 0 && std::isfinite(per_second)
                     ? std::chrono::nanoseconds(static_cast<long long>(std::llround(1e9 / per_second)))
                     : std::chrono::nanoseconds(0)),
-      tolerance_(std::chrono::nanoseconds(
-          static_cast<long long>(std::llround((std::max(burst, 1.0) - 1.0) *
-                                              static_cast<double>(interval_.count()))))),
+      tolerance_(std::chrono::nanoseconds(static_cast<long long>(
+          std::llround((std::max(burst, 1.0) - 1.0) * static_cast<double>(interval_.count()))))),
       next_() {}
 
 RateLimiter::clock::time_point RateLimiter::reserve(clock::time_point now) {

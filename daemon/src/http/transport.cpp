@@ -101,8 +101,7 @@ void global_init() {
 
 TransportError classify_curl_code(int code) {
   switch (static_cast<CURLcode>(code)) {
-    case CURLE_OK:
-      return TransportError::none;
+    case CURLE_OK: return TransportError::none;
     case CURLE_COULDNT_RESOLVE_PROXY:
     case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_COULDNT_CONNECT:
@@ -113,10 +112,8 @@ TransportError classify_curl_code(int code) {
     case CURLE_SSL_CACERT_BADFILE:
     case CURLE_SSL_ISSUER_ERROR:
     case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
-    case CURLE_SSL_INVALIDCERTSTATUS:
-      return TransportError::not_connected;
-    case CURLE_OPERATION_TIMEDOUT:
-      return TransportError::timed_out;
+    case CURLE_SSL_INVALIDCERTSTATUS: return TransportError::not_connected;
+    case CURLE_OPERATION_TIMEDOUT: return TransportError::timed_out;
     case CURLE_GOT_NOTHING:
     case CURLE_RECV_ERROR:
     case CURLE_SEND_ERROR:
@@ -127,12 +124,9 @@ TransportError classify_curl_code(int code) {
     case CURLE_HTTP3:
     case CURLE_WEIRD_SERVER_REPLY:
     case CURLE_BAD_CONTENT_ENCODING:
-    case CURLE_SSL_SHUTDOWN_FAILED:
-      return TransportError::connection_lost;
-    case CURLE_ABORTED_BY_CALLBACK:
-      return TransportError::aborted;
-    default:
-      return TransportError::other;
+    case CURLE_SSL_SHUTDOWN_FAILED: return TransportError::connection_lost;
+    case CURLE_ABORTED_BY_CALLBACK: return TransportError::aborted;
+    default: return TransportError::other;
   }
 }
 
@@ -197,8 +191,7 @@ Response perform(const Request& request) {
     curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
   } else {
     if (has_body) {
-      curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
-                       static_cast<curl_off_t>(request.body.size()));
+      curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
       curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
     }
     if (request.method != "POST") curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
@@ -228,8 +221,7 @@ Response perform(const Request& request) {
       response.error_text = "response body larger than " + std::to_string(kMaxBodyBytes >> 20) + " MB";
     else
       response.error_text = error_buffer[0] ? std::string(error_buffer) : curl_easy_strerror(code);
-    if (!response.error_text.empty() && response.error_text.back() == '\n')
-      response.error_text.pop_back();
+    if (!response.error_text.empty() && response.error_text.back() == '\n') response.error_text.pop_back();
   }
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);  // `headers` dies with this frame
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, nullptr);

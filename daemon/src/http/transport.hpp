@@ -51,7 +51,7 @@ struct Response {
   // server may have acted on it even when no answer came back.
   bool request_sent = false;
   bool response_started = false;  // a status line arrived
-  int status = 0;                  // final HTTP status, 0 without one
+  int status = 0;                 // final HTTP status, 0 without one
   std::string body;
   std::string retry_after;  // raw Retry-After header of the final response
 };

@@ -53,8 +53,7 @@ std::string part(CURLU* u, CURLUPart which) {
 
 bool is_loopback_host(const std::string& raw) {
   std::string host = lower(raw);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
-    host = host.substr(1, host.size() - 2);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
   if (host == "localhost" || host == "::1" || host == "0:0:0:0:0:0:0:1") return true;
   return is_ipv4_loopback(host);
 }
@@ -77,7 +76,8 @@ std::string validate_base_url(const std::string& url) {
   if (scheme == "http" && !is_loopback_host(host))
     throw std::invalid_argument(
         "PhoneBurner base URL must use https: plain http is allowed only for loopback hosts "
-        "(127.0.0.0/8, localhost, [::1]), got host '" + host + "'");
+        "(127.0.0.0/8, localhost, [::1]), got host '" +
+        host + "'");
   std::string out = url;
   while (!out.empty() && out.back() == '/') out.pop_back();
   return out;

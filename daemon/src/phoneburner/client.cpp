@@ -137,9 +137,7 @@ Result PhoneBurnerClient::Impl::attempt(const Call& call, Result* state, bool re
     r.failure = classify_transport(res.error, res.request_sent, is_write);
     std::string detail = clean(res.error_text);
     switch (r.failure) {
-      case Failure::stopped:
-        r.message = what + ": stopped (shutdown) before a response";
-        break;
+      case Failure::stopped: r.message = what + ": stopped (shutdown) before a response"; break;
       case Failure::unknown:
         r.message = what + ": no complete response after the request was sent (" + detail +
                     "); it may have been applied";
@@ -149,8 +147,7 @@ Result PhoneBurnerClient::Impl::attempt(const Call& call, Result* state, bool re
       case Failure::retryable:
         r.message = what + (res.request_sent ? ": no complete response (" : ": not sent (") + detail + ")";
         break;
-      default:
-        r.message = what + ": " + detail;
+      default: r.message = what + ": " + detail;
     }
     return r;
   }
@@ -176,11 +173,10 @@ Result PhoneBurnerClient::Impl::attempt(const Call& call, Result* state, bool re
   if (!parsed)
     problem = doc.HasParseError() ? "response is not valid JSON" : "response is not a JSON object";
   else if (!pb_json::envelope_success(doc))
-    problem = "response envelope status is not \"success\"" +
-              [&] {
-                const std::string reason = pb_json::error_reason(doc);
-                return reason.empty() ? std::string() : " (" + clean(reason) + ")";
-              }();
+    problem = "response envelope status is not \"success\"" + [&] {
+      const std::string reason = pb_json::error_reason(doc);
+      return reason.empty() ? std::string() : " (" + clean(reason) + ")";
+    }();
   else if (call.interpret)
     problem = call.interpret(doc);
   if (!problem.empty()) {
@@ -215,8 +211,8 @@ Result PhoneBurnerClient::Impl::run(const Call& call) {
                    " s exceeds the backoff cap, not retried here";
       return r;
     }
-    const milliseconds delay =
-        http::backoff_delay(retry, options.backoff_base, options.backoff_cap, http::jitter_unit(), r.retry_after);
+    const milliseconds delay = http::backoff_delay(retry, options.backoff_base, options.backoff_cap,
+                                                   http::jitter_unit(), r.retry_after);
     state = r;
     if (!http::sleep_unless_stopped(delay, options.should_stop)) continue;
   }
@@ -374,7 +370,8 @@ Result PhoneBurnerClient::list_folder_contacts(const std::string& folder_id,
     // missing a contact here would mean creating it twice.
     if (batch.empty() || fresh == 0) break;
     if (info.total_pages && page >= *info.total_pages) break;
-    if (info.page_size && static_cast<long long>(batch.size()) < std::min<long long>(*info.page_size, kPageSize))
+    if (info.page_size &&
+        static_cast<long long>(batch.size()) < std::min<long long>(*info.page_size, kPageSize))
       break;
   }
   if (contacts) *contacts = std::move(all);

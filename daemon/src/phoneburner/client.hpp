@@ -61,14 +61,14 @@ struct Result {
   int http_status = 0;
   std::string message;  // API reason (debug_codes) or transport error; never the token
   std::optional<std::chrono::seconds> retry_after;
-  int attempts = 0;     // requests actually sent
+  int attempts = 0;  // requests actually sent
   bool ok() const { return failure == Failure::none; }
 };
 
 // A contact as PhoneBurner returns it (the fields we read back).
 struct RemoteContact {
-  std::string id;         // contact_user_id / user_id
-  std::string lead_id;    // our contact id
+  std::string id;       // contact_user_id / user_id
+  std::string lead_id;  // our contact id
   std::string category_id;
   std::string first_name, last_name, phone, email;
   std::map<std::string, std::string> custom_fields;  // name -> value
@@ -114,8 +114,7 @@ class PhoneBurnerClient {
   // POST /dialsession (JSON) with at most 500 contacts. Never retried
   // automatically: a timeout returns Failure::unknown.
   Result create_dial_session(const std::string& name, const std::vector<std::string>& payload_jsons,
-                             const std::vector<std::string>& lead_ids,
-                             const std::string& custom_data_json,
+                             const std::vector<std::string>& lead_ids, const std::string& custom_data_json,
                              const std::vector<std::pair<std::string, std::string>>& callbacks,
                              DialSession* session);
 

@@ -2,19 +2,14 @@
 
 namespace pgdialer::sync {
 
-bool is_write_method(const std::string& method) {
-  return method != "GET" && method != "HEAD";
-}
+bool is_write_method(const std::string& method) { return method != "GET" && method != "HEAD"; }
 
 Failure classify_transport(http::TransportError error, bool request_sent, bool is_write) {
   using http::TransportError;
   switch (error) {
-    case TransportError::none:
-      return Failure::none;
-    case TransportError::not_connected:
-      return Failure::retryable;
-    case TransportError::aborted:
-      return (is_write && request_sent) ? Failure::unknown : Failure::stopped;
+    case TransportError::none: return Failure::none;
+    case TransportError::not_connected: return Failure::retryable;
+    case TransportError::aborted: return (is_write && request_sent) ? Failure::unknown : Failure::stopped;
     case TransportError::timed_out:
     case TransportError::connection_lost:
       return (is_write && request_sent) ? Failure::unknown : Failure::retryable;
@@ -35,9 +30,7 @@ Failure classify_status(int status, bool is_write) {
   return Failure::rejected;
 }
 
-Failure classify_malformed_success(bool is_write) {
-  return is_write ? Failure::unknown : Failure::retryable;
-}
+Failure classify_malformed_success(bool is_write) { return is_write ? Failure::unknown : Failure::retryable; }
 
 std::string redact(std::string text, const std::string& secret) {
   if (secret.empty()) return text;

@@ -94,8 +94,7 @@ void parse_custom_fields(const rapidjson::Value& v, std::map<std::string, std::s
   }
   if (!v.IsObject()) return;
   for (const auto& m : v.GetObject()) {
-    if (auto t = scalar_text(m.value))
-      (*out)[std::string(m.name.GetString(), m.name.GetStringLength())] = *t;
+    if (auto t = scalar_text(m.value)) (*out)[std::string(m.name.GetString(), m.name.GetStringLength())] = *t;
   }
 }
 
@@ -261,8 +260,8 @@ bool extract_contact(const rapidjson::Value& doc, RemoteContact* contact, std::s
   return fail(error, "contacts response has no contact with an id");
 }
 
-bool extract_contact_page(const rapidjson::Value& doc, std::vector<RemoteContact>* contacts,
-                          PageInfo* page, std::string* error) {
+bool extract_contact_page(const rapidjson::Value& doc, std::vector<RemoteContact>* contacts, PageInfo* page,
+                          std::string* error) {
   contacts->clear();
   *page = PageInfo{};
   const rapidjson::Value* res = resource(doc, {"contacts", "contact"});

@@ -60,8 +60,8 @@ bool extract_contact(const rapidjson::Value& doc, RemoteContact* contact, std::s
 struct PageInfo {
   std::optional<long long> page, page_size, total_pages, total_results;
 };
-bool extract_contact_page(const rapidjson::Value& doc, std::vector<RemoteContact>* contacts,
-                          PageInfo* page, std::string* error);
+bool extract_contact_page(const rapidjson::Value& doc, std::vector<RemoteContact>* contacts, PageInfo* page,
+                          std::string* error);
 bool extract_dial_session(const rapidjson::Value& doc, DialSession* session, std::string* error);
 
 // One contact record (read shape); false when it has no id.

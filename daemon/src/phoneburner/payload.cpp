@@ -14,10 +14,18 @@ struct KeyMap {
 
 // Payload keys PhoneBurner stores, in the order they are sent.
 constexpr KeyMap kStandardKeys[] = {
-    {"first_name", "first_name"}, {"last_name", "last_name"}, {"phone", "phone"},
-    {"email", "email"},           {"address", "address1"},    {"address2", "address2"},
-    {"city", "city"},             {"state", "state"},         {"zip", "zip"},
-    {"country", "country"},       {"company", "company"},     {"title", "title"},
+    {"first_name", "first_name"},
+    {"last_name", "last_name"},
+    {"phone", "phone"},
+    {"email", "email"},
+    {"address", "address1"},
+    {"address2", "address2"},
+    {"city", "city"},
+    {"state", "state"},
+    {"zip", "zip"},
+    {"country", "country"},
+    {"company", "company"},
+    {"title", "title"},
 };
 // Not mapped on purpose: "notes". PhoneBurner appends every notes write as a
 // new stamped entry, so re-sending a contact would duplicate its notes.
@@ -52,8 +60,7 @@ bool map_payload(const std::string& payload_json, MappedContact* out, std::strin
       if (m.value.IsNull()) continue;
       auto text = pb_json::scalar_text(m.value);
       if (!text) continue;
-      out->custom_fields.emplace_back(std::string(m.name.GetString(), m.name.GetStringLength()),
-                                      *text);
+      out->custom_fields.emplace_back(std::string(m.name.GetString(), m.name.GetStringLength()), *text);
     }
   }
   for (const char* name : kAlsoCustom) {
@@ -84,9 +91,7 @@ http::FormPairs to_form_pairs(const MappedContact& contact) {
 }
 
 void write_contact_json(rapidjson::Writer<rapidjson::StringBuffer>& w, const MappedContact& contact) {
-  auto str = [&](const std::string& s) {
-    w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
-  };
+  auto str = [&](const std::string& s) { w.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); };
   w.StartObject();
   for (const auto& [key, value] : contact.fields) {
     str(key);

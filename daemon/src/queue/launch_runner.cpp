@@ -71,9 +71,7 @@ void LaunchRunner::run(const ClaimedJob& job) {
   }
 
   std::optional<std::string> job_error;
-  auto add_error = [&](const std::string& text) {
-    job_error = job_error ? *job_error + "; " + text : text;
-  };
+  auto add_error = [&](const std::string& text) { job_error = job_error ? *job_error + "; " + text : text; };
   // How the job ends when the loop stops early: given back as it was
   // (shutdown), or a failed attempt that may run again (`retry_in`: the
   // extension's backoff unless set).
@@ -109,21 +107,22 @@ void LaunchRunner::run(const ClaimedJob& job) {
     if (!queue.record_dial_session(job.id, b.batch, {batch_status::sending, {}, {}, {}, {}})) return;
 
     DialSession created;
-    Result r = client.create_dial_session(dial_session_name(b), payloads, lead_ids, custom_data(job, b),
-                                          dial_session_callbacks(config.webhook_base_url, config.webhook_secret,
-                                                                 b.session_id),
-                                          &created);
+    Result r = client.create_dial_session(
+        dial_session_name(b), payloads, lead_ids, custom_data(job, b),
+        dial_session_callbacks(config.webhook_base_url, config.webhook_secret, b.session_id), &created);
     DialSessionOutcome outcome;
     switch (r.failure) {
       case Failure::none:
-        outcome = {batch_status::created, created.id.empty() ? std::nullopt : std::optional<std::string>(created.id),
+        outcome = {batch_status::created,
+                   created.id.empty() ? std::nullopt : std::optional<std::string>(created.id),
                    created.skipped_contact_count, created.redirect_url, std::nullopt};
         if (created.redirect_url.empty()) outcome.login_link.reset();
         log::info("dial session created" + tag + " batch=" + std::to_string(b.batch) +
                   " contacts=" + std::to_string(b.contact_count));
         break;
       case Failure::unknown:
-        outcome = {batch_status::unknown, {}, {}, {}, r.message + " (check PhoneBurner before launching again)"};
+        outcome = {
+            batch_status::unknown, {}, {}, {}, r.message + " (check PhoneBurner before launching again)"};
         add_error("dial session for " + contact_range(b) + ": " + r.message);
         break;
       case Failure::rejected:

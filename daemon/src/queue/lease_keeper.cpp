@@ -8,8 +8,8 @@
 
 namespace pgdialer::sync {
 
-LeaseKeeper::LeaseKeeper(const std::string& database_url, const std::string& worker,
-                         long long job_id, std::chrono::seconds lease, std::chrono::seconds every)
+LeaseKeeper::LeaseKeeper(const std::string& database_url, const std::string& worker, long long job_id,
+                         std::chrono::seconds lease, std::chrono::seconds every)
     : thread_(&LeaseKeeper::run, this, database_url, worker, job_id, lease, every) {}
 
 LeaseKeeper::~LeaseKeeper() {
@@ -31,7 +31,8 @@ void LeaseKeeper::run(std::string database_url, std::string worker, long long jo
       if (wake_.wait_for(lock, every, [this] { return stopping_; })) return;
     }
     try {
-      if (!db || !db->ok()) db = std::make_unique<PgConnection>(database_url, "pgdialer-sync/lease/" + worker);
+      if (!db || !db->ok())
+        db = std::make_unique<PgConnection>(database_url, "pgdialer-sync/lease/" + worker);
       PushQueue queue(*db, worker);
       LeaseState state = queue.renew(job_id, lease);
       if (state == LeaseState::lost) {

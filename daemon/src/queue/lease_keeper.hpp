@@ -25,8 +25,8 @@ class LeaseKeeper {
   bool cancel_requested() const { return cancel_; }
 
  private:
-  void run(std::string database_url, std::string worker, long long job_id,
-           std::chrono::seconds lease, std::chrono::seconds every);
+  void run(std::string database_url, std::string worker, long long job_id, std::chrono::seconds lease,
+           std::chrono::seconds every);
 
   std::atomic<bool> lost_{false};
   std::atomic<bool> cancel_{false};

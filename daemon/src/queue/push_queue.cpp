@@ -15,8 +15,12 @@ std::optional<ClaimedJob> PushQueue::claim(std::chrono::seconds lease) {
       "SELECT id, kind, session_id, attempts, max_attempts, total FROM dialer.claim_push_job($1, $2)",
       {worker_, seconds(lease)});
   if (r.rows() == 0) return std::nullopt;
-  return ClaimedJob{r.integer(0, 0), r.text(0, 1), r.integer(0, 2), static_cast<int>(r.integer(0, 3)),
-                    static_cast<int>(r.integer(0, 4)), static_cast<int>(r.integer(0, 5))};
+  return ClaimedJob{r.integer(0, 0),
+                    r.text(0, 1),
+                    r.integer(0, 2),
+                    static_cast<int>(r.integer(0, 3)),
+                    static_cast<int>(r.integer(0, 4)),
+                    static_cast<int>(r.integer(0, 5))};
 }
 
 LeaseState PushQueue::renew(long long job_id, std::chrono::seconds lease) {
@@ -44,8 +48,8 @@ std::vector<PushItem> PushQueue::items(long long job_id, int after_position, int
   std::vector<PushItem> items;
   items.reserve(r.rows());
   for (int i = 0; i < r.rows(); ++i)
-    items.push_back(PushItem{static_cast<int>(r.integer(i, 0)), r.text(i, 1), r.text(i, 2),
-                             r.text(i, 3), r.optional_text(i, 4), static_cast<int>(r.integer(i, 5))});
+    items.push_back(PushItem{static_cast<int>(r.integer(i, 0)), r.text(i, 1), r.text(i, 2), r.text(i, 3),
+                             r.optional_text(i, 4), static_cast<int>(r.integer(i, 5))});
   return items;
 }
 
@@ -55,8 +59,8 @@ bool PushQueue::set_step(long long job_id, const std::string& step) {
 }
 
 bool PushQueue::set_folder(long long job_id, const std::string& folder_id) {
-  return db_.exec("SELECT dialer.set_session_folder($1, $2, $3)",
-                  {std::to_string(job_id), worker_, folder_id})
+  return db_
+      .exec("SELECT dialer.set_session_folder($1, $2, $3)", {std::to_string(job_id), worker_, folder_id})
       .boolean(0, 0);
 }
 
@@ -64,8 +68,8 @@ bool PushQueue::record(long long job_id, int list_position, const std::string& s
                        const std::optional<std::string>& phoneburner_contact_id,
                        const std::optional<std::string>& error) {
   const bool ours = db_.exec("SELECT dialer.record_push_item($1, $2, $3, $4, $5, $6)",
-                            {std::to_string(job_id), worker_, std::to_string(list_position), status,
-                             phoneburner_contact_id, error})
+                             {std::to_string(job_id), worker_, std::to_string(list_position), status,
+                              phoneburner_contact_id, error})
                         .boolean(0, 0);
   if (ours && metrics_) metrics_->add("pgdialer_push_items_total", {{"status", status}});
   return ours;
@@ -73,18 +77,17 @@ bool PushQueue::record(long long job_id, int list_position, const std::string& s
 
 std::optional<std::string> PushQueue::finish(long long job_id, const std::optional<std::string>& error,
                                              bool fail_job, bool interrupted) {
-  std::optional<std::string> status =
-      db_.exec("SELECT dialer.finish_push_job($1, $2, $3, $4, $5)",
-               {std::to_string(job_id), worker_, error, fail_job ? "true" : "false",
-                interrupted ? "true" : "false"})
-          .optional_text(0, 0);
+  std::optional<std::string> status = db_.exec("SELECT dialer.finish_push_job($1, $2, $3, $4, $5)",
+                                               {std::to_string(job_id), worker_, error,
+                                                fail_job ? "true" : "false", interrupted ? "true" : "false"})
+                                          .optional_text(0, 0);
   if (status && metrics_) metrics_->add("pgdialer_jobs_finished_total", {{"status", *status}});
   return status;
 }
 
 std::optional<std::string> PushQueue::fail_attempt(long long job_id, const std::optional<std::string>& error,
-                                                   std::optional<std::chrono::seconds> retry_in, bool fail_job,
-                                                   bool interrupted) {
+                                                   std::optional<std::chrono::seconds> retry_in,
+                                                   bool fail_job, bool interrupted) {
   std::optional<std::string> answer =
       db_.exec("SELECT dialer.fail_push_attempt($1, $2, $3, $4::interval, $5, $6)",
                {std::to_string(job_id), worker_, error, interval(retry_in), fail_job ? "true" : "false",
@@ -92,7 +95,8 @@ std::optional<std::string> PushQueue::fail_attempt(long long job_id, const std::
           .optional_text(0, 0);
   // Counted as release() and finish() count what they end.
   if (answer && metrics_)
-    metrics_->add("pgdialer_jobs_finished_total", {{"status", *answer == job_status::retrying ? "released" : *answer}});
+    metrics_->add("pgdialer_jobs_finished_total",
+                  {{"status", *answer == job_status::retrying ? "released" : *answer}});
   return answer;
 }
 
@@ -134,11 +138,10 @@ std::vector<LaunchContact> PushQueue::launch_batch_contacts(long long job_id, in
 }
 
 bool PushQueue::record_dial_session(long long job_id, int batch, const DialSessionOutcome& o) {
-  PgResult r = db_.exec(
-      "SELECT dialer.record_dial_session($1, $2, $3, $4, $5, $6::integer, $7, $8)",
-      {std::to_string(job_id), worker_, std::to_string(batch), o.status, o.dial_session_id,
-       o.skipped ? std::optional<std::string>(std::to_string(*o.skipped)) : std::nullopt, o.login_link,
-       o.error});
+  PgResult r = db_.exec("SELECT dialer.record_dial_session($1, $2, $3, $4, $5, $6::integer, $7, $8)",
+                        {std::to_string(job_id), worker_, std::to_string(batch), o.status, o.dial_session_id,
+                         o.skipped ? std::optional<std::string>(std::to_string(*o.skipped)) : std::nullopt,
+                         o.login_link, o.error});
   return r.rows() == 1 && !r.is_null(0, 0) && r.boolean(0, 0);
 }
 

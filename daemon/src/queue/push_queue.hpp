@@ -33,8 +33,8 @@ struct JobSession {
 struct PushItem {
   int list_position = 0;
   std::string contact_id;
-  std::string payload;  // JSON
-  std::string status;   // item_status::pending or unknown
+  std::string payload;                                // JSON
+  std::string status;                                 // item_status::pending or unknown
   std::optional<std::string> phoneburner_contact_id;  // linked to the session already
   int attempts = 0;
 };

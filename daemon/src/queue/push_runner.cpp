@@ -37,9 +37,7 @@ struct Outcome {
   std::string contact_id;  // PhoneBurner id on success
 };
 
-std::string tag_of(long long session_id) {
-  return "[pgdialer session " + std::to_string(session_id) + "]";
-}
+std::string tag_of(long long session_id) { return "[pgdialer session " + std::to_string(session_id) + "]"; }
 
 bool ends_with(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
@@ -134,10 +132,12 @@ class ActionPool {
       Outcome outcome{std::move(action), {}, {}};
       const PushItem& item = outcome.action.item;
       if (outcome.action.kind == Action::Kind::create) {
-        outcome.result = client_.create_contact(item.payload, item.contact_id, folder_id_, &outcome.contact_id);
+        outcome.result =
+            client_.create_contact(item.payload, item.contact_id, folder_id_, &outcome.contact_id);
       } else {
         outcome.contact_id = *item.phoneburner_contact_id;
-        outcome.result = client_.update_contact(outcome.contact_id, item.payload, item.contact_id, folder_id_);
+        outcome.result =
+            client_.update_contact(outcome.contact_id, item.payload, item.contact_id, folder_id_);
       }
       {
         std::lock_guard<std::mutex> lock(mutex_);
@@ -171,8 +171,7 @@ void PushRunner::run(const ClaimedJob& job) {
   const Config& config = context_.config;
   PushQueue& queue = context_.queue;
   PhoneBurnerClient& client = context_.client;
-  LeaseKeeper lease(config.database_url, config.worker_id, job.id, config.lease,
-                    config.lease_renewal);
+  LeaseKeeper lease(config.database_url, config.worker_id, job.id, config.lease, config.lease_renewal);
   log::info("claimed" + tag + " session=" + std::to_string(job.session_id) +
             " items=" + std::to_string(job.total) + " attempt=" + std::to_string(job.attempts));
 
@@ -181,9 +180,12 @@ void PushRunner::run(const ClaimedJob& job) {
   bool custom_fields_lost = false;  // the push cannot work until an admin fixes PhoneBurner
   auto check_stop = [&]() {
     if (stop != Stop::none) return true;
-    if (lease.lost()) stop = Stop::lease_lost;
-    else if (lease.cancel_requested()) stop = Stop::cancelled;
-    else if (context_.stopping) stop = Stop::shutdown;
+    if (lease.lost())
+      stop = Stop::lease_lost;
+    else if (lease.cancel_requested())
+      stop = Stop::cancelled;
+    else if (context_.stopping)
+      stop = Stop::shutdown;
     return stop != Stop::none;
   };
 
@@ -211,15 +213,14 @@ void PushRunner::run(const ClaimedJob& job) {
       if (!folder_id.empty()) break;
       Folder created;
       r = client.create_folder(folder_name(session->id, session->name),
-                                "SourceCo dial session " + std::to_string(session->id), &created);
+                               "SourceCo dial session " + std::to_string(session->id), &created);
       if (r.ok()) folder_id = created.id;
       if (r.failure != Failure::unknown) break;
     }
     if (r.failure == Failure::unknown) r.failure = Failure::retryable;
     if (!r.ok()) {
       job_error = "cannot prepare the PhoneBurner folder: " + describe(r);
-      if (r.failure != Failure::rejected)
-        stop = stop_for(r) == Stop::none ? Stop::retry_later : stop_for(r);
+      if (r.failure != Failure::rejected) stop = stop_for(r) == Stop::none ? Stop::retry_later : stop_for(r);
     } else if (!queue.set_folder(job.id, folder_id)) {
       stop = Stop::lease_lost;
     }
@@ -255,14 +256,17 @@ void PushRunner::run(const ClaimedJob& job) {
       bool still_ours = true;
       switch (o.result.failure) {
         case Failure::none:
-          still_ours = queue.record(job.id, item.list_position, created ? item_status::created : item_status::updated,
-                                    o.contact_id, std::nullopt);
+          still_ours =
+              queue.record(job.id, item.list_position, created ? item_status::created : item_status::updated,
+                           o.contact_id, std::nullopt);
           break;
         case Failure::rejected:
-          still_ours = queue.record(job.id, item.list_position, item_status::failed, std::nullopt, describe(o.result));
+          still_ours =
+              queue.record(job.id, item.list_position, item_status::failed, std::nullopt, describe(o.result));
           break;
         case Failure::unknown:
-          still_ours = queue.record(job.id, item.list_position, item_status::unknown, std::nullopt, describe(o.result));
+          still_ours = queue.record(job.id, item.list_position, item_status::unknown, std::nullopt,
+                                    describe(o.result));
           break;
         default:  // retryable after retries, auth, stopped: stays pending
           if (stop == Stop::none) {
@@ -283,9 +287,12 @@ void PushRunner::run(const ClaimedJob& job) {
         if (r.ok()) {
           auto it = back.custom_fields.find("sourceco_contact_id");
           if (it == back.custom_fields.end() || it->second != item.contact_id) {
-            job_error = "PhoneBurner did not keep the custom fields (sourceco_contact_id is missing on "
-                        "contact " + o.contact_id + "); create the custom fields in PhoneBurner's "
-                        "settings before pushing";
+            job_error =
+                "PhoneBurner did not keep the custom fields (sourceco_contact_id is missing on "
+                "contact " +
+                o.contact_id +
+                "); create the custom fields in PhoneBurner's "
+                "settings before pushing";
             custom_fields_lost = true;
             go_on = false;
           } else {
@@ -310,7 +317,7 @@ void PushRunner::run(const ClaimedJob& job) {
         page.erase(first);
         queue.set_step(job.id, "Creating contacts in PhoneBurner...");
         probe.result = client.create_contact(probe.action.item.payload, probe.action.item.contact_id,
-                                              folder_id, &probe.contact_id);
+                                             folder_id, &probe.contact_id);
         if (!settle(probe) || check_stop()) continue;
       }
     }
@@ -342,7 +349,7 @@ void PushRunner::run(const ClaimedJob& job) {
       }
       items.clear();
       if (creates || updates)
-        queue.set_step(job.id, !updates  ? "Creating contacts in PhoneBurner..."
+        queue.set_step(job.id, !updates   ? "Creating contacts in PhoneBurner..."
                                : !creates ? "Updating contacts in PhoneBurner..."
                                           : "Creating and updating contacts in PhoneBurner...");
       if (all_read || stop == Stop::lease_lost) pool.close();
@@ -366,9 +373,7 @@ void PushRunner::run(const ClaimedJob& job) {
   // 3. The outcome.
   check_stop();
   switch (stop) {
-    case Stop::lease_lost:
-      log::warning("stopped writing: lease lost" + tag);
-      return;
+    case Stop::lease_lost: log::warning("stopped writing: lease lost" + tag); return;
     case Stop::shutdown:
       queue.release(job.id, std::nullopt, std::nullopt);
       log::info("released for another run (shutting down)" + tag);
@@ -393,8 +398,7 @@ void PushRunner::run(const ClaimedJob& job) {
         log::info("finished" + tag + " status=" + *answer + (job_error ? " error=" + *job_error : ""));
       return;
     }
-    default:
-      break;
+    default: break;
   }
   std::optional<std::string> outcome = queue.finish(job.id, job_error, custom_fields_lost);
   if (outcome)

@@ -50,7 +50,8 @@ void run_job(const ClaimedJob& job, PushQueue& queue, PushRunner& pusher, Launch
   const std::string tag = job_tag(job.id);
   // Outcomes of requests in flight were dropped: if the job is closed, its
   // open items are unknown.
-  std::optional<std::string> answer = queue.fail_attempt(job.id, error, std::nullopt, false, /*interrupted=*/true);
+  std::optional<std::string> answer =
+      queue.fail_attempt(job.id, error, std::nullopt, false, /*interrupted=*/true);
   if (!answer)
     log::error(error + "; lease lost" + tag);
   else if (*answer == job_status::retrying)

@@ -176,8 +176,8 @@ std::string event_name(const Value& body, bool from_session, const std::optional
   }
   if (!from_session) return "api_calldone";
   if (!text_of(member(&body, "call_id"))) return "api_contact_displayed";
-  for (const char* outcome : {"status", "duration", "end_time", "connected", "recording_url",
-                              "recording_link", "call_notes"}) {
+  for (const char* outcome :
+       {"status", "duration", "end_time", "connected", "recording_url", "recording_link", "call_notes"}) {
     if (member(&body, outcome)) return "api_calldone";
   }
   return "api_callbegin";
@@ -241,8 +241,7 @@ class EventWriter {
 }  // namespace
 
 std::string format_received_at(std::chrono::system_clock::time_point when) {
-  const auto micros =
-      std::chrono::duration_cast<std::chrono::microseconds>(when.time_since_epoch()).count();
+  const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(when.time_since_epoch()).count();
   std::time_t seconds = static_cast<std::time_t>(micros / 1000000);
   long fraction = static_cast<long>(micros % 1000000);
   if (fraction < 0) {
@@ -296,11 +295,10 @@ NormalizedEvent normalize_event(const std::string& body, const EventOrigin& orig
   w.text("received_at", origin.received_at);
   w.text("time_zone", origin.time_zone);
   w.text("call_id", text_of(member(&doc, "call_id")));
-  w.text("dial_session_id", first_text(member(&doc, "ds_id"), member(&doc, "dial_session_id"),
-                                       member(&doc, "dialsession_id")));
-  w.text("phoneburner_contact_id",
-         first_text(member(contact, "user_id"), member(contact, "contact_user_id"),
-                    member(&doc, "contact_user_id"), member(&doc, "user_id")));
+  w.text("dial_session_id",
+         first_text(member(&doc, "ds_id"), member(&doc, "dial_session_id"), member(&doc, "dialsession_id")));
+  w.text("phoneburner_contact_id", first_text(member(contact, "user_id"), member(contact, "contact_user_id"),
+                                              member(&doc, "contact_user_id"), member(&doc, "user_id")));
   w.text("lead_id", first_text(member(&doc, "lead_id"), member(contact, "lead_id")));
   w.text("sourceco_contact_id", custom_field(doc, "sourceco_contact_id"));
   w.text("folder_id", first_text(member(folder, "id"), member(folder, "folder_id"),
@@ -314,9 +312,9 @@ NormalizedEvent normalize_event(const std::string& body, const EventOrigin& orig
   w.boolean("connected", flag(member(&doc, "connected")));
   w.text("disposition", text_of(member(&doc, "status")));
   w.text("notes", call_notes(member(&doc, "call_notes")));
-  w.text("recording_url", first_text(member(&doc, "recording_url"), member(&doc, "recording_link"),
-                                     member(&doc, "recording_url_public"),
-                                     member(&doc, "recording_link_public")));
+  w.text("recording_url",
+         first_text(member(&doc, "recording_url"), member(&doc, "recording_link"),
+                    member(&doc, "recording_url_public"), member(&doc, "recording_link_public")));
   w.text("phone", first_text(member(contact, "phone"), member(&doc, "phone")));
   w.value("raw", &doc);
   out.json = w.finish();

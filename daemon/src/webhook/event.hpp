@@ -19,8 +19,8 @@ namespace pgdialer::sync {
 
 // Where a delivery came from, established by the verified URL (not the body).
 struct EventOrigin {
-  std::optional<long long> session_id;  // set: per-session callback; unset: account-level hook
-  std::string received_at;              // UTC, format_received_at()
+  std::optional<long long> session_id;        // set: per-session callback; unset: account-level hook
+  std::string received_at;                    // UTC, format_received_at()
   std::string time_zone = "America/Chicago";  // zone of start_time/end_time
   // The callback type named in the URL (each dial-session callback we
   // register carries its own ?event=); wins over guessing from the body.

@@ -130,9 +130,8 @@ EventJournal::EventJournal(const std::string& directory)
   fd_ = ::open(path_.c_str(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
   if (fd_ < 0) throw JournalError(errno_text("cannot open journal", path_));
   if (flock(fd_, LOCK_EX | LOCK_NB) != 0) {
-    std::string message = errno == EWOULDBLOCK
-                              ? "journal " + path_ + " is in use by another pgdialer-sync"
-                              : errno_text("cannot lock journal", path_);
+    std::string message = errno == EWOULDBLOCK ? "journal " + path_ + " is in use by another pgdialer-sync"
+                                               : errno_text("cannot lock journal", path_);
     ::close(fd_);
     throw JournalError(message);
   }
@@ -191,8 +190,7 @@ void EventJournal::recover() {
 }
 
 void EventJournal::append(const std::string& payload) {
-  if (payload.find('\n') != std::string::npos)
-    throw JournalError("journal payload contains a newline");
+  if (payload.find('\n') != std::string::npos) throw JournalError("journal payload contains a newline");
   std::string record = hex8(crc32(payload)) + " " + payload + "\n";
   std::lock_guard<std::mutex> lock(mutex_);
   durable_append(fd_, record, end_, path_);

@@ -7,7 +7,8 @@ namespace pgdialer::sync {
 void EventStore::count_stored(const SinkResult& r, const char* path) {
   const std::string& answer = r.detail;
   const bool known = answer == "recorded" || answer == "duplicate" || answer == "unmatched";
-  metrics_.add("pgdialer_webhook_events_stored_total", {{"result", known ? answer : "other"}, {"path", path}});
+  metrics_.add("pgdialer_webhook_events_stored_total",
+               {{"result", known ? answer : "other"}, {"path", path}});
 }
 
 void EventStore::note_database(bool available, const std::string& why) {
@@ -54,9 +55,7 @@ EventStore::Outcome EventStore::accept(const std::string& event_json) {
                    journal_.rejected_path());
       return Outcome::rejected;
     case SinkStatus::unavailable:
-    default:
-      note_database(false, r.detail);
-      return journal(event_json);
+    default: note_database(false, r.detail); return journal(event_json);
   }
 }
 
@@ -70,18 +69,14 @@ bool EventStore::replay(const std::function<bool()>& stop_requested) {
     }
     const SinkResult r = sink_.record(payload);
     switch (r.status) {
-      case SinkStatus::stored:
-        count_stored(r, "replay");
-        return EventJournal::Step::consumed;
+      case SinkStatus::stored: count_stored(r, "replay"); return EventJournal::Step::consumed;
       case SinkStatus::rejected:
         journal_.reject(payload, r.detail);
         metrics_.add("pgdialer_webhooks_rejected_total", {{"reason", "database_rejected"}});
         log::warning("webhooks: the database refused a journaled event (" + r.detail + "); moved to " +
                      journal_.rejected_path());
         return EventJournal::Step::consumed;
-      default:
-        stopped_by = r.detail;
-        return EventJournal::Step::stop;
+      default: stopped_by = r.detail; return EventJournal::Step::stop;
     }
   });
   const std::size_t left = journal_.depth();

@@ -85,9 +85,9 @@ WebhookResponse WebhookHandler::route(const WebhookRequest& request) {
 
 WebhookResponse WebhookHandler::receive(const WebhookRequest& request, std::optional<long long> session_id) {
   const std::string expected =
-      settings_.secret.empty() ? std::string()
-                               : (session_id ? session_token(settings_.secret, *session_id)
-                                             : account_token(settings_.secret));
+      settings_.secret.empty()
+          ? std::string()
+          : (session_id ? session_token(settings_.secret, *session_id) : account_token(settings_.secret));
   if (!request.token || !token_matches(expected, *request.token))
     return reject(401, "unauthorized", "missing or wrong token");
 
@@ -110,8 +110,7 @@ WebhookResponse WebhookHandler::receive(const WebhookRequest& request, std::opti
       // sending it again would not make it acceptable.
       return {200, "application/json", json_message("rejected", "kept for review")};
     case EventStore::Outcome::failed:
-    default:
-      return reject(503, "unavailable", "cannot store the event now");
+    default: return reject(503, "unavailable", "cannot store the event now");
   }
 }
 

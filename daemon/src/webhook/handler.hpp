@@ -54,8 +54,9 @@ class WebhookHandler {
  public:
   using Clock = std::function<std::chrono::system_clock::time_point()>;
   // Health, metrics and the webhook routes, whose events go to `store`.
-  WebhookHandler(WebhookSettings settings, EventStore& store, MetricsRegistry& metrics,
-                 Clock clock = [] { return std::chrono::system_clock::now(); })
+  WebhookHandler(
+      WebhookSettings settings, EventStore& store, MetricsRegistry& metrics,
+      Clock clock = [] { return std::chrono::system_clock::now(); })
       : settings_(std::move(settings)), store_(&store), metrics_(metrics), clock_(std::move(clock)) {}
   // Health and metrics only: every webhook route is 404.
   explicit WebhookHandler(MetricsRegistry& metrics) : store_(nullptr), metrics_(metrics) {}

@@ -19,7 +19,7 @@ namespace pgdialer::sync {
 class JournalReplayer {
  public:
   struct Timing {
-    std::chrono::milliseconds idle_check{5000};   // healthy: look again this often
+    std::chrono::milliseconds idle_check{5000};  // healthy: look again this often
     std::chrono::milliseconds first_backoff{1000};
     std::chrono::milliseconds max_backoff{30000};
   };

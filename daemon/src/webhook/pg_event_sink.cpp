@@ -25,28 +25,36 @@ bool is_rejection_sqlstate(const std::string& sqlstate) { return sqlstate.rfind(
 
 SinkResult PgEventSink::record(const std::string& event_json) {
   SinkResult result = unavailable("no result");
-  bounded_query(kRecordSql, event_json.c_str(), [&](PGresult* r) {
-    if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) {
-      result = {SinkStatus::stored, PQgetvalue(r, 0, 0)};
-    } else {
-      const char* state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
-      const std::string sqlstate = state ? state : "";
-      const std::string message = (sqlstate.empty() ? "" : sqlstate + ": ") + trimmed(PQresultErrorMessage(r));
-      result = {is_rejection_sqlstate(sqlstate) ? SinkStatus::rejected : SinkStatus::unavailable, message};
-    }
-  }, &result);
+  bounded_query(
+      kRecordSql, event_json.c_str(),
+      [&](PGresult* r) {
+        if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) {
+          result = {SinkStatus::stored, PQgetvalue(r, 0, 0)};
+        } else {
+          const char* state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+          const std::string sqlstate = state ? state : "";
+          const std::string message =
+              (sqlstate.empty() ? "" : sqlstate + ": ") + trimmed(PQresultErrorMessage(r));
+          result = {is_rejection_sqlstate(sqlstate) ? SinkStatus::rejected : SinkStatus::unavailable,
+                    message};
+        }
+      },
+      &result);
   return result;
 }
 
 std::optional<std::vector<JobCount>> PgEventSink::job_counts() {
   std::optional<std::vector<JobCount>> counts;
   SinkResult failed;
-  bounded_query("SELECT kind, status, jobs FROM dialer.job_counts()", nullptr, [&](PGresult* r) {
-    if (PQresultStatus(r) != PGRES_TUPLES_OK) return;
-    counts.emplace();
-    for (int i = 0; i < PQntuples(r); ++i)
-      counts->push_back({PQgetvalue(r, i, 0), PQgetvalue(r, i, 1), std::atof(PQgetvalue(r, i, 2))});
-  }, &failed);
+  bounded_query(
+      "SELECT kind, status, jobs FROM dialer.job_counts()", nullptr,
+      [&](PGresult* r) {
+        if (PQresultStatus(r) != PGRES_TUPLES_OK) return;
+        counts.emplace();
+        for (int i = 0; i < PQntuples(r); ++i)
+          counts->push_back({PQgetvalue(r, i, 0), PQgetvalue(r, i, 1), std::atof(PQgetvalue(r, i, 2))});
+      },
+      &failed);
   return counts;
 }
 
@@ -65,14 +73,15 @@ void PgEventSink::bounded_query(const char* sql, const char* parameter,
   PGconn* conn = connection_->raw();
   const auto deadline = std::chrono::steady_clock::now() + options_.query_deadline;
   const char* values[] = {parameter};
-  if (!PQsendQueryParams(conn, sql, parameter ? 1 : 0, nullptr, parameter ? values : nullptr, nullptr, nullptr,
-                         0)) {
+  if (!PQsendQueryParams(conn, sql, parameter ? 1 : 0, nullptr, parameter ? values : nullptr, nullptr,
+                         nullptr, 0)) {
     *failure = unavailable(trimmed(PQerrorMessage(conn)));
     connection_.reset();
     return;
   }
   while (PQisBusy(conn)) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     pollfd pfd{PQsocket(conn), POLLIN, 0};
     int ready = left.count() > 0 ? poll(&pfd, 1, static_cast<int>(left.count())) : 0;
     if (ready < 0 && errno == EINTR) continue;
@@ -81,8 +90,8 @@ void PgEventSink::bounded_query(const char* sql, const char* parameter,
       // statement_timeout ends the statement). An event is journaled and
       // replayed; if it did commit, the replay is a harmless 'duplicate'.
       connection_.reset();
-      *failure = unavailable("no answer from PostgreSQL within " + std::to_string(options_.query_deadline.count()) +
-                             " ms");
+      *failure = unavailable("no answer from PostgreSQL within " +
+                             std::to_string(options_.query_deadline.count()) + " ms");
       return;
     }
     if (!PQconsumeInput(conn)) {

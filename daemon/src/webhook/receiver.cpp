@@ -47,7 +47,8 @@ WebhookReceiver::WebhookReceiver(const Config& config, MetricsRegistry& metrics)
       for (const char* kind : job_kind::all)
         for (const char* status : job_status::all)
           m.set("pgdialer_queue_jobs", {{"kind", kind}, {"status", status}}, 0);
-      for (const JobCount& c : *counts) m.set("pgdialer_queue_jobs", {{"kind", c.kind}, {"status", c.status}}, c.jobs);
+      for (const JobCount& c : *counts)
+        m.set("pgdialer_queue_jobs", {{"kind", c.kind}, {"status", c.status}}, c.jobs);
     }
   });
 }
@@ -67,7 +68,8 @@ void WebhookReceiver::stop() {
   if (replayer_) replayer_->stop();
 }
 
-bool start_receiver(const Config& config, MetricsRegistry& metrics, std::unique_ptr<WebhookReceiver>* receiver) {
+bool start_receiver(const Config& config, MetricsRegistry& metrics,
+                    std::unique_ptr<WebhookReceiver>* receiver) {
   if (config.once) return true;
   if (config.webhook_secret.empty())
     log::warning(std::string("no webhook secret configured: ") +
@@ -91,8 +93,9 @@ bool start_receiver(const Config& config, MetricsRegistry& metrics, std::unique_
   log::info("webhooks: listening on " + address + " journal=" + config.journal_dir + " secret from " +
             config.webhook_secret_source + " time_zone=" + config.webhook_time_zone);
   if (config.webhook_base_url.empty())
-    log::warning("webhooks: PGDIALER_WEBHOOK_BASE_URL is not set: launched dial sessions get no callbacks "
-                 "(the account-level webhook still works)");
+    log::warning(
+        "webhooks: PGDIALER_WEBHOOK_BASE_URL is not set: launched dial sessions get no callbacks "
+        "(the account-level webhook still works)");
   return true;
 }
 

@@ -59,6 +59,7 @@ class WebhookReceiver {
 // a start-up failure (journal unusable, address taken), a configuration
 // problem: acknowledging webhooks without a journal would break the promise
 // that nothing acknowledged is lost.
-bool start_receiver(const Config& config, MetricsRegistry& metrics, std::unique_ptr<WebhookReceiver>* receiver);
+bool start_receiver(const Config& config, MetricsRegistry& metrics,
+                    std::unique_ptr<WebhookReceiver>* receiver);
 
 }  // namespace pgdialer::sync

@@ -31,7 +31,8 @@ std::string session_token(const std::string& secret, long long session_id) {
 std::string account_token(const std::string& secret) { return hmac_sha256_hex(secret, "account"); }
 
 std::string session_webhook_url(const std::string& base, const std::string& secret, long long session_id) {
-  return base + "/phoneburner/session/" + std::to_string(session_id) + "?s=" + session_token(secret, session_id);
+  return base + "/phoneburner/session/" + std::to_string(session_id) +
+         "?s=" + session_token(secret, session_id);
 }
 
 std::string account_webhook_url(const std::string& base, const std::string& secret) {

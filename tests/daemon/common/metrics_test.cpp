@@ -87,10 +87,10 @@ TEST(Metrics, TheDaemonFamiliesAreDeclared) {
   MetricsRegistry m;
   declare_daemon_metrics(m);
   const std::string text = m.render();
-  for (const char* name : {"pgdialer_webhooks_accepted_total", "pgdialer_webhooks_rejected_total",
-                           "pgdialer_webhook_journal_depth", "pgdialer_jobs_finished_total",
-                           "pgdialer_push_items_total", "pgdialer_phoneburner_request_duration_seconds",
-                           "pgdialer_phoneburner_retries_total"})
+  for (const char* name :
+       {"pgdialer_webhooks_accepted_total", "pgdialer_webhooks_rejected_total",
+        "pgdialer_webhook_journal_depth", "pgdialer_jobs_finished_total", "pgdialer_push_items_total",
+        "pgdialer_phoneburner_request_duration_seconds", "pgdialer_phoneburner_retries_total"})
     EXPECT_NE(text.find(std::string("# TYPE ") + name + " "), std::string::npos) << name;
 }
 

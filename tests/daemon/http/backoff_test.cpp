@@ -66,8 +66,7 @@ TEST(BackoffDelay, RetryAfterIsAFloorNeverShortenedByJitter) {
   // Even the smallest jitter draw waits what the server asked for.
   EXPECT_EQ(backoff_delay(0, milliseconds(100), milliseconds(10000), 0.0, seconds(3)), milliseconds(3000));
   // A longer backoff than the server asked for stands.
-  EXPECT_EQ(backoff_delay(5, milliseconds(1000), milliseconds(60000), 1.0, seconds(2)),
-            milliseconds(32000));
+  EXPECT_EQ(backoff_delay(5, milliseconds(1000), milliseconds(60000), 1.0, seconds(2)), milliseconds(32000));
   EXPECT_EQ(backoff_delay(0, milliseconds(100), milliseconds(10000), 0.5, seconds(0)), milliseconds(50));
 }
 

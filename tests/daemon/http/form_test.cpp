@@ -11,8 +11,7 @@ namespace pgdialer::sync::http {
 namespace {
 
 TEST(FormEscape, LeavesUnreservedCharactersAlone) {
-  const std::string unreserved =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~";
+  const std::string unreserved = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~";
   EXPECT_EQ(form_escape(unreserved), unreserved);
 }
 

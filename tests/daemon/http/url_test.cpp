@@ -22,16 +22,16 @@ std::string refusal(const std::string& url) {
 }
 
 TEST(IsLoopbackHost, AcceptsLocalhostAnd127Slash8AndIpv6Loopback) {
-  for (const char* host : {"localhost", "LOCALHOST", "LocalHost", "127.0.0.1", "127.255.255.254",
-                           "127.1.2.3", "::1", "[::1]", "0:0:0:0:0:0:0:1", "[0:0:0:0:0:0:0:1]"})
+  for (const char* host : {"localhost", "LOCALHOST", "LocalHost", "127.0.0.1", "127.255.255.254", "127.1.2.3",
+                           "::1", "[::1]", "0:0:0:0:0:0:0:1", "[0:0:0:0:0:0:0:1]"})
     EXPECT_TRUE(is_loopback_host(host)) << host;
 }
 
 TEST(IsLoopbackHost, RejectsEverythingElse) {
   for (const char* host :
-       {"", "example.com", "localhost.example.com", "127.0.0.1.nip.io", "localhost.", "128.0.0.1",
-        "10.0.0.1", "0.0.0.0", "127.0.0", "127.0.0.1.", "127.0.0.256", "127.0.0.01234", "127..0.1",
-        "1270.0.0.1", "::", "[::2]", "::ffff:127.0.0.1", "127.0.0.-1", " 127.0.0.1"})
+       {"", "example.com", "localhost.example.com", "127.0.0.1.nip.io", "localhost.", "128.0.0.1", "10.0.0.1",
+        "0.0.0.0", "127.0.0", "127.0.0.1.", "127.0.0.256", "127.0.0.01234", "127..0.1", "1270.0.0.1",
+        "::", "[::2]", "::ffff:127.0.0.1", "127.0.0.-1", " 127.0.0.1"})
     EXPECT_FALSE(is_loopback_host(host)) << "'" << host << "'";
 }
 
@@ -50,9 +50,9 @@ TEST(ValidateBaseUrl, PlainHttpIsFineOnLoopback) {
 }
 
 TEST(ValidateBaseUrl, PlainHttpToAnotherHostIsRefused) {
-  for (const char* url : {"http://www.phoneburner.com/rest/1", "http://10.0.0.5:8080/rest/1",
-                          "http://localhost.evil.example/rest/1", "http://127.0.0.1.nip.io/rest/1",
-                          "http://[::2]/rest/1"}) {
+  for (const char* url :
+       {"http://www.phoneburner.com/rest/1", "http://10.0.0.5:8080/rest/1",
+        "http://localhost.evil.example/rest/1", "http://127.0.0.1.nip.io/rest/1", "http://[::2]/rest/1"}) {
     const std::string why = refusal(url);
     EXPECT_NE(why, "no exception") << url;
     EXPECT_NE(why.find("https"), std::string::npos) << url << ": " << why;

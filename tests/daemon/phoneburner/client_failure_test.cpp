@@ -19,7 +19,8 @@ using std::chrono::milliseconds;
 using std::chrono::seconds;
 using FailureTest = FakeClientTest;
 
-constexpr const char* kPayload = R"({"first_name":"Ann","phone":"5551234567","custom_fields":{"Case ID":"42"}})";
+constexpr const char* kPayload =
+    R"({"first_name":"Ann","phone":"5551234567","custom_fields":{"Case ID":"42"}})";
 
 // ---- 429 and 5xx ------------------------------------------------------------
 

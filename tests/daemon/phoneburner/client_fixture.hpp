@@ -149,7 +149,8 @@ class FakeClientTest : public ::testing::Test {
 
   // Seeds the fake directly (in-process, logged but before any mark()).
   std::string seed_folder(const std::string& name) {
-    const auto res = call("POST", "/rest/1/folders", "name=" + name, "application/x-www-form-urlencoded", true);
+    const auto res =
+        call("POST", "/rest/1/folders", "name=" + name, "application/x-www-form-urlencoded", true);
     EXPECT_EQ(res.status, 201) << res.body;
     return text(parse_json(res.body)["folders"]["folder_id"]);
   }

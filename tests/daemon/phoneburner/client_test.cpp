@@ -239,9 +239,8 @@ TEST_F(ClientTest, UpdateContactIsAPartialUpdate) {
   std::string id;
   ASSERT_TRUE(c->create_contact(kFullPayload, "lead-42", leads, &id).ok());
   mark();
-  const Result r =
-      c->update_contact(id, R"({"last_name":"Smith","address":"2 Elm St","custom_fields":{"Case ID":"43"}})",
-                        "lead-42", won);
+  const Result r = c->update_contact(
+      id, R"({"last_name":"Smith","address":"2 Elm St","custom_fields":{"Case ID":"43"}})", "lead-42", won);
   ASSERT_TRUE(r.ok()) << r.message;
   EXPECT_EQ(count_requests("PUT", "/rest/1/contacts/" + id), 1);
 
@@ -404,8 +403,9 @@ TEST(ListFolderContactsPaging, AContactRepeatedOnTheNextPageIsReturnedOnce) {
 std::vector<std::string> payloads(int n) {
   std::vector<std::string> out;
   for (int i = 0; i < n; ++i)
-    out.push_back(R"({"first_name":"P)" + std::to_string(i) + R"(","phone":"555000)" + std::to_string(1000 + i) +
-                  R"(","address":"A)" + std::to_string(i) + R"(","company":"Co"})");
+    out.push_back(R"({"first_name":"P)" + std::to_string(i) + R"(","phone":"555000)" +
+                  std::to_string(1000 + i) + R"(","address":"A)" + std::to_string(i) +
+                  R"(","company":"Co"})");
   return out;
 }
 std::vector<std::string> lead_ids(int n) {
@@ -416,10 +416,11 @@ std::vector<std::string> lead_ids(int n) {
 
 TEST_F(ClientTest, CreateDialSessionSendsContactsDataAndCallbacks) {
   DialSession session;
-  const Result r = client()->create_dial_session(
-      "CRM List", payloads(3), lead_ids(3), R"({"job":"j-1","n":2})",
-      {{"api_calldone", "https://hooks.example/done?s=abc"}, {"api_callbegin", "https://hooks.example/begin"}},
-      &session);
+  const Result r =
+      client()->create_dial_session("CRM List", payloads(3), lead_ids(3), R"({"job":"j-1","n":2})",
+                                    {{"api_calldone", "https://hooks.example/done?s=abc"},
+                                     {"api_callbegin", "https://hooks.example/begin"}},
+                                    &session);
   ASSERT_TRUE(r.ok()) << r.message;
   EXPECT_EQ(r.attempts, 1);
   EXPECT_FALSE(session.redirect_url.empty());
@@ -495,7 +496,8 @@ TEST_F(ClientTest, CreateDialSessionBadInputIsRejectedWithoutARequest) {
   auto c = client();
   DialSession session;
   EXPECT_EQ(c->create_dial_session("x", {}, {}, "", {}, &session).failure, Failure::rejected);
-  EXPECT_EQ(c->create_dial_session("x", payloads(2), lead_ids(3), "", {}, &session).failure, Failure::rejected);
+  EXPECT_EQ(c->create_dial_session("x", payloads(2), lead_ids(3), "", {}, &session).failure,
+            Failure::rejected);
   EXPECT_EQ(c->create_dial_session("x", payloads(2), {}, "[1,2]", {}, &session).failure, Failure::rejected);
   EXPECT_EQ(c->create_dial_session("x", payloads(2), {}, "{", {}, &session).failure, Failure::rejected);
   EXPECT_EQ(c->create_dial_session("x", {"{}", "nope"}, {}, "", {}, &session).failure, Failure::rejected);

@@ -88,8 +88,7 @@ TEST(ClassifyMalformedSuccess, UnknownForWritesRetryableForReads) {
 }
 
 TEST(Redact, RemovesEveryOccurrence) {
-  EXPECT_EQ(redact("Bearer tok-123 and tok-123 again", "tok-123"),
-            "Bearer [redacted] and [redacted] again");
+  EXPECT_EQ(redact("Bearer tok-123 and tok-123 again", "tok-123"), "Bearer [redacted] and [redacted] again");
   EXPECT_EQ(redact("tok-123tok-123", "tok-123"), "[redacted][redacted]");
   EXPECT_EQ(redact("nothing here", "tok-123"), "nothing here");
 }

@@ -53,7 +53,8 @@ TEST(FirstText, SkipsMissingEmptyAndNonScalar) {
 }
 
 TEST(Integer, NumbersAndNumericStrings) {
-  auto doc = parse(R"({"a":3,"b":"4","c":"x","d":"4x","e":2.0,"f":2.5,"g":"","h":null,"i":18446744073709551615})");
+  auto doc =
+      parse(R"({"a":3,"b":"4","c":"x","d":"4x","e":2.0,"f":2.5,"g":"","h":null,"i":18446744073709551615})");
   EXPECT_EQ(integer(member(doc, "a")), 3);
   EXPECT_EQ(integer(member(doc, "b")), 4);
   EXPECT_EQ(integer(member(doc, "c")), std::nullopt);
@@ -71,7 +72,7 @@ TEST(Records, ArrayIndexObjectSingleObjectAndNestedArrays) {
   EXPECT_EQ(records(parse(R"({"0":{"a":1},"1":{"a":2},"2":{"a":3}})")).size(), 3u);
   EXPECT_EQ(records(parse(R"({"a":1})")).size(), 1u);
   EXPECT_EQ(records(parse(R"([[{"a":1}],[{"a":2}]])")).size(), 2u);  // one level flattened
-  EXPECT_EQ(records(parse(R"([1,"x",null,{"a":1}])")).size(), 1u);  // non-objects left out
+  EXPECT_EQ(records(parse(R"([1,"x",null,{"a":1}])")).size(), 1u);   // non-objects left out
   EXPECT_EQ(records(parse(R"([])")).size(), 0u);
   EXPECT_EQ(records(parse(R"("text")")).size(), 0u);
 }
@@ -85,9 +86,10 @@ TEST(EnvelopeSuccess, AbsentOrSuccessStatus) {
 }
 
 TEST(ErrorReason, FromDebugCodesArrayOrObject) {
-  EXPECT_EQ(error_reason(parse(
-                R"({"http_status":404,"status":"error","debug_codes":[{"code":40401,"reason":"Contact not found"}]})")),
-            "Contact not found (code 40401)");
+  EXPECT_EQ(
+      error_reason(parse(
+          R"({"http_status":404,"status":"error","debug_codes":[{"code":40401,"reason":"Contact not found"}]})")),
+      "Contact not found (code 40401)");
   EXPECT_EQ(error_reason(parse(R"({"debug_codes":{"code":"40001","reason":"Bad phone"}})")),
             "Bad phone (code 40001)");
   EXPECT_EQ(error_reason(parse(R"({"debug_codes":[{"reason":"Only a reason"}]})")), "Only a reason");
@@ -104,8 +106,8 @@ TEST(ErrorReason, FallsBackToMessageOrError) {
 
 TEST(ExtractMemberId, SingleObjectOrListAndEitherIdKey) {
   std::string id, error;
-  EXPECT_TRUE(extract_member_id(parse(R"({"members":{"members":{"member_user_id":"1208450","user_id":"9"}}})"),
-                                &id, &error));
+  EXPECT_TRUE(extract_member_id(
+      parse(R"({"members":{"members":{"member_user_id":"1208450","user_id":"9"}}})"), &id, &error));
   EXPECT_EQ(id, "1208450");
   EXPECT_TRUE(extract_member_id(parse(R"({"members":{"members":[{"user_id":77}]}})"), &id, &error));
   EXPECT_EQ(id, "77");
@@ -120,7 +122,8 @@ TEST(ExtractFolders, IndexKeyedObjectAsPhoneBurnerSendsIt) {
   std::vector<Folder> folders;
   std::string error;
   ASSERT_TRUE(extract_folders(
-      parse(R"({"folders":{"0":{"folder_id":"47718","folder_name":"Contacts"},"1":{"folder_id":47719,"folder_name":"Leads"}}})"),
+      parse(
+          R"({"folders":{"0":{"folder_id":"47718","folder_name":"Contacts"},"1":{"folder_id":47719,"folder_name":"Leads"}}})"),
       &folders, &error))
       << error;
   ASSERT_EQ(folders.size(), 2u);
@@ -196,8 +199,9 @@ TEST(ParseContact, NoIdIsNoContact) {
 TEST(ExtractContact, CreateAnswerIsAnObjectReadAnswerAOneElementArray) {
   RemoteContact c;
   std::string error;
-  ASSERT_TRUE(extract_contact(parse(R"({"status":"success","contacts":{"contacts":{"contact_user_id":"5","user_id":"5"}}})"),
-                              &c, &error));
+  ASSERT_TRUE(extract_contact(
+      parse(R"({"status":"success","contacts":{"contacts":{"contact_user_id":"5","user_id":"5"}}})"), &c,
+      &error));
   EXPECT_EQ(c.id, "5");
   ASSERT_TRUE(extract_contact(parse(R"({"contacts":{"contacts":[{"user_id":"6"}]}})"), &c, &error));
   EXPECT_EQ(c.id, "6");
@@ -211,10 +215,10 @@ TEST(ExtractContactPage, ListWithStringCounters) {
   std::vector<RemoteContact> contacts;
   PageInfo page;
   std::string error;
-  ASSERT_TRUE(extract_contact_page(
-      parse(R"({"contacts":{"contacts":[{"contact_user_id":"1"},{"contact_user_id":"2"}],
+  ASSERT_TRUE(
+      extract_contact_page(parse(R"({"contacts":{"contacts":[{"contact_user_id":"1"},{"contact_user_id":"2"}],
                 "page":"2","page_size":"100","total_results":"102","total_pages":"2"}})"),
-      &contacts, &page, &error))
+                           &contacts, &page, &error))
       << error;
   ASSERT_EQ(contacts.size(), 2u);
   EXPECT_EQ(contacts[1].id, "2");
@@ -232,7 +236,8 @@ TEST(ExtractContactPage, EmptyPageAsArrayOrPhpEmptyObject) {
                                    &error));
   EXPECT_TRUE(contacts.empty());
   EXPECT_EQ(page.total_pages, 0);
-  ASSERT_TRUE(extract_contact_page(parse(R"({"contacts":{"contacts":{}}})"), &contacts, &page, &error)) << error;
+  ASSERT_TRUE(extract_contact_page(parse(R"({"contacts":{"contacts":{}}})"), &contacts, &page, &error))
+      << error;
   EXPECT_TRUE(contacts.empty()) << "an empty object is an empty page, not one contact";
 }
 
@@ -251,8 +256,8 @@ TEST(ExtractDialSession, PluralSingularAndNested) {
   DialSession s;
   std::string error;
   ASSERT_TRUE(extract_dial_session(
-      parse(R"({"dialsessions":{"redirect_url":"https://pb/x","id":"5530001","skipped_contact_count":"3"}})"), &s,
-      &error))
+      parse(R"({"dialsessions":{"redirect_url":"https://pb/x","id":"5530001","skipped_contact_count":"3"}})"),
+      &s, &error))
       << error;
   EXPECT_EQ(s.redirect_url, "https://pb/x");
   EXPECT_EQ(s.id, "5530001");
@@ -283,8 +288,8 @@ TEST(ExtractDialSession, NoOrEmptyRedirectUrlIsAnErrorThatDoesNotEchoValues) {
 TEST(ExtractDialSession, NegativeSkippedCountIsZero) {
   DialSession s;
   std::string error;
-  ASSERT_TRUE(extract_dial_session(parse(R"({"dialsessions":{"redirect_url":"u","skipped_contact_count":-4}})"),
-                                   &s, &error));
+  ASSERT_TRUE(extract_dial_session(
+      parse(R"({"dialsessions":{"redirect_url":"u","skipped_contact_count":-4}})"), &s, &error));
   EXPECT_EQ(s.skipped_contact_count, 0);
 }
 

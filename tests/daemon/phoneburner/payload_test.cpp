@@ -30,9 +30,15 @@ TEST(MapPayload, StandardKeysWithAddressAsAddress1InAFixedOrder) {
   const MappedContact m = mapped(R"({"country":"US","zip":"62701","state":"IL","city":"Springfield",
       "address2":"Apt 2","address":"1 Main St","email":"ann@example.com","phone":"+1 555 123 4567",
       "last_name":"Lee","first_name":"Ann"})");
-  const Pairs want{{"first_name", "Ann"},     {"last_name", "Lee"},   {"phone", "+1 555 123 4567"},
-                   {"email", "ann@example.com"}, {"address1", "1 Main St"}, {"address2", "Apt 2"},
-                   {"city", "Springfield"},   {"state", "IL"},        {"zip", "62701"},
+  const Pairs want{{"first_name", "Ann"},
+                   {"last_name", "Lee"},
+                   {"phone", "+1 555 123 4567"},
+                   {"email", "ann@example.com"},
+                   {"address1", "1 Main St"},
+                   {"address2", "Apt 2"},
+                   {"city", "Springfield"},
+                   {"state", "IL"},
+                   {"zip", "62701"},
                    {"country", "US"}};
   EXPECT_EQ(m.fields, want);
   EXPECT_TRUE(m.custom_fields.empty());

@@ -11,12 +11,24 @@
 namespace pgdialer::sync::testing {
 namespace {
 
-constexpr const char* kVariables[] = {
-    "DATABASE_URL", "PHONEBURNER_BASE_URL", "PHONEBURNER_TOKEN_FILE", "PHONEBURNER_TOKEN", "PGDIALER_CONCURRENCY",
-    "PGDIALER_REQUESTS_PER_SECOND", "PGDIALER_POLL_SECONDS", "PGDIALER_LEASE_SECONDS", "PGDIALER_WORKER_ID",
-    "PGDIALER_WEBHOOK_BASE_URL", "PGDIALER_WEBHOOK_SECRET_FILE", "PGDIALER_WEBHOOK_SECRET", "PGDIALER_LISTEN",
-    "PGDIALER_WEBHOOK_TIME_ZONE", "PGDIALER_JOURNAL_DIR", "PGDIALER_WEBHOOK_MAX_BODY_BYTES",
-    "CREDENTIALS_DIRECTORY", "STATE_DIRECTORY"};
+constexpr const char* kVariables[] = {"DATABASE_URL",
+                                      "PHONEBURNER_BASE_URL",
+                                      "PHONEBURNER_TOKEN_FILE",
+                                      "PHONEBURNER_TOKEN",
+                                      "PGDIALER_CONCURRENCY",
+                                      "PGDIALER_REQUESTS_PER_SECOND",
+                                      "PGDIALER_POLL_SECONDS",
+                                      "PGDIALER_LEASE_SECONDS",
+                                      "PGDIALER_WORKER_ID",
+                                      "PGDIALER_WEBHOOK_BASE_URL",
+                                      "PGDIALER_WEBHOOK_SECRET_FILE",
+                                      "PGDIALER_WEBHOOK_SECRET",
+                                      "PGDIALER_LISTEN",
+                                      "PGDIALER_WEBHOOK_TIME_ZONE",
+                                      "PGDIALER_JOURNAL_DIR",
+                                      "PGDIALER_WEBHOOK_MAX_BODY_BYTES",
+                                      "CREDENTIALS_DIRECTORY",
+                                      "STATE_DIRECTORY"};
 
 // Runs each test with only the variables it sets (restored afterwards).
 class WebhookConfigTest : public ::testing::Test {
@@ -34,9 +46,7 @@ class WebhookConfigTest : public ::testing::Test {
     for (const auto& [name, value] : saved_) setenv(name.c_str(), value.c_str(), 1);
   }
   static Config load(CommandLine cl = {}) { return load_config(cl); }
-  void write(const std::string& path, const std::string& text) {
-    std::ofstream(path) << text;
-  }
+  void write(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
 
   TempDir dir;
 
@@ -96,7 +106,8 @@ TEST_F(WebhookConfigTest, ListenAddresses) {
   parse_listen_address("[::1]:8787", &host, &port);
   EXPECT_EQ(host, "::1");
   EXPECT_EQ(port, 8787);
-  for (const char* bad : {"", "8787", ":8787", "host:", "host:0", "host:65536", "host:http", "::1:8787", "[::1]8787"})
+  for (const char* bad :
+       {"", "8787", ":8787", "host:", "host:0", "host:65536", "host:http", "::1:8787", "[::1]8787"})
     EXPECT_THROW(parse_listen_address(bad, &host, &port), ConfigError) << bad;
   setenv("PGDIALER_LISTEN", "localhost:9001", 1);
   EXPECT_EQ(load().listen_port, 9001);
@@ -173,8 +184,8 @@ TEST(DialSessionCallbacks, CarryTheSessionsTokenAndNameTheirEvent) {
   auto callbacks = dial_session_callbacks("https://hooks.example.com", secret, 42);
   ASSERT_EQ(callbacks.size(), 3u);
   const std::string url = "https://hooks.example.com/phoneburner/session/42?s=" + session_token(secret, 42);
-  EXPECT_EQ(callbacks[0], std::make_pair(std::string("api_contact_displayed"),
-                                         url + "&event=api_contact_displayed"));
+  EXPECT_EQ(callbacks[0],
+            std::make_pair(std::string("api_contact_displayed"), url + "&event=api_contact_displayed"));
   EXPECT_EQ(callbacks[1], std::make_pair(std::string("api_callbegin"), url + "&event=api_callbegin"));
   EXPECT_EQ(callbacks[2], std::make_pair(std::string("api_calldone"), url + "&event=api_calldone"));
 }

@@ -82,7 +82,8 @@ std::string differences(const rapidjson::Value& expected, const rapidjson::Value
     if (!got)
       out += "\n  " + std::string(m.name.GetString()) + ": missing, expected " + compact(m.value);
     else if (*got != m.value)
-      out += "\n  " + std::string(m.name.GetString()) + ": " + compact(*got) + ", expected " + compact(m.value);
+      out +=
+          "\n  " + std::string(m.name.GetString()) + ": " + compact(*got) + ", expected " + compact(m.value);
   }
   for (const auto& m : actual.GetObject())
     if (!member(expected, m.name.GetString()))

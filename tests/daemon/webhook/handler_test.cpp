@@ -61,9 +61,11 @@ TEST_F(WebhookHandlerTest, AnAccountEventWithItsTokenIsStored) {
   EXPECT_STREQ(e["source"].GetString(), "account");
   EXPECT_STREQ(e["call_id"].GetString(), "884422731");
   EXPECT_STREQ(e["received_at"].GetString(), "1970-01-01T00:00:00.000000Z");
-  EXPECT_EQ(metrics.value("pgdialer_webhooks_accepted_total", {{"source", "account"}, {"event", "api_calldone"}}),
-            1);
-  EXPECT_EQ(metrics.value("pgdialer_webhook_events_stored_total", {{"result", "recorded"}, {"path", "direct"}}), 1);
+  EXPECT_EQ(
+      metrics.value("pgdialer_webhooks_accepted_total", {{"source", "account"}, {"event", "api_calldone"}}),
+      1);
+  EXPECT_EQ(
+      metrics.value("pgdialer_webhook_events_stored_total", {{"result", "recorded"}, {"path", "direct"}}), 1);
 }
 
 TEST_F(WebhookHandlerTest, ASessionEventCarriesItsSessionId) {
@@ -103,7 +105,8 @@ TEST_F(WebhookHandlerTest, AMalformedBodyIs400AndStoresNothing) {
 
 TEST_F(WebhookHandlerTest, WrongMethodsAre405AndUnknownPathsAre404) {
   EXPECT_EQ(handler->handle({"GET", "/phoneburner/account", account_token(kSecret), ""}).status, 405);
-  EXPECT_EQ(handler->handle({"PUT", "/phoneburner/session/42", session_token(kSecret, 42), kCallDone}).status, 405);
+  EXPECT_EQ(handler->handle({"PUT", "/phoneburner/session/42", session_token(kSecret, 42), kCallDone}).status,
+            405);
   EXPECT_EQ(handler->handle({"POST", "/healthz", std::nullopt, ""}).status, 405);
   EXPECT_EQ(handler->handle({"DELETE", "/metrics", std::nullopt, ""}).status, 405);
   EXPECT_EQ(rejected("method_not_allowed"), 4);
@@ -158,7 +161,8 @@ TEST_F(WebhookHandlerTest, WhileTheJournalHoldsEventsNewOnesQueueBehindThem) {
   post_account(R"({"call_id":"3"})");
   EXPECT_EQ(sink.stored().size(), 3u);
   EXPECT_EQ(journal.depth(), 0u);
-  EXPECT_EQ(metrics.value("pgdialer_webhook_events_stored_total", {{"result", "recorded"}, {"path", "replay"}}), 2);
+  EXPECT_EQ(
+      metrics.value("pgdialer_webhook_events_stored_total", {{"result", "recorded"}, {"path", "replay"}}), 2);
 }
 
 TEST_F(WebhookHandlerTest, AReplayStopsWhenTheDatabaseGoesAwayAgain) {
@@ -224,7 +228,9 @@ TEST_F(WebhookHandlerTest, DuplicatesAreTheDatabasesBusinessAndCountedByAnswer) 
   sink.script({SinkStatus::stored, "duplicate"});
   EXPECT_EQ(post_account().status, 200);
   EXPECT_EQ(post_account().status, 200);
-  EXPECT_EQ(metrics.value("pgdialer_webhook_events_stored_total", {{"result", "duplicate"}, {"path", "direct"}}), 1);
+  EXPECT_EQ(
+      metrics.value("pgdialer_webhook_events_stored_total", {{"result", "duplicate"}, {"path", "direct"}}),
+      1);
 }
 
 TEST_F(WebhookHandlerTest, AnEventThatCannotBeJournaledIsNotAcknowledged) {

@@ -43,7 +43,8 @@ TEST(WebhookReceiver, WithoutASecretServesHealthAndMetricsOnlyAndOpensNoJournal)
   EXPECT_EQ(scrape->status, 200);
   EXPECT_NE(scrape->body.find("# TYPE pgdialer_push_items_total counter"), std::string::npos) << scrape->body;
   const std::string secret = "test-secret-0123456789abcdef";
-  auto post = client.Post(("/phoneburner/account?s=" + account_token(secret)).c_str(), "{}", "application/json");
+  auto post =
+      client.Post(("/phoneburner/account?s=" + account_token(secret)).c_str(), "{}", "application/json");
   ASSERT_TRUE(post);
   EXPECT_EQ(post->status, 404);
   receiver->stop();

@@ -59,21 +59,23 @@ TEST_F(WebhookServerTest, AWrongTokenIs401) {
 
 TEST_F(WebhookServerTest, ABodyOverTheLimitIs413AndCounted) {
   const std::string big = "{\"notes\":\"" + std::string(5000, 'x') + "\"}";
-  auto res = client->Post(("/phoneburner/account?s=" + account_token(kSecret)).c_str(), big, "application/json");
+  auto res =
+      client->Post(("/phoneburner/account?s=" + account_token(kSecret)).c_str(), big, "application/json");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 413);
   EXPECT_EQ(metrics.value("pgdialer_webhooks_rejected_total", {{"reason", "too_large"}}), 1);
   EXPECT_EQ(sink.calls(), 0);
   // A body just under the limit still goes through.
   const std::string fits = "{\"call_id\":\"1\",\"notes\":\"" + std::string(3000, 'x') + "\"}";
-  auto ok = client->Post(("/phoneburner/account?s=" + account_token(kSecret)).c_str(), fits, "application/json");
+  auto ok =
+      client->Post(("/phoneburner/account?s=" + account_token(kSecret)).c_str(), fits, "application/json");
   ASSERT_TRUE(ok);
   EXPECT_EQ(ok->status, 200);
 }
 
 TEST_F(WebhookServerTest, MalformedJsonIs400) {
-  auto res = client->Post(("/phoneburner/account?s=" + account_token(kSecret)).c_str(), "{oops",
-                          "application/json");
+  auto res =
+      client->Post(("/phoneburner/account?s=" + account_token(kSecret)).c_str(), "{oops", "application/json");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 400);
 }
@@ -98,7 +100,8 @@ TEST_F(WebhookServerTest, HealthzAndMetrics) {
   auto scrape = client->Get("/metrics");
   ASSERT_TRUE(scrape);
   EXPECT_EQ(scrape->status, 200);
-  EXPECT_NE(scrape->body.find("pgdialer_webhooks_rejected_total{reason=\"unauthorized\"} 1"), std::string::npos)
+  EXPECT_NE(scrape->body.find("pgdialer_webhooks_rejected_total{reason=\"unauthorized\"} 1"),
+            std::string::npos)
       << scrape->body;
 }
 
@@ -138,9 +141,9 @@ TEST(WebhookServer, WithoutWebhookRoutesServesHealthAndMetricsAnd404sTheWebhookR
 
   // Even with what would be a valid token under some secret.
   const std::string secret = kSecret;
-  for (const std::string& target : {"/phoneburner/account?s=" + account_token(secret),
-                                    "/phoneburner/session/42?s=" + session_token(secret, 42),
-                                    std::string("/phoneburner/session/42")}) {
+  for (const std::string& target :
+       {"/phoneburner/account?s=" + account_token(secret),
+        "/phoneburner/session/42?s=" + session_token(secret, 42), std::string("/phoneburner/session/42")}) {
     auto post = client.Post(target.c_str(), R"({"call_id":"1","status":"No Answer"})", "application/json");
     ASSERT_TRUE(post) << target;
     EXPECT_EQ(post->status, 404) << target;
@@ -149,8 +152,9 @@ TEST(WebhookServer, WithoutWebhookRoutesServesHealthAndMetricsAnd404sTheWebhookR
   ASSERT_TRUE(get);
   EXPECT_EQ(get->status, 404);
   EXPECT_EQ(metrics.value("pgdialer_webhooks_rejected_total", {{"reason", "not_found"}}), 4);
-  EXPECT_EQ(metrics.value("pgdialer_webhooks_accepted_total", {{"source", "account"}, {"event", "api_calldone"}}),
-            0);
+  EXPECT_EQ(
+      metrics.value("pgdialer_webhooks_accepted_total", {{"source", "account"}, {"event", "api_calldone"}}),
+      0);
 }
 
 TEST(WebhookServer, RefusesAnAddressItCannotBind) {
