@@ -13,15 +13,13 @@ if [[ ${1:-} == --fix ]]; then
   clang-format -i "${files[@]}"
   exit 0
 fi
-bad=0
-for f in "${files[@]}"; do
-  if ! clang-format --dry-run -Werror "$f" >/dev/null 2>&1; then
-    echo "not formatted: $f (make format)"
-    bad=$((bad + 1))
-  fi
-done
-if [[ $bad -ne 0 ]]; then
-  echo "$bad of ${#files[@]} C++ files differ from .clang-format"
+# One clang-format for all files; each difference is reported as
+# "FILE:LINE:COL: error: code should be clang-formatted".
+mapfile -t bad < <(clang-format --dry-run -Werror "${files[@]}" 2>&1 |
+  sed -n 's/^\([^:]*\):[0-9]*:[0-9]*: error: code should be clang-formatted.*/\1/p' | sort -u)
+if [[ ${#bad[@]} -ne 0 ]]; then
+  printf 'not formatted: %s (make format)\n' "${bad[@]}"
+  echo "${#bad[@]} of ${#files[@]} C++ files differ from .clang-format"
   exit 1
 fi
 echo "ok: ${#files[@]} C++ files follow .clang-format"
