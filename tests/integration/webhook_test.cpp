@@ -682,7 +682,7 @@ TEST_F(WebhookTest, WrongNumberAndDoNotCallExcludeEveryContactSharingTheNumberFr
       R"(ALTER TABLE contacts ADD COLUMN last_contact_method text, ADD COLUMN last_contact_outcome text,
                        ADD COLUMN phone_number_invalid boolean DEFAULT false, ADD COLUMN phone_invalid_reason text,
                        ADD COLUMN do_not_call_reason text, ADD COLUMN phoneburner_contact_id text)");
-  // README's hook, for this table.
+  // The write-back hook of docs/sql-reference.md, for this table.
   db_->sql().exec(R"(
       CREATE FUNCTION dialer_writeback(contact_id text, changes jsonb) RETURNS void LANGUAGE sql AS $$
         UPDATE contacts c SET
