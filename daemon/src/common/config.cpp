@@ -142,10 +142,10 @@ std::string usage() {
        pgdialer-sync [--config FILE] --print-webhook-url account|account:NAME|SESSION_ID
 
 Works pgdialer's push queue: claims jobs from PostgreSQL (dialer.claim_push_job),
-writes their contacts into PhoneBurner with the PhoneBurner account (credential)
-each job names, and records every outcome back. With a
-webhook secret it also receives PhoneBurner's call webhooks and records them
-(dialer.record_call_event), journaling them locally while PostgreSQL is away.
+writes their contacts into the PhoneBurner account (credential) each job names,
+and records every outcome back. With a webhook secret it also receives
+PhoneBurner's call webhooks and records them (dialer.record_call_event),
+journaling them locally while PostgreSQL is away.
 Its HTTP listener serves GET /healthz and GET /metrics, plus the webhook routes
 with a secret; it runs when PGDIALER_LISTEN or a webhook secret is set.
 
@@ -174,7 +174,8 @@ Settings (config file or environment; the environment wins):
   $CREDENTIALS_DIRECTORY/phoneburner-token   (systemd LoadCredential=phoneburner-token:...), or
   PHONEBURNER_TOKEN            the token itself (least preferred)
   PGDIALER_CONCURRENCY         requests in flight per job (default 5)
-  PGDIALER_REQUESTS_PER_SECOND client-side request rate limit (default 10; 0 = none)
+  PGDIALER_REQUESTS_PER_SECOND client-side request rate limit per PhoneBurner account (default 10;
+                               0 = none)
   PGDIALER_POLL_SECONDS        poll the queue this often besides LISTEN (default 5)
   PGDIALER_LEASE_SECONDS       job lease (default 30; renewed every third of it)
   PGDIALER_WORKER_ID           this daemon's name in the queue (default host/pid/random)
