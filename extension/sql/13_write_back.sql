@@ -146,7 +146,7 @@ $$;
 -- Hand queued changes to the hook, with the caller's rights (the daemon's
 -- role: grant it what the hook writes). A hook error is kept in
 -- dialer.writeback_failures with a WARNING, never raised. Returns the number
--- of hook calls that succeeded.
+-- of queued changes taken (0: the queue is empty).
 CREATE FUNCTION dialer.apply_writebacks(max_items integer DEFAULT 1000)
 RETURNS integer
 LANGUAGE plpgsql
@@ -157,9 +157,10 @@ DECLARE
     contact text;
     state   text;
     msg     text;
-    ok      integer := 0;
+    taken   integer := 0;
 BEGIN
     FOR item IN SELECT * FROM dialer._take_writebacks(max_items) LOOP
+        taken := taken + 1;
         hook := dialer._writeback_hook();
         FOR contact IN
             SELECT item.contact_id WHERE item.shared_number IS NULL
@@ -173,7 +174,6 @@ BEGIN
                 IF item.failure_id IS NOT NULL THEN
                     PERFORM dialer._writeback_outcome(item, contact, hook, NULL, NULL);
                 END IF;
-                ok := ok + 1;
             EXCEPTION WHEN OTHERS THEN
                 GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, msg = MESSAGE_TEXT;
                 PERFORM dialer._writeback_outcome(item, contact, hook, state, msg);
@@ -182,12 +182,12 @@ BEGIN
             END;
         END LOOP;
     END LOOP;
-    RETURN ok;
+    RETURN taken;
 END
 $$;
 
 COMMENT ON FUNCTION dialer.apply_writebacks(integer) IS
-'pgdialer-sync: hand up to max_items queued changes to the write-back hook, with the caller''s rights; failures are kept in dialer.writeback_failures. Returns the number of hook calls that succeeded.';
+'pgdialer-sync: hand up to max_items queued changes to the write-back hook, with the caller''s rights; failures are kept in dialer.writeback_failures. Returns the number of changes taken, 0 when the queue is empty.';
 
 -- Admin: queue every unresolved failure again; pgdialer-sync applies them
 -- (the hook runs only with its rights) when woken by NOTIFY dialer_writeback.
