@@ -11,5 +11,9 @@ CREATE EXTENSION pgdialer;
 \ir sourceco_sample_data.sql
 -- The team: two reps, each dialing from their own PhoneBurner account (the
 -- daemon holds a credential of each name; docs/daemon.md).
-SELECT dialer.add_rep('sarah@sourceco.example', 'Sarah Johnson', 'sarah@sourceco.example', 'sarah');
-SELECT dialer.add_rep('mike@sourceco.example', 'Mike Chen', 'mike@sourceco.example', 'mike');
+DO $$
+BEGIN
+    PERFORM dialer.add_rep('sarah@sourceco.example', 'Sarah Johnson', 'sarah@sourceco.example', 'sarah');
+    PERFORM dialer.add_rep('mike@sourceco.example', 'Mike Chen', 'mike@sourceco.example', 'mike');
+END
+$$;
