@@ -197,6 +197,7 @@ TEST_F(AccountsTest, AnAccountWithoutWebhookIsA409EvenIfAnotherHasOne) {
   auto res =
       http().Post("/_control/simulate_calls", R"({"folder_id":")" + folder_b + R"("})", "application/json");
   EXPECT_EQ(res->status, 409);
+  EXPECT_NE(res->body.find(R"(add \"account\":\"b\")"), std::string::npos) << res->body;
   EXPECT_TRUE(receiver.hits().empty());
 }
 

@@ -28,8 +28,12 @@ ApiResponse Api::simulate_calls(const rapidjson::Value& body) {
                                                   : accounts_.owner_of_folder(request.folder_id);
     if (!owner) owner = &accounts_.default_account();
     PlanFailure failure;
-    if (!plan_calls(owner->data, request, owner->account_webhook_url, central_now_datetime(), plan, failure))
+    if (!plan_calls(owner->data, request, owner->account_webhook_url, central_now_datetime(), plan,
+                    failure)) {
+      if (failure.status == 409 && owner->account_webhook_url.empty() && owner->name != "default")
+        failure.message += " (for account " + owner->name + ": add \"account\":\"" + owner->name + "\")";
       return control_error(failure.status, failure.message);
+    }
     plan.account = owner->name;
   }
 
