@@ -407,7 +407,7 @@ struct Pushed {
 
 Pushed push(TestDatabase& db, int first_id, int n, const std::string& session_name,
             std::optional<long long> session_id) {
-  auto& sql = db.sql();
+  auto& sql = db.rep();  // a rep pushes, as in production
   sql.exec("BEGIN");
   auto r = sql.exec(
       "SELECT dialer.push(array_agg(c ORDER BY id), nullif($1, ''), $2::bigint, '{}') "
@@ -492,7 +492,7 @@ void run_latency(const Options& o, TestDatabase& db, FakePhoneBurner& fake, int 
   FakeLog log(fake.base_url());
   const std::string daemon_log = test_log_path("push_bench_latency.daemon");
   std::remove(daemon_log.c_str());
-  SyncDaemon daemon(db.url(), fake.base_url(), daemon_log, daemon_env({}));
+  SyncDaemon daemon(db.sync_url(), fake.base_url(), daemon_log, daemon_env({}));
   wait_ready(daemon_log, std::chrono::seconds(60));
   Watcher watcher(db.url());
   std::mt19937 random(7);
@@ -606,7 +606,7 @@ void run_throughput(const Options& o, TestDatabase& db, FakePhoneBurner& fake) {
   FakeLog log(fake.base_url());
   const std::string daemon_log = test_log_path("push_bench_throughput.daemon");
   std::remove(daemon_log.c_str());
-  SyncDaemon daemon(db.url(), fake.base_url(), daemon_log,
+  SyncDaemon daemon(db.sync_url(), fake.base_url(), daemon_log,
                     daemon_env({{"PGDIALER_CONCURRENCY", std::to_string(o.concurrency)},
                                 {"PGDIALER_REQUESTS_PER_SECOND", fmt("%g", o.requests_per_second)}}));
   wait_ready(daemon_log, std::chrono::seconds(60));

@@ -9,3 +9,11 @@ DROP EXTENSION IF EXISTS pgdialer CASCADE;
 CREATE EXTENSION pgdialer;
 \ir sourceco_schema.sql
 \ir sourceco_sample_data.sql
+-- The team: two reps, each dialing from their own PhoneBurner account (the
+-- daemon holds a credential of each name; docs/daemon.md).
+DO $$
+BEGIN
+    PERFORM dialer.add_rep('sarah@sourceco.example', 'Sarah Johnson', 'sarah@sourceco.example', 'sarah');
+    PERFORM dialer.add_rep('mike@sourceco.example', 'Mike Chen', 'mike@sourceco.example', 'mike');
+END
+$$;

@@ -227,6 +227,9 @@ SELECT dialer.record_call_event(ev('{"call_id": "c9", "lead_id": "1", "folder_id
 SELECT * FROM dialer.unmapped_dispositions;
 SELECT last_call_attempt_at, last_contact_outcome FROM state WHERE contact_id = '1';
 SELECT dialer.map_disposition('GATEKEEPER', 'callback') AS remapped;
+-- The effects wait for pgdialer-sync (woken by NOTIFY dialer_writeback),
+-- which runs the hook with its own rights; here the test plays the daemon.
+SELECT dialer.apply_writebacks() AS applied;
 SELECT * FROM dialer.unmapped_dispositions;
 SELECT call_id, outcome FROM calls WHERE call_id IN ('c8', 'c9');
 SELECT last_call_attempt_at, last_contact_outcome FROM state WHERE contact_id = '1';
@@ -234,6 +237,7 @@ SELECT last_call_attempt_at, last_contact_outcome FROM state WHERE contact_id = 
 UPDATE dialer.disposition_map SET outcome = 'callback' WHERE disposition = 'Busy';
 \echo SQLSTATE :LAST_ERROR_SQLSTATE
 SELECT dialer.map_disposition('busy', 'callback') AS remapped;
+SELECT dialer.apply_writebacks() AS applied;
 SELECT call_id, outcome FROM calls WHERE call_id = 'c4';
 SELECT dialer.map_disposition('Busy', 'sort of') AS remapped;
 \echo SQLSTATE :LAST_ERROR_SQLSTATE
@@ -276,11 +280,13 @@ SELECT result, writeback_error FROM dialer.webhook_events WHERE call_id = 'c11';
 SELECT contact_id, changes, hook, sqlstate, error, webhook_event_id IS NOT NULL AS from_event, resolved_at
 FROM dialer.writeback_failures;
 SELECT dialer.retry_writebacks() AS still_failing_retried;
+SELECT dialer.apply_writebacks() AS applied;
 SELECT attempts, resolved_at FROM dialer.writeback_failures;
 CREATE OR REPLACE FUNCTION app_hook(contact_id text, changes jsonb) RETURNS void LANGUAGE sql AS $$
     INSERT INTO hook_log (contact_id, changes) VALUES (contact_id, changes)
 $$;
 SELECT dialer.retry_writebacks() AS retried;
+SELECT dialer.apply_writebacks() AS applied;
 SELECT attempts, resolved_by, resolved_at IS NOT NULL AS resolved FROM dialer.writeback_failures;
 SELECT contact_id, changes FROM hook_log WHERE contact_id = '13';
 -- The push writes PhoneBurner ids through the same hook.
@@ -297,6 +303,7 @@ SELECT contact_id, sqlstate, error FROM dialer.writeback_failures WHERE resolved
 SELECT dialer.configure_writeback(NULL);
 SELECT writeback_hook FROM dialer.configuration;
 SELECT dialer.retry_writebacks() AS retried_with_the_default;
+SELECT dialer.apply_writebacks() AS applied;
 SELECT last_contact_outcome FROM state WHERE contact_id = '12';
 
 RESET search_path;

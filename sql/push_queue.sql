@@ -3,6 +3,7 @@ CREATE SCHEMA test_push_queue;
 SET search_path TO test_push_queue;
 -- PL/pgSQL line numbers in CONTEXT lines would change with every edit of the install script.
 \set SHOW_CONTEXT never
+\i sql/include/reset.sql
 CREATE TABLE contacts (
     id bigint PRIMARY KEY, contact_type text, buyer_type text, first_name text, last_name text,
     company text, phone text, do_not_call boolean, do_not_call_source text, do_not_call_reason text,

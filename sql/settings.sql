@@ -15,11 +15,11 @@ SET dialer.no_such_setting = 1;
 RESET ALL;
 
 -- Per role and per database.
-CREATE ROLE dialer_rep;
-ALTER ROLE dialer_rep SET dialer.min_days_between_calls = 14;
-SELECT rolname, rolconfig FROM pg_roles WHERE rolname = 'dialer_rep';
-ALTER ROLE dialer_rep SET dialer.default_region = 'XX';
-DROP ROLE dialer_rep;
+CREATE ROLE settings_test_role;
+ALTER ROLE settings_test_role SET dialer.min_days_between_calls = 14;
+SELECT rolname, rolconfig FROM pg_roles WHERE rolname = 'settings_test_role';
+ALTER ROLE settings_test_role SET dialer.default_region = 'XX';
+DROP ROLE settings_test_role;
 
 -- SET LOCAL is undone at the end of the transaction.
 BEGIN;

@@ -1,7 +1,9 @@
 -- The push queue's tables: sessions, jobs, items, links, overrides and the
 -- dial sessions of launches.
 --
--- A push is enqueued in the caller's transaction (dialer.push, 07_push.sql)
+-- No role but the extension's owner writes these tables: reps and the app
+-- go through dialer.push and friends, the daemon through its API
+-- (18_privileges.sql). A push is enqueued in the caller's transaction (dialer.push, 07_push.sql)
 -- and announced with NOTIFY dialer_push, delivered on commit. pgdialer-sync
 -- claims jobs with FOR UPDATE SKIP LOCKED under a lease it renews; every
 -- write it makes goes through its API (16_daemon_api_jobs.sql), which checks
@@ -19,6 +21,13 @@ CREATE TABLE dialer.sessions (
     status                text NOT NULL DEFAULT 'active'
                           CHECK (status IN ('active', 'paused', 'completed', 'archived')),
     phoneburner_folder_id text UNIQUE,   -- set by the daemon before the first contact write
+    -- The spec's "Assigned To": the rep whose session it is (its creator,
+    -- reassignable by admins). Only the owner or an admin changes it,
+    -- pushes into it, launches it or reads its login links.
+    owner                 text NOT NULL REFERENCES dialer.reps (name),
+    -- The PhoneBurner account its folder lives in: the owner's credential
+    -- when the folder was made. Later pushes and launches use it.
+    phoneburner_credential text,
     created_by            text NOT NULL, -- dialer.acting_user()
     created_by_role       text NOT NULL DEFAULT session_user,
     created_at            timestamptz NOT NULL DEFAULT now(),
@@ -47,6 +56,10 @@ CREATE TABLE dialer.push_jobs (
     step              text,                         -- what the daemon is doing, for the progress UI
     error             text,
     requested_by      text NOT NULL,                -- dialer.acting_user()
+    -- The PhoneBurner account the job writes to (the session's, else its
+    -- owner's credential), fixed at enqueue; pgdialer-sync reads the
+    -- credential of that name.
+    phoneburner_credential text NOT NULL,
     requested_by_role text NOT NULL DEFAULT session_user,
     requested_at      timestamptz NOT NULL DEFAULT now(),
     run_at            timestamptz NOT NULL DEFAULT now(),  -- not before (retries back off)
@@ -61,6 +74,7 @@ CREATE TABLE dialer.push_jobs (
 );
 SELECT pg_catalog.pg_extension_config_dump('dialer.push_jobs', '');
 SELECT pg_catalog.pg_extension_config_dump(pg_get_serial_sequence('dialer.push_jobs', 'id'), '');
+CREATE INDEX sessions_by_owner ON dialer.sessions (owner);
 CREATE INDEX push_jobs_claimable ON dialer.push_jobs (run_at) WHERE status = 'queued';
 CREATE INDEX push_jobs_leased ON dialer.push_jobs (lease_expires_at) WHERE status = 'running';
 CREATE INDEX push_jobs_by_session ON dialer.push_jobs (session_id, requested_at);
@@ -96,7 +110,9 @@ CREATE TABLE dialer.contact_links (
 SELECT pg_catalog.pg_extension_config_dump('dialer.contact_links', '');
 CREATE INDEX contact_links_by_phoneburner_id ON dialer.contact_links (phoneburner_contact_id);
 
--- The audit trail of forced includes: who, when, why, and what was overridden.
+-- The audit trail of forced includes: who, when, why, and what was
+-- overridden. Append-only, like dialer.audit_log (which also has a row per
+-- push with overrides).
 CREATE TABLE dialer.overrides (
     job_id       bigint NOT NULL REFERENCES dialer.push_jobs ON DELETE CASCADE,
     contact_id   text NOT NULL,
@@ -109,6 +125,10 @@ CREATE TABLE dialer.overrides (
     PRIMARY KEY (job_id, contact_id)
 );
 SELECT pg_catalog.pg_extension_config_dump('dialer.overrides', '');
+CREATE TRIGGER overrides_append_only BEFORE UPDATE OR DELETE ON dialer.overrides
+    FOR EACH ROW EXECUTE FUNCTION dialer._refuse_change();
+CREATE TRIGGER overrides_no_truncate BEFORE TRUNCATE ON dialer.overrides
+    FOR EACH STATEMENT EXECUTE FUNCTION dialer._refuse_change();
 
 -- PhoneBurner dial sessions are create-only, hold at most 500 contacts, take
 -- tens of seconds to create and answer with a one-time login link. A launch

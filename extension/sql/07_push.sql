@@ -94,7 +94,8 @@ LANGUAGE plpgsql
 AS $$
 DECLARE
     opts       jsonb := dialer._push_options(options);
-    actor      text := dialer.acting_user();
+    rep        dialer.reps := dialer.current_rep();
+    actor      text := rep.name;
     included   text[];
     refused    record;
     session    dialer.sessions;
@@ -125,19 +126,19 @@ BEGIN
     END IF;
 
     IF _enqueue_push.session_id IS NULL THEN
-        INSERT INTO dialer.sessions (name, created_by, last_activity_at, last_activity_by)
+        INSERT INTO dialer.sessions (name, owner, created_by, last_activity_at, last_activity_by)
         VALUES (coalesce(nullif(btrim(_enqueue_push.session_name), ''),
                          dialer.session_name(
                              ARRAY(SELECT v.payload -> 'custom_fields' ->> 'contact_type' FROM unnest(verdicts) v),
                              ARRAY(SELECT v.payload -> 'custom_fields' ->> 'buyer_type' FROM unnest(verdicts) v),
                              coalesce(opts -> 'filters', '{}'))),
-                actor, now(), actor)
+                actor, actor, now(), actor)
         RETURNING * INTO session;
+        PERFORM dialer._audit('session_created', 'session', session.id::text,
+                              details => jsonb_build_object('name', session.name, 'owner', session.owner));
     ELSE
-        SELECT * INTO session FROM dialer.sessions s WHERE s.id = _enqueue_push.session_id FOR UPDATE;
-        IF NOT FOUND THEN
-            RAISE EXCEPTION 'session % does not exist', _enqueue_push.session_id USING ERRCODE = '22023';
-        END IF;
+        session := dialer._lock_session(_enqueue_push.session_id);
+        PERFORM dialer._check_owner(session, 'push contacts into it');
         IF session.status IN ('completed', 'archived') THEN
             RAISE EXCEPTION 'session % is %; contacts can only be added to active or paused sessions',
                 session.id, session.status USING ERRCODE = '55000';
@@ -145,8 +146,9 @@ BEGIN
         UPDATE dialer.sessions s SET last_activity_at = now(), last_activity_by = actor WHERE s.id = session.id;
     END IF;
 
-    INSERT INTO dialer.push_jobs (session_id, options, filters, requested_by, excluded)
-    VALUES (session.id, opts, opts -> 'filters', actor, dialer._excluded_by_category(verdicts, included))
+    INSERT INTO dialer.push_jobs (session_id, options, filters, requested_by, excluded, phoneburner_credential)
+    VALUES (session.id, opts, opts -> 'filters', actor, dialer._excluded_by_category(verdicts, included),
+            dialer._session_credential(session))
     RETURNING id INTO job_id;
 
     INSERT INTO dialer.push_items (job_id, list_position, contact_id, payload, exclusion, override_reason)
@@ -162,6 +164,26 @@ BEGIN
     FROM unnest(verdicts) v
     WHERE v.category IS NOT NULL AND v.contact_id = ANY (included);
 
+    PERFORM dialer._audit('push', 'job', job_id::text,
+                          ARRAY(SELECT v.contact_id FROM unnest(verdicts) v
+                                WHERE v.category IS NULL OR v.contact_id = ANY (included)
+                                ORDER BY v.list_position),
+                          details => jsonb_build_object('session_id', session.id, 'contacts', item_count,
+                                                        'options', opts));
+    IF cardinality(included) > 0 THEN
+        PERFORM dialer._audit('override', 'job', job_id::text,
+                              ARRAY(SELECT v.contact_id FROM unnest(verdicts) v
+                                    WHERE v.category IS NOT NULL AND v.contact_id = ANY (included)
+                                    ORDER BY v.list_position),
+                              opts ->> 'override_reason',
+                              jsonb_build_object('session_id', session.id, 'overridden', (
+                                  SELECT jsonb_agg(jsonb_build_object('contact_id', v.contact_id,
+                                                                      'category', v.category, 'reason', v.reason)
+                                                   ORDER BY v.list_position)
+                                  FROM unnest(verdicts) v
+                                  WHERE v.category IS NOT NULL AND v.contact_id = ANY (included))));
+    END IF;
+
     UPDATE dialer.push_jobs j SET total = item_count,
            step = 'Queued',
            status = CASE WHEN item_count = 0 AND NOT coalesce((opts ->> 'auto_launch')::boolean, false)
@@ -174,10 +196,14 @@ BEGIN
 END
 $$;
 
+-- A definer function: the caller has read the rows already (they are its
+-- argument), and classifying here means a rep cannot hand the enqueue
+-- verdicts the rules did not give. The rep is checked in the enqueue.
 CREATE FUNCTION dialer.push(contacts anyarray, session_name text DEFAULT NULL,
                             session_id bigint DEFAULT NULL, options jsonb DEFAULT '{}')
 RETURNS bigint
 LANGUAGE sql VOLATILE
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
     -- The same verdicts the preview showed, then the enqueue.
     SELECT dialer._enqueue_push(
@@ -195,6 +221,7 @@ COMMENT ON FUNCTION dialer.push(anyarray, text, bigint, jsonb) IS
 CREATE FUNCTION dialer.push_status(job_id bigint)
 RETURNS jsonb
 LANGUAGE sql STABLE
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT jsonb_build_object(
         'job_id', j.id,
@@ -236,6 +263,7 @@ COMMENT ON FUNCTION dialer.push_status(bigint) IS
 CREATE FUNCTION dialer.cancel(job_id bigint)
 RETURNS boolean
 LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     job dialer.push_jobs;
@@ -243,6 +271,11 @@ BEGIN
     SELECT * INTO job FROM dialer.push_jobs j WHERE j.id = cancel.job_id FOR UPDATE;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'push job % does not exist', cancel.job_id USING ERRCODE = '22023';
+    END IF;
+    PERFORM dialer._check_owner((SELECT s FROM dialer.sessions s WHERE s.id = job.session_id), 'cancel its jobs');
+    IF job.status IN ('queued', 'running') THEN
+        PERFORM dialer._audit('cancel', 'job', job.id::text, details => jsonb_build_object(
+            'session_id', job.session_id, 'kind', job.kind, 'status', job.status));
     END IF;
     IF job.status = 'queued' THEN
         UPDATE dialer.push_jobs j SET status = 'cancelled', finished_at = now(), step = 'Cancelled',
@@ -259,17 +292,19 @@ END
 $$;
 
 COMMENT ON FUNCTION dialer.cancel(bigint) IS
-'Cancel a push. Queued: cancelled now. Running: the daemon stops at its next lease renewal. Returns false when the job had already finished.';
+'Cancel a push or launch of a session the acting rep owns (admins: any). Queued: cancelled now. Running: the daemon stops at its next lease renewal. Returns false when the job had already finished.';
 
 -- The Smart Default: the rep's most recent active session pushed with the
 -- same filters in the last 14 days.
 CREATE FUNCTION dialer.suggest_session(filters jsonb)
 RETURNS bigint
 LANGUAGE sql STABLE
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT s.id
     FROM dialer.push_jobs j JOIN dialer.sessions s ON s.id = j.session_id
     WHERE j.requested_by = dialer.acting_user()
+      AND s.owner = dialer.acting_user()
       AND j.filters = suggest_session.filters
       AND j.requested_at > now() - interval '14 days'
       AND j.status <> 'cancelled'
@@ -279,18 +314,21 @@ AS $$
 $$;
 
 COMMENT ON FUNCTION dialer.suggest_session(jsonb) IS
-'Smart default for "Add to Existing Session": the acting user''s most recent active session pushed with equal filters within 14 days, else NULL.';
+'Smart default for "Add to Existing Session": the acting rep''s most recent active session of their own pushed with equal filters within 14 days, else NULL.';
 
 -- The "Add to Existing Session" dropdown.
+-- Every rep sees every session; is_mine picks the acting rep's own
+-- ("my sessions"): WHERE is_mine.
 CREATE VIEW dialer.sessions_overview AS
 SELECT s.id, s.name, s.status, s.contact_count, s.last_activity_at, s.last_activity_by,
-       s.created_by, s.created_at, s.phoneburner_folder_id
-FROM dialer.sessions s
+       s.created_by, s.created_at, s.phoneburner_folder_id,
+       s.owner, r.display_name AS owner_name, s.owner = dialer.acting_user() AS is_mine
+FROM dialer.sessions s JOIN dialer.reps r ON r.name = s.owner
 WHERE s.status IN ('active', 'paused')
 ORDER BY s.last_activity_at DESC NULLS LAST, s.id DESC;
 
 COMMENT ON VIEW dialer.sessions_overview IS
-'Sessions a rep can add contacts to, most recently active first, with contact count and last activity.';
+'Sessions contacts can be added to, most recently active first, with contact count, last activity and owner (the spec''s Assigned To); is_mine: owned by the acting rep. Only the owner (or an admin) pushes into one.';
 
 -- The progress modal's live feed: NOTIFY dialer_progress with the job's
 -- status and percent (cancel here, and the daemon's API as it works).

@@ -17,10 +17,12 @@ AS $$
 DECLARE
     job_id bigint;
 BEGIN
-    INSERT INTO dialer.push_jobs (kind, session_id, launched_by_job, options, requested_by, step)
-    VALUES ('launch', _enqueue_launch.session_id, _enqueue_launch.launched_by_job,
-            jsonb_strip_nulls(jsonb_build_object('min_days', _enqueue_launch.min_days)),
-            _enqueue_launch.requested_by, 'Queued')
+    INSERT INTO dialer.push_jobs (kind, session_id, launched_by_job, options, requested_by, step,
+                                  phoneburner_credential)
+    SELECT 'launch', s.id, _enqueue_launch.launched_by_job,
+           jsonb_strip_nulls(jsonb_build_object('min_days', _enqueue_launch.min_days)),
+           _enqueue_launch.requested_by, 'Queued', dialer._session_credential(s)
+    FROM dialer.sessions s WHERE s.id = _enqueue_launch.session_id
     RETURNING id INTO job_id;
     PERFORM pg_notify('dialer_push', job_id::text);
     RETURN job_id;
@@ -30,14 +32,13 @@ $$;
 CREATE FUNCTION dialer.launch(session_id bigint)
 RETURNS bigint
 LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    session dialer.sessions;
+    session dialer.sessions := dialer._lock_session(launch.session_id);
+    actor   text := dialer._check_owner(session, 'launch it');
+    job_id  bigint;
 BEGIN
-    SELECT * INTO session FROM dialer.sessions s WHERE s.id = launch.session_id;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'session % does not exist', launch.session_id USING ERRCODE = '22023';
-    END IF;
     IF session.status IN ('completed', 'archived') THEN
         RAISE EXCEPTION 'session % is %; only active or paused sessions can be launched',
             session.id, session.status USING ERRCODE = '55000';
@@ -47,16 +48,18 @@ BEGIN
         RAISE EXCEPTION 'session % has no contacts in PhoneBurner yet', session.id
             USING ERRCODE = '55000', HINT = 'Push contacts into the session first (dialer.push).';
     END IF;
-    UPDATE dialer.sessions s SET last_activity_at = now(), last_activity_by = dialer.acting_user()
+    UPDATE dialer.sessions s SET last_activity_at = now(), last_activity_by = actor
     WHERE s.id = session.id;
-    RETURN dialer._enqueue_launch(session.id,
-                                  nullif(current_setting('dialer.min_days_between_calls', true), '')::integer,
-                                  dialer.acting_user());
+    job_id := dialer._enqueue_launch(session.id,
+                                     nullif(current_setting('dialer.min_days_between_calls', true), '')::integer,
+                                     actor);
+    PERFORM dialer._audit('launch', 'job', job_id::text, details => jsonb_build_object('session_id', session.id));
+    RETURN job_id;
 END
 $$;
 
 COMMENT ON FUNCTION dialer.launch(bigint) IS
-'Enqueue a launch of the session: pgdialer-sync re-checks its contacts against the rules and creates PhoneBurner dial sessions of at most 500 contacts. Returns the job id; follow it with dialer.push_status and take the login link with dialer.launch_link.';
+'Enqueue a launch of a session the acting rep owns (admins: any; 42501 otherwise): pgdialer-sync re-checks its contacts against the rules and creates PhoneBurner dial sessions of at most 500 contacts. Returns the job id; follow it with dialer.push_status and take the login link with dialer.launch_link.';
 
 -- The one-time login link of a launch (or of a push with auto_launch): the
 -- first link not handed out yet, erased as it is returned. NULL while the
@@ -65,16 +68,24 @@ COMMENT ON FUNCTION dialer.launch(bigint) IS
 CREATE FUNCTION dialer.launch_link(job_id bigint)
 RETURNS text
 LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     job       dialer.push_jobs;
     launch_id bigint;
     d         dialer.dial_sessions;
+    actor     text;
 BEGIN
     SELECT * INTO job FROM dialer.push_jobs j WHERE j.id = launch_link.job_id;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'push job % does not exist', launch_link.job_id USING ERRCODE = '22023';
     END IF;
+    -- The link logs whoever opens it into the owner's PhoneBurner account.
+    actor := dialer._check_owner((SELECT s FROM dialer.sessions s WHERE s.id = job.session_id),
+                                 'read its login links');
+    -- Expired links are erased, never left in the table.
+    UPDATE dialer.dial_sessions s SET login_link = NULL
+    WHERE s.login_link IS NOT NULL AND s.link_expires_at <= now();
     IF job.kind = 'launch' THEN
         launch_id := job.id;
     ELSE
@@ -96,8 +107,11 @@ BEGIN
     ORDER BY s.batch LIMIT 1 FOR UPDATE;
     IF FOUND THEN
         UPDATE dialer.dial_sessions s
-        SET login_link = NULL, link_handed_out_at = now(), link_handed_out_to = dialer.acting_user()
+        SET login_link = NULL, link_handed_out_at = now(), link_handed_out_to = actor
         WHERE s.job_id = d.job_id AND s.batch = d.batch;
+        PERFORM dialer._audit('link_read', 'job', launch_id::text, details => jsonb_build_object(
+            'session_id', job.session_id, 'batch', d.batch,
+            'phoneburner_dial_session_id', d.phoneburner_dial_session_id));
         RETURN d.login_link;
     END IF;
 
@@ -123,4 +137,4 @@ END
 $$;
 
 COMMENT ON FUNCTION dialer.launch_link(bigint) IS
-'The one-time PhoneBurner login link of a launch job (or of a push with auto_launch), handed out once and erased; NULL until ready; links expire 5 minutes after creation.';
+'The one-time PhoneBurner login link of a launch job (or of a push with auto_launch) of a session the acting rep owns (42501 otherwise), for the owner''s own PhoneBurner account; handed out once, erased and audited; NULL until ready; links expire 5 minutes after creation.';

@@ -31,9 +31,12 @@ COMMENT ON TABLE dialer.contact_state IS
 -- not older than the stored one: a late delivery of an older call never
 -- overwrites the outcome of a newer one. The flags (invalid phone, do not
 -- call) are set whenever given.
+-- SECURITY DEFINER: pgdialer-sync's role may run it (it is the hook) but
+-- writes no table itself.
 CREATE FUNCTION dialer.write_contact_state(contact_id text, changes jsonb)
 RETURNS void
 LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     attempt timestamptz := (changes ->> 'last_call_attempt_at')::timestamptz;

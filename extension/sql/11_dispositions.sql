@@ -103,11 +103,13 @@ $$;
 CREATE FUNCTION dialer.remap_dispositions(disposition text DEFAULT NULL)
 RETURNS integer
 LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     changed dialer.call_activity;
     n    integer := 0;
 BEGIN
+    PERFORM dialer._require_admin('re-map dispositions');
     FOR changed IN
         UPDATE dialer.call_activity c
         SET outcome = dialer.disposition_outcome(c.disposition), updated_at = now()
@@ -120,18 +122,26 @@ BEGIN
         PERFORM dialer._apply_call_effects(changed, NULL);
         n := n + 1;
     END LOOP;
+    IF n > 0 THEN
+        -- The effects wait in dialer.writeback_queue for pgdialer-sync.
+        PERFORM pg_notify('dialer_writeback', n::text);
+    END IF;
     RETURN n;
 END
 $$;
 
 COMMENT ON FUNCTION dialer.remap_dispositions(text) IS
-'After editing dialer.disposition_map by hand: give recorded calls (of one disposition text, or all) the outcome the map now says, and apply its effects to their contacts. Returns the number of calls whose outcome changed.';
+'Admin: give recorded calls (of one disposition text, or all) the outcome the map now says, and queue its effects on their contacts for pgdialer-sync''s write-back (NOTIFY dialer_writeback). Returns the number of calls whose outcome changed.';
 
 CREATE FUNCTION dialer.map_disposition(disposition text, outcome text)
 RETURNS integer
 LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+    previous text;
 BEGIN
+    PERFORM dialer._require_admin('map dispositions');
     IF disposition IS NULL OR btrim(disposition) = '' THEN
         RAISE EXCEPTION 'a disposition text is required' USING ERRCODE = '22023';
     END IF;
@@ -140,11 +150,14 @@ BEGIN
         RAISE EXCEPTION 'unknown outcome "%"', outcome USING ERRCODE = '22023',
             HINT = 'Outcomes: connected, interested, qualified, meeting_set, disqualified, no_answer, voicemail, wrong_number, do_not_call, callback (NULL: leave unmapped).';
     END IF;
+    previous := dialer.disposition_outcome(map_disposition.disposition);
     INSERT INTO dialer.disposition_map AS m (disposition, outcome, updated_by)
     VALUES (btrim(map_disposition.disposition), map_disposition.outcome, dialer.acting_user())
     ON CONFLICT (disposition_key, is_default) DO UPDATE
         SET disposition = excluded.disposition, outcome = excluded.outcome,
             updated_by = excluded.updated_by, updated_at = now();
+    PERFORM dialer._audit('disposition_mapped', 'disposition', btrim(map_disposition.disposition),
+                          details => jsonb_build_object('from', previous, 'to', map_disposition.outcome));
     RETURN dialer.remap_dispositions(map_disposition.disposition);
 END
 $$;

@@ -79,13 +79,14 @@ COMMENT ON TABLE dialer.call_activity IS
 
 -- The other contacts of the configured contact relation with this number:
 -- by the phone_e164 column when the relation has one (indexable), else by
--- normalizing phone. Empty when no relation is configured.
+-- normalizing phone. Empty when no relation is configured. Runs with the
+-- caller's rights (the daemon's, from dialer.apply_writebacks).
 CREATE FUNCTION dialer._contacts_with_number(phone_e164 text, except_contact text)
 RETURNS SETOF text
 LANGUAGE plpgsql STABLE
 AS $$
 DECLARE
-    relation regclass := (SELECT c.contact_relation FROM dialer.configuration c);
+    relation regclass := dialer._contact_relation(NULL);
     has_e164 boolean;
 BEGIN
     IF relation IS NULL OR phone_e164 IS NULL THEN
@@ -108,23 +109,20 @@ $$;
 -- contact: last_call_attempt_at, last_contact_method 'call', and the outcome
 -- when it maps to one. wrong_number flags the phone invalid and do_not_call
 -- sets DNC (source requested) and suppresses the number, for the contact
--- called and for every other contact with that number. Returns the first
--- hook error, or NULL.
+-- called and for every other contact with that number. The changes are
+-- queued for the hook (13_write_back.sql).
 CREATE FUNCTION dialer._apply_call_effects(the_call dialer.call_activity, webhook_event_id bigint)
-RETURNS text
+RETURNS void
 LANGUAGE plpgsql
 AS $$
 DECLARE
     changes jsonb;
     shared  jsonb;
     number  text;
-    other   text;
     agent   text := coalesce(the_call.agent_name, the_call.agent_id, 'an agent');
-    err     text;
-    first_error text;
 BEGIN
     IF the_call.contact_id IS NULL THEN
-        RETURN NULL;
+        RETURN;
     END IF;
     changes := jsonb_strip_nulls(jsonb_build_object(
         'last_call_attempt_at', coalesce(the_call.started_at, the_call.ended_at, the_call.created_at),
@@ -159,17 +157,19 @@ BEGIN
                     format('Asked not to be called on PhoneBurner call %s (contact %s)', the_call.call_id, the_call.contact_id),
                     agent, coalesce(the_call.ended_at, the_call.started_at, now()), the_call.call_id)
             ON CONFLICT (phone_e164) DO NOTHING;  -- the first request stays on record
+            IF FOUND THEN
+                PERFORM dialer._audit('suppression_added', 'suppression', number, ARRAY[the_call.contact_id],
+                                      'Asked not to be called',
+                                      jsonb_build_object('source', 'requested', 'call_id', the_call.call_id,
+                                                         'agent', agent));
+            END IF;
         END IF;
     END IF;
 
-    first_error := dialer._writeback(the_call.contact_id, changes, webhook_event_id);
-    IF shared IS NOT NULL THEN
-        FOR other IN SELECT * FROM dialer._contacts_with_number(number, the_call.contact_id) LOOP
-            err := dialer._writeback(other, shared, webhook_event_id);
-            first_error := coalesce(first_error, err);
-        END LOOP;
+    PERFORM dialer._writeback(the_call.contact_id, changes, webhook_event_id);
+    IF shared IS NOT NULL AND number IS NOT NULL THEN
+        PERFORM dialer._writeback(the_call.contact_id, shared, webhook_event_id, shared_number => number);
     END IF;
-    RETURN first_error;
 END
 $$;
 

@@ -102,7 +102,8 @@ SELECT s.id AS session_id,
        s.created_at,
        s.phoneburner_folder_id,
        calls.dispositions,
-       calls.outcomes
+       calls.outcomes,
+       s.owner  -- the spec's Assigned To
 FROM dialer.sessions s
 CROSS JOIN LATERAL (
     SELECT count(*) AS total_contacts,
@@ -206,6 +207,7 @@ RETURNS TABLE (contact_id text, first_name text, last_name text, company text, t
                last_agent text, attempts integer, connected boolean, talk_time_seconds integer,
                last_notes text, last_recording_url text, phoneburner_contact_id text)
 LANGUAGE plpgsql STABLE
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
     IF NOT EXISTS (SELECT FROM dialer.sessions s WHERE s.id = session_export.session_id) THEN

@@ -76,6 +76,7 @@ $$;
 CREATE FUNCTION dialer.claim_push_job(worker text, lease_seconds integer DEFAULT 30)
 RETURNS SETOF dialer.push_jobs
 LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     stranded dialer.push_jobs;
@@ -133,6 +134,7 @@ COMMENT ON FUNCTION dialer.claim_push_job(text, integer) IS
 CREATE FUNCTION dialer.renew_push_lease(job_id bigint, worker text, lease_seconds integer DEFAULT 30)
 RETURNS text
 LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     job dialer.push_jobs := dialer._lock_leased_job(renew_push_lease.job_id, renew_push_lease.worker);
@@ -151,6 +153,7 @@ $$;
 CREATE FUNCTION dialer.set_push_step(job_id bigint, worker text, step text)
 RETURNS boolean
 LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     job dialer.push_jobs := dialer._lock_leased_job(set_push_step.job_id, set_push_step.worker);
@@ -170,15 +173,19 @@ $$;
 CREATE FUNCTION dialer.set_session_folder(job_id bigint, worker text, folder_id text)
 RETURNS boolean
 LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
     IF NOT dialer._holds_lease(set_session_folder.job_id, set_session_folder.worker) THEN
         RETURN false;
     END IF;
-    UPDATE dialer.sessions s SET phoneburner_folder_id = set_session_folder.folder_id
+    -- The folder lives in the account of the job's credential from now on.
+    UPDATE dialer.sessions s
+    SET phoneburner_folder_id = set_session_folder.folder_id, phoneburner_credential = j.phoneburner_credential
     FROM dialer.push_jobs j
     WHERE j.id = set_session_folder.job_id AND s.id = j.session_id
-      AND s.phoneburner_folder_id IS DISTINCT FROM set_session_folder.folder_id;
+      AND (s.phoneburner_folder_id, s.phoneburner_credential)
+          IS DISTINCT FROM (set_session_folder.folder_id, j.phoneburner_credential);
     RETURN true;
 END
 $$;
@@ -190,6 +197,7 @@ CREATE FUNCTION dialer.push_job_items(job_id bigint, worker text,
 RETURNS TABLE (list_position integer, contact_id text, payload jsonb, status text,
                phoneburner_contact_id text, attempts integer)
 LANGUAGE sql STABLE
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
     -- Paged by list position so a daemon holds one page of payloads at a
     -- time, however long the list.
@@ -210,47 +218,48 @@ COMMENT ON FUNCTION dialer.push_job_items(bigint, text, integer, integer) IS
 
 -- Record one item's outcome. created/updated link the contact to the
 -- session. Progress is published each time another 10% is done.
-CREATE FUNCTION dialer.record_push_item(job_id bigint, worker text, list_position integer,
-                                        status text, phoneburner_contact_id text DEFAULT NULL,
-                                        error text DEFAULT NULL)
+CREATE FUNCTION dialer._record_push_item(job_id bigint, worker text, list_position integer,
+                                         status text, phoneburner_contact_id text DEFAULT NULL,
+                                         error text DEFAULT NULL)
 RETURNS boolean
 LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     item      dialer.push_items;
     job       dialer.push_jobs;
     was_final boolean;
     linked_now boolean;
-    is_final  boolean := record_push_item.status IN ('created', 'updated', 'skipped', 'failed');
+    is_final  boolean := _record_push_item.status IN ('created', 'updated', 'skipped', 'failed');
 BEGIN
-    IF record_push_item.status NOT IN ('pending', 'created', 'updated', 'skipped', 'failed', 'unknown') THEN
-        RAISE EXCEPTION 'unknown item status "%"', record_push_item.status USING ERRCODE = '22023';
+    IF _record_push_item.status NOT IN ('pending', 'created', 'updated', 'skipped', 'failed', 'unknown') THEN
+        RAISE EXCEPTION 'unknown item status "%"', _record_push_item.status USING ERRCODE = '22023';
     END IF;
-    IF record_push_item.status IN ('created', 'updated') AND record_push_item.phoneburner_contact_id IS NULL THEN
-        RAISE EXCEPTION 'a % item needs its PhoneBurner contact id', record_push_item.status USING ERRCODE = '22004';
+    IF _record_push_item.status IN ('created', 'updated') AND _record_push_item.phoneburner_contact_id IS NULL THEN
+        RAISE EXCEPTION 'a % item needs its PhoneBurner contact id', _record_push_item.status USING ERRCODE = '22004';
     END IF;
-    job := dialer._lock_leased_job(record_push_item.job_id, record_push_item.worker);
+    job := dialer._lock_leased_job(_record_push_item.job_id, _record_push_item.worker);
     IF job.id IS NULL THEN
         RETURN false;  -- lease lost: write nothing
     END IF;
     SELECT * INTO item FROM dialer.push_items i
-    WHERE i.job_id = record_push_item.job_id AND i.list_position = record_push_item.list_position FOR UPDATE;
+    WHERE i.job_id = _record_push_item.job_id AND i.list_position = _record_push_item.list_position FOR UPDATE;
     IF NOT FOUND THEN
-        RAISE EXCEPTION 'push job % has no item at position %', record_push_item.job_id,
-            record_push_item.list_position USING ERRCODE = '22023';
+        RAISE EXCEPTION 'push job % has no item at position %', _record_push_item.job_id,
+            _record_push_item.list_position USING ERRCODE = '22023';
     END IF;
     was_final := item.status IN ('created', 'updated', 'skipped', 'failed');
 
     UPDATE dialer.push_items i
-    SET status = record_push_item.status,
-        phoneburner_contact_id = coalesce(record_push_item.phoneburner_contact_id, i.phoneburner_contact_id),
-        error = record_push_item.error, attempts = i.attempts + 1, updated_at = now()
-    WHERE i.job_id = record_push_item.job_id AND i.list_position = record_push_item.list_position;
+    SET status = _record_push_item.status,
+        phoneburner_contact_id = coalesce(_record_push_item.phoneburner_contact_id, i.phoneburner_contact_id),
+        error = _record_push_item.error, attempts = i.attempts + 1, updated_at = now()
+    WHERE i.job_id = _record_push_item.job_id AND i.list_position = _record_push_item.list_position;
 
-    IF record_push_item.status IN ('created', 'updated') THEN
+    IF _record_push_item.status IN ('created', 'updated') THEN
         -- xmax = 0 only on a freshly inserted row: a new member of the session.
         INSERT INTO dialer.contact_links AS l (session_id, contact_id, phoneburner_contact_id)
-        VALUES (job.session_id, item.contact_id, record_push_item.phoneburner_contact_id)
+        VALUES (job.session_id, item.contact_id, _record_push_item.phoneburner_contact_id)
         ON CONFLICT (session_id, contact_id) DO UPDATE
             SET phoneburner_contact_id = excluded.phoneburner_contact_id, last_synced_at = now()
         RETURNING l.xmax = 0 INTO linked_now;
@@ -261,7 +270,7 @@ BEGIN
         -- The spec's API flow writes the PhoneBurner id back to the contact:
         -- through the write-back hook (a failure is kept, not raised).
         PERFORM dialer._writeback(item.contact_id,
-                                  jsonb_build_object('phoneburner_contact_id', record_push_item.phoneburner_contact_id,
+                                  jsonb_build_object('phoneburner_contact_id', _record_push_item.phoneburner_contact_id,
                                                      'phoneburner_last_sync_at', now()),
                                   push_job_id => job.id);
     END IF;
@@ -273,6 +282,25 @@ BEGIN
         END IF;
     END IF;
     RETURN true;
+END
+$$;
+
+-- The daemon's call: record, then hand the write-back to the hook with the
+-- daemon's rights (13_write_back.sql), in the same transaction.
+CREATE FUNCTION dialer.record_push_item(job_id bigint, worker text, list_position integer,
+                                        status text, phoneburner_contact_id text DEFAULT NULL,
+                                        error text DEFAULT NULL)
+RETURNS boolean
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    recorded boolean := dialer._record_push_item(job_id, worker, list_position, status,
+                                                 phoneburner_contact_id, error);
+BEGIN
+    IF recorded AND status IN ('created', 'updated') THEN
+        PERFORM dialer.apply_writebacks();
+    END IF;
+    RETURN recorded;
 END
 $$;
 
@@ -343,6 +371,7 @@ CREATE FUNCTION dialer.finish_push_job(job_id bigint, worker text, error text DE
                                        fail_job boolean DEFAULT false, interrupted boolean DEFAULT false)
 RETURNS text
 LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     job dialer.push_jobs := dialer._lock_leased_job(finish_push_job.job_id, finish_push_job.worker);
@@ -380,6 +409,7 @@ CREATE FUNCTION dialer.release_push_job(job_id bigint, worker text, error text D
                                         retry_in interval DEFAULT NULL)
 RETURNS boolean
 LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     job dialer.push_jobs := dialer._lock_leased_job(release_push_job.job_id, release_push_job.worker);
@@ -401,6 +431,7 @@ CREATE FUNCTION dialer.fail_push_attempt(job_id bigint, worker text, error text,
                                          interrupted boolean DEFAULT false)
 RETURNS text
 LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     job  dialer.push_jobs := dialer._lock_leased_job(fail_push_attempt.job_id, fail_push_attempt.worker);
@@ -426,6 +457,7 @@ COMMENT ON FUNCTION dialer.fail_push_attempt(bigint, text, text, interval, boole
 CREATE FUNCTION dialer.job_counts(OUT kind text, OUT status text, OUT jobs bigint)
 RETURNS SETOF record
 LANGUAGE sql STABLE
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT j.kind, j.status, count(*) FROM dialer.push_jobs j GROUP BY j.kind, j.status ORDER BY 1, 2
 $$;
@@ -436,6 +468,7 @@ CREATE FUNCTION dialer.push_job_session(job_id bigint, worker text,
     OUT update_existing boolean, OUT unknown_items integer)
 RETURNS SETOF record
 LANGUAGE sql STABLE
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
     -- unknown_items: writes into this session, by this job or an earlier
     -- one, whose outcome was lost and that no later write resolved; the
@@ -458,38 +491,84 @@ $$;
 -- relation, and split those that pass into batches of 500. Contacts whose
 -- exclusion was overridden in this session for the same reason stay in.
 -- Returns the number of contacts to launch (the stored batches on a later
--- attempt), or NULL when the lease was lost.
+-- attempt), or NULL when the lease was lost. The contact relation is the
+-- app's: it is read here with the caller's rights (the daemon's role), never
+-- the extension owner's; the steps before and after are definer functions.
 CREATE FUNCTION dialer.prepare_launch(job_id bigint, worker text)
 RETURNS integer
 LANGUAGE plpgsql
 AS $$
 DECLARE
-    job       dialer.push_jobs;
-    relation  regclass;
-    verdicts  dialer.list_verdict[];
-    linked    integer;
-    n         integer;
+    plan     record;
+    relation regclass;
+    verdicts dialer.list_verdict[];
 BEGIN
-    job := dialer._lock_leased_job(prepare_launch.job_id, prepare_launch.worker);
+    SELECT * INTO plan FROM dialer._launch_plan(job_id, worker);
+    IF plan.leased_job IS NULL OR plan.prepared IS NOT NULL THEN
+        RETURN plan.prepared;  -- lease lost (NULL), or prepared by an earlier attempt
+    END IF;
+    relation := dialer._contact_relation('launch');
+    EXECUTE format(
+        'SELECT coalesce(array_agg(v ORDER BY v.list_position), ''{}'')
+         FROM dialer.classify_list(ARRAY(SELECT c FROM %s c
+                                         JOIN unnest($1::text[], $2::integer[]) AS l(id, linked) ON l.id = c.id::text
+                                         ORDER BY l.linked, c.id), $3) AS v', relation)
+    INTO verdicts
+    USING plan.contact_ids, plan.link_order, plan.classify_options;
+    RETURN dialer._store_launch(job_id, worker, verdicts);
+END
+$$;
+
+COMMENT ON FUNCTION dialer.prepare_launch(bigint, text) IS
+'Daemon: re-check a launch job''s contacts against the rules, reading the contact relation with the caller''s rights, and split those that pass into batches of at most 500. Returns the number to launch, or NULL when the lease was lost.';
+
+-- The launch's session contacts with the order they were linked in (equal
+-- for one push's contacts, which then go by id), and the rules' options; or
+-- `prepared`, the stored total, when an earlier attempt prepared it.
+CREATE FUNCTION dialer._launch_plan(job_id bigint, worker text, OUT leased_job bigint, OUT prepared integer,
+                                    OUT contact_ids text[], OUT link_order integer[], OUT classify_options jsonb)
+LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    job dialer.push_jobs := dialer._lock_leased_job(_launch_plan.job_id, _launch_plan.worker);
+BEGIN
     IF job.id IS NULL THEN
-        RETURN NULL;
+        RETURN;
     END IF;
     IF job.kind <> 'launch' THEN
         RAISE EXCEPTION 'job % is not a launch job', job.id USING ERRCODE = '22023';
     END IF;
+    leased_job := job.id;
     IF EXISTS (SELECT FROM dialer.dial_sessions d WHERE d.job_id = job.id) THEN
-        RETURN job.total;  -- prepared by an earlier attempt
+        prepared := job.total;
+        RETURN;
     END IF;
-    relation := dialer._contact_relation('launch');
+    SELECT coalesce(array_agg(l.contact_id), '{}'), coalesce(array_agg(l.linked), '{}')
+    INTO contact_ids, link_order
+    FROM (SELECT k.contact_id, dense_rank() OVER (ORDER BY k.created_at)::integer AS linked
+          FROM dialer.contact_links k WHERE k.session_id = job.session_id) l;
+    classify_options := jsonb_strip_nulls(jsonb_build_object('min_days', job.options -> 'min_days'));
+END
+$$;
 
-    EXECUTE format(
-        'SELECT coalesce(array_agg(v ORDER BY v.list_position), ''{}'')
-         FROM dialer.classify_list(ARRAY(SELECT c FROM %s c
-                                         JOIN dialer.contact_links l ON l.contact_id = c.id::text
-                                         WHERE l.session_id = $1
-                                         ORDER BY l.created_at, c.id), $2) AS v', relation)
-    INTO verdicts
-    USING job.session_id, jsonb_strip_nulls(jsonb_build_object('min_days', job.options -> 'min_days'));
+-- Store the re-checked verdicts as the launch's items and batches.
+CREATE FUNCTION dialer._store_launch(job_id bigint, worker text, verdicts dialer.list_verdict[])
+RETURNS integer
+LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    job    dialer.push_jobs := dialer._lock_leased_job(_store_launch.job_id, _store_launch.worker);
+    linked integer;
+    n      integer;
+BEGIN
+    IF job.id IS NULL THEN
+        RETURN NULL;
+    END IF;
+    IF EXISTS (SELECT FROM dialer.dial_sessions d WHERE d.job_id = job.id) THEN
+        RETURN job.total;
+    END IF;
     SELECT count(*) INTO linked FROM dialer.contact_links l WHERE l.session_id = job.session_id;
 
     WITH kept AS (
@@ -529,6 +608,7 @@ CREATE FUNCTION dialer.launch_batches(job_id bigint, worker text)
 RETURNS TABLE (batch integer, batch_count integer, status text, first_position integer,
                last_position integer, contact_count integer, session_id bigint, session_name text)
 LANGUAGE sql STABLE
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT d.batch, count(*) OVER ()::integer, d.status, d.first_position, d.last_position, d.contact_count,
            s.id, s.name
@@ -543,6 +623,7 @@ $$;
 CREATE FUNCTION dialer.launch_batch_contacts(job_id bigint, worker text, batch integer)
 RETURNS TABLE (contact_id text, payload jsonb)
 LANGUAGE sql STABLE
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT i.contact_id, i.payload
     FROM dialer.dial_sessions d
@@ -564,6 +645,7 @@ CREATE FUNCTION dialer.record_dial_session(job_id bigint, worker text, batch int
                                            login_link text DEFAULT NULL, error text DEFAULT NULL)
 RETURNS boolean
 LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     job    dialer.push_jobs;

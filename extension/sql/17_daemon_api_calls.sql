@@ -68,13 +68,15 @@ BEGIN
 END
 $$;
 
-CREATE FUNCTION dialer.record_call_event(event jsonb)
+CREATE FUNCTION dialer._record_call_event(event jsonb)
 RETURNS text
 LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     kind          text;
     source        text;
+    account       text;
     received      timestamptz;
     zone          text;
     pb_call_id    text;
@@ -101,7 +103,6 @@ DECLARE
     session       bigint;
     before        dialer.call_activity;
     after         dialer.call_activity;
-    err           text;
     done_event    boolean;
     activity_at   timestamptz;
 BEGIN
@@ -129,6 +130,16 @@ BEGIN
     IF received IS NULL THEN
         RAISE EXCEPTION 'call event: "received_at" is missing' USING ERRCODE = '22023';
     END IF;
+    -- The PhoneBurner account whose account-level URL received it (the
+    -- daemon adds it; the legacy account URL is the default credential). A
+    -- session callback's account is its session's.
+    account := dialer._event_text(event, 'credential');
+    IF account !~ '^[a-z0-9][a-z0-9_.-]{0,62}$' THEN
+        RAISE EXCEPTION 'call event: "credential" is not a credential name: "%"', account USING ERRCODE = '22023';
+    END IF;
+    IF source = 'account' THEN
+        account := coalesce(account, 'default');
+    END IF;
     zone := dialer._event_text(event, 'time_zone');
     BEGIN
         PERFORM now() AT TIME ZONE zone;
@@ -143,6 +154,9 @@ BEGIN
     given_session := given::bigint;
     IF source = 'session' AND given_session IS NULL THEN
         RAISE EXCEPTION 'call event: a session callback needs "session_id"' USING ERRCODE = '22023';
+    END IF;
+    IF source = 'session' THEN
+        account := coalesce(account, (SELECT s.phoneburner_credential FROM dialer.sessions s WHERE s.id = given_session));
     END IF;
     pb_call_id := dialer._event_id(event, 'call_id');
     ds_id := dialer._event_id(event, 'dial_session_id');
@@ -189,10 +203,13 @@ BEGIN
     END IF;
 
     -- 3. Our contact: lead_id, the sourceco_contact_id custom field, the
-    --    PhoneBurner contact's link, or the call's other event.
+    --    PhoneBurner contact's link (within the account the event came
+    --    from: PhoneBurner ids are an account's), or the call's other event.
     SELECT * INTO before FROM dialer.call_activity c WHERE c.call_id = pb_call_id FOR UPDATE;
     contact := coalesce(lead_id, sourceco_id,
-                        (SELECT l.contact_id FROM dialer.contact_links l WHERE l.phoneburner_contact_id = pb_contact
+                        (SELECT l.contact_id FROM dialer.contact_links l JOIN dialer.sessions s ON s.id = l.session_id
+                         WHERE l.phoneburner_contact_id = pb_contact
+                           AND (account IS NULL OR s.phoneburner_credential = account)
                          ORDER BY l.last_synced_at DESC, l.session_id DESC LIMIT 1),
                         before.contact_id);
 
@@ -200,13 +217,16 @@ BEGIN
     --    the PhoneBurner contact's link, or the call's other event.
     SELECT s.id INTO session FROM dialer.sessions s WHERE s.id = given_session;
     IF session IS NULL THEN
-        SELECT s.id INTO session FROM dialer.sessions s WHERE s.id = custom_session;
+        SELECT s.id INTO session FROM dialer.sessions s
+        WHERE s.id = custom_session AND (account IS NULL OR s.phoneburner_credential = account);
     END IF;
     IF session IS NULL AND folder_id IS NOT NULL THEN
-        SELECT s.id INTO session FROM dialer.sessions s WHERE s.phoneburner_folder_id = folder_id;
+        SELECT s.id INTO session FROM dialer.sessions s
+        WHERE s.phoneburner_folder_id = folder_id AND (account IS NULL OR s.phoneburner_credential = account);
     END IF;
     IF session IS NULL AND pb_contact IS NOT NULL THEN
-        SELECT l.session_id INTO session FROM dialer.contact_links l WHERE l.phoneburner_contact_id = pb_contact
+        SELECT l.session_id INTO session FROM dialer.contact_links l JOIN dialer.sessions s ON s.id = l.session_id
+        WHERE l.phoneburner_contact_id = pb_contact AND (account IS NULL OR s.phoneburner_credential = account)
         ORDER BY l.last_synced_at DESC, l.session_id DESC LIMIT 1;
     END IF;
     session := coalesce(session, before.session_id);
@@ -268,7 +288,7 @@ BEGIN
         IF after.contact_id IS NOT NULL AND (before.call_id IS NULL
                OR (before.contact_id, before.outcome, before.started_at, before.ended_at, before.phone)
                   IS DISTINCT FROM (after.contact_id, after.outcome, after.started_at, after.ended_at, after.phone)) THEN
-            err := dialer._apply_call_effects(after, event_id);
+            PERFORM dialer._apply_call_effects(after, event_id);
         END IF;
 
         -- 7. The session's last activity, and whose: never moved back by a
@@ -282,10 +302,25 @@ BEGIN
 
     UPDATE dialer.webhook_events w
     SET session_id = session, contact_id = contact,
-        result = CASE WHEN contact IS NULL THEN 'unmatched' ELSE 'recorded' END,
-        writeback_error = err
+        result = CASE WHEN contact IS NULL THEN 'unmatched' ELSE 'recorded' END
     WHERE w.id = event_id;
     RETURN CASE WHEN contact IS NULL THEN 'unmatched' ELSE 'recorded' END;
+END
+$$;
+
+-- The daemon's call: record, then hand the call's effects to the write-back
+-- hook with the daemon's rights (13_write_back.sql), in the same transaction.
+CREATE FUNCTION dialer.record_call_event(event jsonb)
+RETURNS text
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    result text := dialer._record_call_event(event);
+BEGIN
+    IF result <> 'duplicate' THEN
+        PERFORM dialer.apply_writebacks();
+    END IF;
+    RETURN result;
 END
 $$;
 

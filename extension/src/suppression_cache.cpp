@@ -32,8 +32,10 @@
 // docs/benchmarks.md) and one hash probe per contact. The cache is dropped at the end
 // of every transaction, so an idle backend holds nothing.
 //
-// The reader needs SELECT on dialer.suppressions, as on the other dialer
-// tables: without it the rules fail rather than silently skip legal DNC.
+// The list is read through dialer._suppressed_numbers(), a SECURITY DEFINER
+// function that returns only the numbers and their source: whoever may run
+// the rules (PUBLIC) needs no grant on the table. A caller without EXECUTE on
+// it gets an error rather than rules that silently skip legal DNC.
 #include <cstring>
 #include <memory>
 
@@ -56,7 +58,7 @@ namespace pgdialer::glue {
 
 namespace {
 
-constexpr const char* kLoadQuery = "SELECT phone_e164, source FROM dialer.suppressions";
+constexpr const char* kLoadQuery = "SELECT phone_e164, source FROM dialer._suppressed_numbers()";
 
 struct SnapshotKey {
   LocalTransactionId lxid;

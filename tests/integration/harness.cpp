@@ -76,9 +76,9 @@ std::string FakePhoneBurner::calls_json() {
   return r->body;
 }
 
-std::string FakePhoneBurner::state_json() {
+std::string FakePhoneBurner::state_json(const std::string& query) {
   httplib::Client client("127.0.0.1", port_);
-  auto r = client.Get("/_control/state");
+  auto r = client.Get(query.empty() ? "/_control/state" : ("/_control/state?" + query).c_str());
   if (!r || r->status != 200) throw std::runtime_error("fake state failed");
   return r->body;
 }
@@ -134,15 +134,43 @@ TestDatabase::TestDatabase(const std::string& name) : name_(name) {
   url_ = admin_url_ + (admin_url_.find('?') == std::string::npos ? "?" : "&") + "dbname=" + name_;
   if (admin_url_.find("://") == std::string::npos) url_ = admin_url_ + " dbname=" + name_;
   conn_ = std::make_unique<sync::PgConnection>(url_, "pgdialer-tests");
+  conn_->exec("SET client_min_messages = warning");
   conn_->exec("CREATE EXTENSION pgdialer");
   conn_->exec(R"(CREATE TABLE contacts (
       id bigint PRIMARY KEY, contact_type text DEFAULT 'buyer', buyer_type text DEFAULT 'PE Firm',
       first_name text, last_name text, company text, title text, email text, phone text,
       do_not_call boolean DEFAULT false, do_not_call_source text, last_call_attempt_at timestamptz,
       call_talking_points text))");
+  // The logins (cluster-wide, so made once) and the recipe of
+  // docs/sql-reference.md, "Roles and privileges".
+  conn_->exec(std::string(R"(DO $$
+      DECLARE login text; role text;
+      BEGIN
+        FOR login, role IN VALUES (')") + kSyncLogin + "', 'dialer_sync'), ('" + kSarah + "', 'dialer_rep'), ('" +
+              kMike + "', 'dialer_rep'), ('" + kAppLogin + R"(', 'dialer_app') LOOP
+          IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = login) THEN
+            EXECUTE format('CREATE ROLE %I LOGIN IN ROLE %I', login, role);
+          END IF;
+        END LOOP;
+      END $$)");
+  conn_->exec(std::string("GRANT SELECT ON contacts TO dialer_rep, ") + kSyncLogin);
+  conn_->exec("SELECT dialer.add_rep($1, 'Sarah Johnson', 'sarah@sourceco.example')", {kSarah});
+  conn_->exec("SELECT dialer.add_rep($1, 'Mike Chen', 'mike@sourceco.example')", {kMike});
+}
+
+std::string TestDatabase::url_as(const std::string& login) const {
+  if (url_.find("://") == std::string::npos) return url_ + " user=" + login;  // the last key wins
+  return url_ + "&user=" + login;
+}
+
+sync::PgConnection& TestDatabase::rep(const std::string& login) {
+  auto& conn = reps_[login];
+  if (!conn) conn = std::make_unique<sync::PgConnection>(url_as(login), "pgdialer-tests/" + login);
+  return *conn;
 }
 
 TestDatabase::~TestDatabase() {
+  reps_.clear();
   conn_.reset();
   try {
     sync::PgConnection admin(admin_url_, "pgdialer-tests");
@@ -152,6 +180,7 @@ TestDatabase::~TestDatabase() {
 }
 
 void TestDatabase::reconnect() {
+  reps_.clear();
   conn_.reset();
   conn_ = std::make_unique<sync::PgConnection>(url_, "pgdialer-tests");
 }

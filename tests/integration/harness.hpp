@@ -42,7 +42,8 @@ class FakePhoneBurner {
   // The same, returning the answer's body (simulate_calls returns the truth).
   std::string control_json(const std::string& what, const std::string& json);
   std::vector<HeldContact> contacts();
-  std::string state_json();
+  // GET /_control/state, e.g. with query "account=sarah" for one account.
+  std::string state_json(const std::string& query = "");
   // GET /_control/calls: the simulated truth of every run since start.
   std::string calls_json();
 
@@ -61,13 +62,30 @@ class SyncDaemon {
   std::unique_ptr<Subprocess> process_;
 };
 
-// A fresh database with the extension and a contacts table.
+// A fresh database with the extension, a contacts table, and the logins of
+// production with the privileges docs/sql-reference.md gives them: the
+// daemon's (only dialer_sync, and SELECT on contacts), two reps' (only
+// dialer_rep; Sarah is a rep of dialer.reps with the default credential)
+// and the app's (dialer_app). Tests act as them; the superuser connection is
+// for setting up and for looking.
 class TestDatabase {
  public:
+  static constexpr const char* kSyncLogin = "pgdialer_it_sync";
+  static constexpr const char* kSarah = "pgdialer_it_sarah";
+  static constexpr const char* kMike = "pgdialer_it_mike";
+  static constexpr const char* kAppLogin = "pgdialer_it_app";
+
   explicit TestDatabase(const std::string& name);
   ~TestDatabase();
+  // The superuser: set up, and read what no role of the product may.
   const std::string& url() const { return url_; }
   sync::PgConnection& sql() { return *conn_; }
+  // The URL of this database as another login.
+  std::string url_as(const std::string& login) const;
+  // What pgdialer-sync connects with.
+  std::string sync_url() const { return url_as(kSyncLogin); }
+  // A connection as a rep (Sarah unless told), for pushes and launches.
+  sync::PgConnection& rep(const std::string& login = kSarah);
   // Inserts n contacts with ids from `first_id`; every 10th is do-not-call.
   void add_contacts(int first_id, int n);
   // A new connection, after the server was restarted.
@@ -80,6 +98,7 @@ class TestDatabase {
   std::string name_;
   std::string url_;
   std::unique_ptr<sync::PgConnection> conn_;
+  std::map<std::string, std::unique_ptr<sync::PgConnection>> reps_;
 };
 
 std::string test_log_path(const std::string& name);

@@ -20,7 +20,7 @@ namespace {
 
 long long push(TestDatabase& db, const std::string& where, const std::string& session_name = "",
                const std::string& session_id = "", const std::string& options = "{}") {
-  auto r = db.sql().exec(
+  auto r = db.rep().exec(
       "SELECT dialer.push(array_agg(c ORDER BY id), nullif($1, ''), nullif($2, '')::bigint, $3::jsonb) "
       "FROM contacts c WHERE " +
           where,
@@ -66,7 +66,7 @@ class PushTest : public ::testing::Test {
   }
   std::unique_ptr<SyncDaemon> start_daemon(std::map<std::string, std::string> env = {},
                                            std::vector<std::string> args = {}) {
-    return std::make_unique<SyncDaemon>(db_->url(), fake_->base_url(), test_log_path(name_ + ".daemon"), env,
+    return std::make_unique<SyncDaemon>(db_->sync_url(), fake_->base_url(), test_log_path(name_ + ".daemon"), env,
                                         args);
   }
   static std::string to_lower(std::string s) {
@@ -281,7 +281,7 @@ std::vector<int> dial_session_sizes(FakePhoneBurner& fake) {
 }
 
 std::string launch_link(TestDatabase& db, long long job) {
-  auto r = db.sql().exec("SELECT dialer.launch_link($1)", {std::to_string(job)});
+  auto r = db.rep().exec("SELECT dialer.launch_link($1)", {std::to_string(job)});
   return r.is_null(0, 0) ? "" : r.text(0, 0);
 }
 
@@ -327,7 +327,7 @@ TEST_F(PushTest, ALaunchCutShortByAKillIsUnknownAndNeverSentTwice) {
     // PhoneBurner takes its time over dial sessions; kill the daemon meanwhile.
     fake_->control("config", R"({"dialsession_delay_ms_per_contact": 200})");
     long long session = session_of(*db_, job);
-    long long launch = db_->sql().exec("SELECT dialer.launch($1)", {std::to_string(session)}).integer(0, 0);
+    long long launch = db_->rep().exec("SELECT dialer.launch($1)", {std::to_string(session)}).integer(0, 0);
     for (int i = 0; i < 200 && dial_session_sizes(*fake_).empty(); ++i)
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     ASSERT_EQ(dial_session_sizes(*fake_).size(), 1u);

@@ -56,8 +56,10 @@ TEST_F(VocabularyTest, TheDaemonsStatusesAreExactlyTheExtensionsChecks) {
 
 TEST_F(VocabularyTest, TheDaemonAPIAnswersInTheDaemonsWords) {
   db_->add_contacts(1, 1);
-  auto& sql = db_->sql();
-  const std::string job = sql.exec("SELECT dialer.push(array_agg(c), 'Words') FROM contacts c").text(0, 0);
+  // As in production: a rep pushes and cancels, the daemon's login works the job.
+  auto& rep = db_->rep();
+  pgd::PgConnection sql(db_->sync_url(), "pgdialer-tests/sync");
+  const std::string job = rep.exec("SELECT dialer.push(array_agg(c), 'Words') FROM contacts c").text(0, 0);
   auto claimed = sql.exec("SELECT id, kind, status FROM dialer.claim_push_job('worker-1')");
   ASSERT_EQ(claimed.rows(), 1);
   EXPECT_EQ(claimed.text(0, 0), job);
@@ -67,11 +69,10 @@ TEST_F(VocabularyTest, TheDaemonAPIAnswersInTheDaemonsWords) {
             pgd::lease_answer::running);
   EXPECT_EQ(sql.exec("SELECT dialer.fail_push_attempt($1, 'worker-1', 'test failure')", {job}).text(0, 0),
             pgd::job_status::retrying);
-  EXPECT_EQ(sql.exec("SELECT status FROM dialer.push_jobs WHERE id = $1", {job}).text(0, 0),
-            pgd::job_status::queued);
-  sql.exec("UPDATE dialer.push_jobs SET run_at = now() WHERE id = $1", {job});
+  EXPECT_EQ(rep.exec("SELECT dialer.push_status($1) ->> 'status'", {job}).text(0, 0), pgd::job_status::queued);
+  db_->sql().exec("UPDATE dialer.push_jobs SET run_at = now() WHERE id = $1", {job});
   ASSERT_EQ(sql.exec("SELECT id FROM dialer.claim_push_job('worker-1')").rows(), 1);
-  sql.exec("SELECT dialer.cancel($1)", {job});
+  rep.exec("SELECT dialer.cancel($1)", {job});
   EXPECT_EQ(sql.exec("SELECT dialer.renew_push_lease($1, 'worker-1')", {job}).text(0, 0),
             pgd::lease_answer::cancel);
   EXPECT_EQ(sql.exec("SELECT dialer.finish_push_job($1, 'worker-1')", {job}).text(0, 0),

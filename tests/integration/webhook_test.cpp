@@ -142,7 +142,7 @@ class WebhookTest : public ::testing::Test {
     auto env = daemon_env();
     for (auto& [k, v] : extra_env) env[k] = v;
     auto daemon =
-        std::make_unique<SyncDaemon>(db_->url(), fake_->base_url(), test_log_path(name_ + ".daemon"), env);
+        std::make_unique<SyncDaemon>(db_->sync_url(), fake_->base_url(), test_log_path(name_ + ".daemon"), env);
     bool up = wait_until(seconds(30), [&] { return http_get(port_, "/healthz").status == 200; });
     if (!up)
       throw std::runtime_error("the daemon's webhook listener did not come up on port " +
@@ -153,7 +153,7 @@ class WebhookTest : public ::testing::Test {
   // What `pgdialer-sync --print-webhook-url <target>` prints with the
   // daemon's settings: the URL an admin pastes into PhoneBurner.
   std::string printed_webhook_url(const std::string& target) {
-    SyncDaemon cli(db_->url(), fake_->base_url(), test_log_path(name_ + ".cli"), daemon_env(),
+    SyncDaemon cli(db_->sync_url(), fake_->base_url(), test_log_path(name_ + ".cli"), daemon_env(),
                    {"--print-webhook-url", target});
     auto line = cli.process().read_line(seconds(20));
     auto status = cli.process().wait(seconds(20));
@@ -193,7 +193,7 @@ class WebhookTest : public ::testing::Test {
   // Pushes the contacts matching `where` into a new session; its id.
   long long push_session(const std::string& where, const std::string& name) {
     long long job =
-        db_->sql()
+        db_->rep()
             .exec("SELECT dialer.push(array_agg(c ORDER BY id), $1) FROM contacts c WHERE " + where, {name})
             .integer(0, 0);
     EXPECT_EQ(db_->wait_for_job(job, seconds(90)), "succeeded");
@@ -210,7 +210,7 @@ class WebhookTest : public ::testing::Test {
 
   // Launches the session; the PhoneBurner dial session it created.
   std::string launch(long long session) {
-    long long job = db_->sql().exec("SELECT dialer.launch($1)", {std::to_string(session)}).integer(0, 0);
+    long long job = db_->rep().exec("SELECT dialer.launch($1)", {std::to_string(session)}).integer(0, 0);
     EXPECT_EQ(db_->wait_for_job(job, seconds(90)), "succeeded");
     auto state = parse(fake_->state_json());
     for (const auto& ds : state["dial_sessions"].GetArray()) {
@@ -709,6 +709,8 @@ TEST_F(WebhookTest, WrongNumberAndDoNotCallExcludeEveryContactSharingTheNumberFr
       $$)");
   db_->sql().exec("SELECT dialer.configure('contacts')");
   db_->sql().exec("SELECT dialer.configure_writeback('dialer_writeback(text, jsonb)')");
+  // The hook runs with the daemon's rights: the docs' grant for this hook.
+  db_->sql().exec(std::string("GRANT UPDATE ON contacts TO ") + TestDatabase::kSyncLogin);
 
   auto preview = [&] {
     auto d = parse(
@@ -769,7 +771,7 @@ TEST_F(WebhookTest, WrongNumberAndDoNotCallExcludeEveryContactSharingTheNumberFr
       "INSERT INTO contacts (id, first_name, last_name, phone) VALUES (99, 'New', 'Row', '(919) 500-0004')");
   auto later = preview();
   EXPECT_EQ(later["99"], "do_not_call: On the suppression list (requested)");
-  EXPECT_THROW(db_->sql().exec("SELECT dialer.push(array_agg(c), 'Forced', NULL, "
+  EXPECT_THROW(db_->rep().exec("SELECT dialer.push(array_agg(c), 'Forced', NULL, "
                                "'{\"include\": [\"99\"], \"override_reason\": \"try\"}') "
                                "FROM contacts c WHERE id = 99"),
                std::exception);

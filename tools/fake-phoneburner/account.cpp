@@ -13,7 +13,17 @@ std::string normalize_phone(const std::string& raw) {
   return digits;
 }
 
-Account::Account() { add_folder("Contacts", "Default folder"); }
+Account::Account() : Account(std::make_shared<IdSequences>(), "default") {}
+
+Account::Account(std::shared_ptr<IdSequences> ids, const std::string& name) : ids_(std::move(ids)) {
+  const bool is_default = name == "default";
+  member.user_id = std::to_string(ids_->next_member_id++);
+  member.username = is_default ? "fake.agent" : name + ".agent";
+  member.first_name = "Fake";
+  member.last_name = is_default ? "Agent" : "Agent " + name;
+  member.email = member.username + "@example.test";
+  add_folder("Contacts", "Default folder");
+}
 
 const Folder* Account::find_folder(long id) const {
   for (const auto& f : folders)
@@ -29,7 +39,7 @@ long Account::resolve_folder(const std::string& id_text) const {
 }
 
 Folder& Account::add_folder(std::string name, std::string description) {
-  folders.push_back(Folder{next_folder_id_++, std::move(name), std::move(description)});
+  folders.push_back(Folder{ids_->next_folder_id++, std::move(name), std::move(description)});
   return folders.back();
 }
 
@@ -42,7 +52,7 @@ const CustomFieldDef* Account::find_custom_field(long id) const {
 const CustomFieldDef& Account::custom_field_named(const std::string& name, const std::string& type) {
   for (const auto& d : custom_field_defs)
     if (d.name == name) return d;
-  custom_field_defs.push_back(CustomFieldDef{next_custom_field_id_++, name, type.empty() ? "1" : type});
+  custom_field_defs.push_back(CustomFieldDef{ids_->next_custom_field_id++, name, type.empty() ? "1" : type});
   return custom_field_defs.back();
 }
 
@@ -54,7 +64,7 @@ Contact* Account::find_live_contact(long id) {
 
 Contact& Account::new_contact(const std::string& origin, const std::string& now) {
   Contact c;
-  c.id = next_contact_id_++;
+  c.id = ids_->next_contact_id++;
   c.category_id = default_folder().id;
   c.original_category_id = c.category_id;
   c.date_added = c.date_modified = now;
@@ -66,9 +76,15 @@ Contact& Account::new_contact(const std::string& origin, const std::string& now)
   return contacts.emplace(c.id, std::move(c)).first->second;
 }
 
+const DialSession* Account::find_dial_session(long id) const {
+  for (const auto& s : dial_sessions)
+    if (s.id == id) return &s;
+  return nullptr;
+}
+
 DialSession& Account::new_dial_session(const std::string& now) {
   DialSession s;
-  s.id = next_dial_session_id_++;
+  s.id = ids_->next_dial_session_id++;
   s.date_created = now;
   dial_sessions.push_back(std::move(s));
   return dial_sessions.back();

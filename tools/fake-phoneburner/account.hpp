@@ -1,19 +1,26 @@
 // What one PhoneBurner account holds: its member, folders, contacts, the
 // custom-field definitions the contacts use and the dial sessions created.
-// Plain data plus id allocation; not thread-safe (Api holds one mutex).
+// Plain data plus id allocation from the fake's shared IdSequences; not
+// thread-safe (Api holds one mutex).
 #pragma once
+#include "id_sequences.hpp"
+
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace fake_pb {
 
+// The user a token belongs to (GET /members/me). The `default` account's is
+// "Fake Agent" (fake.agent); another account NAME's is "Fake Agent NAME"
+// (NAME.agent), with its own user_id.
 struct Member {
-  std::string user_id = "1208450";
-  std::string username = "fake.agent";
-  std::string first_name = "Fake";
-  std::string last_name = "Agent";
-  std::string email = "fake.agent@example.test";
+  std::string user_id;
+  std::string username;
+  std::string first_name;
+  std::string last_name;
+  std::string email;
 };
 
 struct Folder {
@@ -87,16 +94,11 @@ struct DialSession {
 std::string normalize_phone(const std::string& raw);
 
 struct Account {
-  // Realistic starting ids (a live account's default folder was 47718 and
-  // contact ids look like 30919237), increasing monotonically.
-  static constexpr long kDefaultFolderId = 47718;
-  static constexpr long kFirstContactId = 30919237;
-  static constexpr long kFirstCustomFieldId = 812001;
-  static constexpr long kFirstDialSessionId = 5530001;
-  static constexpr long kFirstSubRecordId = 71000001;
-  static constexpr long kFirstCallId = 880000001;
-
+  // The `default` account alone, with ids of its own.
   Account();
+  // Account `name`, one of several drawing ids from the shared `ids`, so that
+  // no id is ever used by two of them.
+  Account(std::shared_ptr<IdSequences> ids, const std::string& name);
 
   Member member;
   std::vector<Folder> folders;  // folders.front() is the default "Contacts"
@@ -122,18 +124,15 @@ struct Account {
   DialSession& new_dial_session(const std::string& now);
   // The id of a dial session a rep starts in the UI (folder dialing): it takes
   // a number from the same sequence but is not one of ours to list.
-  long allocate_dial_session_id() { return next_dial_session_id_++; }
+  long allocate_dial_session_id() { return ids_->next_dial_session_id++; }
   // PhoneBurner's call ids: unique, increasing, restarting only on reset.
-  long next_call_id() { return next_call_id_++; }
-  long next_sub_record_id() { return next_sub_record_id_++; }
+  long next_call_id() { return ids_->next_call_id++; }
+  long next_sub_record_id() { return ids_->next_sub_record_id++; }
+
+  const DialSession* find_dial_session(long id) const;
 
  private:
-  long next_folder_id_ = kDefaultFolderId;
-  long next_contact_id_ = kFirstContactId;
-  long next_custom_field_id_ = kFirstCustomFieldId;
-  long next_dial_session_id_ = kFirstDialSessionId;
-  long next_sub_record_id_ = kFirstSubRecordId;
-  long next_call_id_ = kFirstCallId;
+  std::shared_ptr<IdSequences> ids_;
 };
 
 }  // namespace fake_pb

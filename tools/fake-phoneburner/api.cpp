@@ -1,8 +1,8 @@
 #include "api.hpp"
 
+#include "account_state_json.hpp"
 #include "body_decode.hpp"
 #include "clock.hpp"
-#include "contact_view.hpp"
 #include "envelope.hpp"
 #include "rest_routes.hpp"
 
@@ -46,31 +46,58 @@ void sleep_ms(int ms) {
 
 }  // namespace
 
+std::vector<AccountOptions> all_accounts(const ApiOptions& options) {
+  std::vector<AccountOptions> all{
+      AccountOptions{"default", options.token, std::nullopt, options.account_webhook_url}};
+  for (const auto& a : options.accounts) {
+    if (a.name != "default") {
+      all.push_back(a);
+      continue;
+    }
+    all.front().oauth = a.oauth;
+    if (!a.token.empty()) all.front().token = a.token;
+    if (!a.account_webhook_url.empty()) all.front().account_webhook_url = a.account_webhook_url;
+  }
+  return all;
+}
+
 Api::Api(ApiOptions options)
     : initial_(options),
-      token_(options.token),
+      accounts_(all_accounts(options)),
       faults_(options.knobs),
-      log_(options.request_log_size),
-      account_webhook_url_(options.account_webhook_url) {}
+      log_(options.request_log_size) {}
 
 ApiResponse Api::handle(const ApiRequest& req) {
   if (starts_with(req.path, "/_control/")) return handle_control(req);
   if (starts_with(req.path, "/dialsession/launch/")) return handle_launch(req);
+  if (starts_with(req.path, "/oauth/")) return handle_oauth(req);
   return handle_rest(req);
 }
 
-std::optional<ApiResponse> Api::auth_failure(const ApiRequest& req) const {
+TokenPolicy Api::token_policy() const {
+  return TokenPolicy{faults_.knobs().oauth_access_ttl_s, faults_.knobs().oauth_rotate_refresh_tokens != 0};
+}
+
+AccountState* Api::authenticate(const ApiRequest& req, std::optional<ApiResponse>& denied) {
   const std::string& header = req.authorization;
-  if (header.size() < 7 || strncasecmp(header.c_str(), "Bearer ", 7) != 0)
-    return error(401, debug_code::kAuthHeaderRequired, "Login Failure: Authorization Header required");
+  if (header.size() < 7 || strncasecmp(header.c_str(), "Bearer ", 7) != 0) {
+    denied = error(401, debug_code::kAuthHeaderRequired, "Login Failure: Authorization Header required");
+    return nullptr;
+  }
   const size_t b = header.find_first_not_of(' ', 7);
   const std::string token = b == std::string::npos ? std::string() : header.substr(b);
-  if (token != token_) return error(401, debug_code::kInvalidToken, "Login Failure: Invalid access token");
-  return std::nullopt;
+  AccessCheck check = AccessCheck::unknown;
+  AccountState* account = accounts_.by_token(token, now_millis(), check);
+  if (account) return account;
+  if (check == AccessCheck::expired)
+    denied = error(401, debug_code::kExpiredToken, "Expired oauth token");
+  else
+    denied = error(401, debug_code::kInvalidToken, "Login Failure: Invalid access token");
+  return nullptr;
 }
 
 ApiResponse Api::run_route(const ApiRequest& req, const RestRoute& route,
-                           const std::vector<std::string>& args, int& delay_after_ms) {
+                           const std::vector<std::string>& args, Account& account, int& delay_after_ms) {
   rapidjson::Document body;
   body.SetObject();
   if (req.method == "POST" || req.method == "PUT" || req.method == "PATCH") {
@@ -78,8 +105,8 @@ ApiResponse Api::run_route(const ApiRequest& req, const RestRoute& route,
     if (!decode_body(req, body, problem)) return error(400, 40001, problem);
   }
   const std::string now = now_datetime();
-  account_.ignore_unknown_custom_fields = faults_.knobs().ignore_unknown_custom_fields != 0;
-  const RestCall call{req, args, body, account_, now, faults_.knobs().dialsession_delay_ms_per_contact};
+  account.ignore_unknown_custom_fields = faults_.knobs().ignore_unknown_custom_fields != 0;
+  const RestCall call{req, args, body, account, now, faults_.knobs().dialsession_delay_ms_per_contact};
   RestResult result = route.handler(call);
   delay_after_ms = result.delay_after_ms;
   return std::move(result.response);
@@ -113,13 +140,18 @@ ApiResponse Api::handle_rest(const ApiRequest& req) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     std::optional<ApiResponse> denied;
-    if (under_rest && (!route || route->needs_auth)) denied = auth_failure(req);
+    // Routes without auth (tranquility) run on the default account.
+    AccountState* account = &accounts_.default_account();
+    if (under_rest && (!route || route->needs_auth)) {
+      account = authenticate(req, denied);
+      if (account) rec.account = account->name;
+    }
     if (denied) {
       res = std::move(*denied);
     } else if (!route) {
       res = error(404, 40401, "Unknown route: " + req.method + " " + req.path);
     } else {
-      const Fault fault = faults_.decide(req.method, req.path, is_write(req.method));
+      const Fault fault = faults_.decide(req.method, req.path, is_write(req.method), rec.account);
       rec.fault = fault.source;
       if (fault.kind == FaultKind::status) {
         res = error(fault.status);
@@ -128,7 +160,7 @@ ApiResponse Api::handle_rest(const ApiRequest& req) {
       } else if (fault.kind == FaultKind::drop_before_write) {
         res.drop_connection = true;
       } else {
-        res = run_route(req, *route, args, delay_after_ms);
+        res = run_route(req, *route, args, account->data, delay_after_ms);
         rec.handler_status = res.status;
         // Decided: a malformed answer still means the route ran (a write is
         // applied), like a truncated response after the server committed.
@@ -155,9 +187,7 @@ ApiResponse Api::handle_launch(const ApiRequest& req) {
   rec.method = req.method;
   rec.path = req.path;
   rec.route = "GET /dialsession/launch/{token}";
-  DialSession* session = nullptr;
-  for (auto& s : account_.dial_sessions)
-    if (s.launch_token == token) session = &s;
+  DialSession* session = accounts_.dial_session_by_launch_token(token);
   if (!session) {
     res.status = 404;
     res.body = "<!doctype html><title>Not found</title><p>Unknown dial session link.</p>\n";
@@ -182,67 +212,11 @@ ApiResponse Api::handle_launch(const ApiRequest& req) {
 
 std::string Api::state_json() const {
   std::lock_guard<std::mutex> lock(mu_);
+  const long long now = now_millis();
   rapidjson::StringBuffer buf;
   JsonWriter w(buf);
-  const Account& a = account_;
   w.StartObject();
-  w.Key("member");
-  w.StartObject();
-  put_str(w, "user_id", a.member.user_id);
-  put_str(w, "username", a.member.username);
-  w.EndObject();
-  w.Key("folders");
-  w.StartArray();
-  for (const auto& f : a.folders) {
-    w.StartObject();
-    put_id(w, "folder_id", f.id);
-    put_str(w, "folder_name", f.name);
-    put_str(w, "description", f.description);
-    w.Key("is_default");
-    w.Bool(f.id == a.default_folder().id);
-    w.EndObject();
-  }
-  w.EndArray();
-  w.Key("custom_field_definitions");
-  w.StartArray();
-  for (const auto& d : a.custom_field_defs) {
-    w.StartObject();
-    put_id(w, "custom_field_id", d.id);
-    put_str(w, "name", d.name);
-    put_str(w, "type", d.type);
-    w.EndObject();
-  }
-  w.EndArray();
-  for (const bool trashed : {false, true}) {
-    w.Key(trashed ? "trashed_contacts" : "contacts");
-    w.StartArray();
-    for (const auto& [id, c] : a.contacts)
-      if (c.trashed == trashed) write_contact_state(w, a, c);
-    w.EndArray();
-  }
-  w.Key("dial_sessions");
-  w.StartArray();
-  for (const auto& s : a.dial_sessions) {
-    w.StartObject();
-    put_id(w, "id", s.id);
-    put_str(w, "name", s.name);
-    w.Key("contact_ids");
-    w.StartArray();
-    for (long id : s.contact_ids) w.String(std::to_string(id).c_str());
-    w.EndArray();
-    put_num(w, "contact_count", static_cast<long long>(s.contact_ids.size()));
-    put_num(w, "skipped_contact_count", s.skipped_contact_count);
-    put_raw(w, "callbacks", s.callbacks);
-    put_raw(w, "custom_data", s.custom_data);
-    put_raw(w, "preset_id", s.preset_id);
-    put_raw(w, "errors", s.errors);
-    put_str(w, "redirect_url", s.redirect_url);
-    w.Key("launched");
-    w.Bool(s.launched);
-    put_str(w, "date_created", s.date_created);
-    w.EndObject();
-  }
-  w.EndArray();
+  write_account_members(w, accounts_.default_account(), now);
   w.Key("counters");
   log_.write_counters(w);
   w.Key("config");
@@ -251,18 +225,40 @@ std::string Api::state_json() const {
   w.EndObject();
   w.Key("fail_next");
   faults_.write_rules(w);
-  put_str(w, "account_webhook_url", account_webhook_url_);
+  w.Key("accounts");
+  w.StartObject();
+  for (const auto& [name, account] : accounts_.all()) {
+    w.Key(name.c_str());
+    w.StartObject();
+    write_account_members(w, account, now);
+    w.Key("counters");
+    log_.write_account_counters(w, name);
+    w.EndObject();
+  }
+  w.EndObject();
+  w.EndObject();
+  return std::string(buf.GetString(), buf.GetSize());
+}
+
+std::optional<std::string> Api::account_state_json(const std::string& name) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  const AccountState* account = accounts_.find(name);
+  if (!account) return std::nullopt;
+  rapidjson::StringBuffer buf;
+  JsonWriter w(buf);
+  w.StartObject();
+  write_account_members(w, *account, now_millis());
+  w.Key("counters");
+  log_.write_account_counters(w, name);
   w.EndObject();
   return std::string(buf.GetString(), buf.GetSize());
 }
 
 void Api::reset() {
   std::lock_guard<std::mutex> lock(mu_);
-  account_ = Account();
+  accounts_.reset();
   faults_ = FaultPlan(initial_.knobs);
-  token_ = initial_.token;
   log_.clear();
-  account_webhook_url_ = initial_.account_webhook_url;
   calls_.clear();
 }
 

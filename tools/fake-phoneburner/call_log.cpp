@@ -37,9 +37,10 @@ void write_variant(JsonWriter& w, const PayloadVariant& v) {
 
 // The truth in the daemon's normalized vocabulary (docs/call-events.md)
 // where one exists, so tests can compare field by field.
-void write_call(JsonWriter& w, long simulation, const SimulatedCall& c) {
+void write_call(JsonWriter& w, long simulation, const std::string& account, const SimulatedCall& c) {
   w.StartObject();
   put_num(w, "simulation", simulation);
+  put_str(w, "account", account);
   put_str(w, "call_id", c.call_id);
   put_str(w, "source", c.source);
   put_id(w, "dial_session_id", c.ds_id);
@@ -80,6 +81,7 @@ long CallLog::add(const CallPlan& plan, const std::vector<std::vector<DeliveryAt
   Run run;
   run.simulation = static_cast<long>(runs_.size()) + 1;
   run.source = plan.source;
+  run.account = plan.account;
   run.ds_id = plan.ds_id;
   const size_t first_call = calls_.size();
   for (const auto& c : plan.calls) calls_.push_back(Call{run.simulation, c});
@@ -105,7 +107,8 @@ void CallLog::write_lists(JsonWriter& w, long simulation) const {
   w.Key("calls");
   w.StartArray();
   for (const auto& c : calls_)
-    if (simulation == 0 || c.simulation == simulation) write_call(w, c.simulation, c.call);
+    if (simulation == 0 || c.simulation == simulation)
+      write_call(w, c.simulation, runs_.at(static_cast<size_t>(c.simulation - 1)).account, c.call);
   w.EndArray();
   w.Key("deliveries");
   w.StartArray();
@@ -194,6 +197,7 @@ void CallLog::write_run(JsonWriter& w, long simulation) const {
   const Run& run = runs_.at(static_cast<size_t>(simulation - 1));
   w.StartObject();
   put_num(w, "simulation", run.simulation);
+  put_str(w, "account", run.account);
   put_str(w, "source", run.source);
   put_id(w, "dial_session_id", run.ds_id);
   write_lists(w, simulation);

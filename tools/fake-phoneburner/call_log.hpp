@@ -26,6 +26,7 @@ class CallLog {
  private:
   struct Run {
     long simulation = 0;
+    std::string account;  // whose folder or dial session was dialed
     std::string source;
     long ds_id = 0;
   };

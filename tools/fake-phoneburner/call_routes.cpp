@@ -1,4 +1,5 @@
-// POST /_control/simulate_calls: reps dial, PhoneBurner's webhooks go out.
+// POST /_control/simulate_calls: reps dial, PhoneBurner's webhooks go out
+// (those of the account owning the folder or dial session).
 // Plans under the lock (contacts, outcomes, payloads; the contacts' call
 // history is updated), then POSTs every webhook synchronously and unlocked,
 // since a receiver may read the fake's REST API while it handles one, then
@@ -20,9 +21,20 @@ ApiResponse Api::simulate_calls(const rapidjson::Value& body) {
   CallPlan plan;
   {
     std::lock_guard<std::mutex> lock(mu_);
+    // Ids are unique across accounts: the folder or session says whose rep
+    // dials, and so whose account-level webhook hears of it. Unknown ids are
+    // left to plan_calls (on the default account) to refuse.
+    AccountState* owner = request.dial_session_id ? accounts_.owner_of_dial_session(request.dial_session_id)
+                                                  : accounts_.owner_of_folder(request.folder_id);
+    if (!owner) owner = &accounts_.default_account();
     PlanFailure failure;
-    if (!plan_calls(account_, request, account_webhook_url_, central_now_datetime(), plan, failure))
+    if (!plan_calls(owner->data, request, owner->account_webhook_url, central_now_datetime(), plan,
+                    failure)) {
+      if (failure.status == 409 && owner->account_webhook_url.empty() && owner->name != "default")
+        failure.message += " (for account " + owner->name + ": add \"account\":\"" + owner->name + "\")";
       return control_error(failure.status, failure.message);
+    }
+    plan.account = owner->name;
   }
 
   const DeliveryOptions options{request.timeout_ms, request.retries, request.retry_delay_ms};

@@ -25,7 +25,8 @@ struct PlannedDelivery {
 };
 
 struct CallPlan {
-  std::string source;  // "session" | "account"
+  std::string account;  // the account dialing (set by the caller)
+  std::string source;   // "session" | "account"
   long ds_id = 0;
   std::vector<SimulatedCall> calls;
   std::vector<PlannedDelivery> deliveries;

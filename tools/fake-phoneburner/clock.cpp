@@ -74,6 +74,11 @@ std::string now_iso_millis() {
   return out;
 }
 
+long long now_millis() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
 std::string central_now_datetime() { return central_datetime(std::time(nullptr)); }
 
 std::string central_datetime(long long utc_seconds) {

@@ -15,6 +15,9 @@ std::string notes_stamp(const std::string& username);
 // "2025-11-24T15:26:03.123Z", for the request log.
 std::string now_iso_millis();
 
+// Milliseconds since the Unix epoch: when OAuth access tokens expire.
+long long now_millis();
+
 // Call times in webhooks are zoneless US Central wall-clock times (the live
 // team's observation), so the call simulation needs them apart from the UTC
 // used everywhere else. A "datetime" here is "YYYY-MM-DD HH:MM:SS" read as a

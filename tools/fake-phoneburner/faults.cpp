@@ -57,7 +57,9 @@ const std::vector<std::string>& knob_names() {
                                               "malformed_rate",
                                               "seed",
                                               "dialsession_delay_ms_per_contact",
-                                              "ignore_unknown_custom_fields"};
+                                              "ignore_unknown_custom_fields",
+                                              "oauth_access_ttl_s",
+                                              "oauth_rotate_refresh_tokens"};
   return names;
 }
 
@@ -74,6 +76,12 @@ bool set_knob(Knobs& k, const std::string& name, const std::string& text, std::s
   } else if (name == "ignore_unknown_custom_fields") {
     ok = parse_long(text, 0, 1, n);
     if (ok) k.ignore_unknown_custom_fields = static_cast<int>(n);
+  } else if (name == "oauth_access_ttl_s") {
+    ok = parse_long(text, 1, 365LL * 86400, n);
+    if (ok) k.oauth_access_ttl_s = static_cast<int>(n);
+  } else if (name == "oauth_rotate_refresh_tokens") {
+    ok = parse_long(text, 0, 1, n);
+    if (ok) k.oauth_rotate_refresh_tokens = static_cast<int>(n);
   } else if (name == "retry_after_s") {
     ok = parse_long(text, -1, 86400, n);
     if (ok) k.retry_after_s = static_cast<int>(n);
@@ -130,6 +138,8 @@ void write_knob_members(JsonWriter& w, const Knobs& k) {
   w.Uint64(k.seed);
   put_num(w, "dialsession_delay_ms_per_contact", k.dialsession_delay_ms_per_contact);
   put_num(w, "ignore_unknown_custom_fields", k.ignore_unknown_custom_fields);
+  put_num(w, "oauth_access_ttl_s", k.oauth_access_ttl_s);
+  put_num(w, "oauth_rotate_refresh_tokens", k.oauth_rotate_refresh_tokens);
 }
 
 bool parse_fault_rule(const rapidjson::Value& json, FaultRule& rule, std::string& error) {
@@ -176,6 +186,7 @@ bool parse_fault_rule(const rapidjson::Value& json, FaultRule& rule, std::string
   r.method = text("method").value_or("");
   for (auto& c : r.method) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   r.path = text("path").value_or("");
+  r.account = text("account").value_or("");
   rule = std::move(r);
   return true;
 }
@@ -187,17 +198,31 @@ void FaultPlan::set_knobs(const Knobs& knobs) {
   knobs_ = knobs;
 }
 
-Fault FaultPlan::decide(const std::string& method, const std::string& path, bool is_write) {
+std::optional<Fault> FaultPlan::take_rule(const std::string& method, const std::string& path, bool is_write,
+                                          const std::string& account, bool oauth) {
   for (auto it = rules_.begin(); it != rules_.end(); ++it) {
     if (is_drop(it->kind) && !is_write) continue;
     if (!it->method.empty() && it->method != method) continue;
+    if (oauth && it->path.rfind("/oauth", 0) != 0) continue;
     if (!it->path.empty() && path.compare(0, it->path.size(), it->path) != 0) continue;
+    if (!it->account.empty() && it->account != account) continue;
     // An explicit retry_after_s goes on any status; by default only 429s get one.
     const int retry = it->retry_after_s.value_or(it->status == 429 ? knobs_.retry_after_s : -1);
     Fault f{it->kind, it->status, retry, "fail_next"};
     if (--it->remaining <= 0) rules_.erase(it);
     return f;
   }
+  return std::nullopt;
+}
+
+Fault FaultPlan::decide_oauth(const std::string& method, const std::string& path,
+                              const std::string& account) {
+  return take_rule(method, path, method != "GET", account, true).value_or(Fault{});
+}
+
+Fault FaultPlan::decide(const std::string& method, const std::string& path, bool is_write,
+                        const std::string& account) {
+  if (auto rule = take_rule(method, path, is_write, account, false)) return *rule;
   std::uniform_real_distribution<double> uniform(0.0, 1.0);
   auto roll = [&](double p) { return p > 0 && uniform(rng_) < p; };
   if (roll(knobs_.rate_limit_rate))
@@ -222,6 +247,7 @@ void FaultPlan::write_rules(JsonWriter& w) const {
     if (r.retry_after_s) put_num(w, "retry_after_s", *r.retry_after_s);
     if (!r.method.empty()) put_str(w, "method", r.method);
     if (!r.path.empty()) put_str(w, "path", r.path);
+    if (!r.account.empty()) put_str(w, "account", r.account);
     w.EndObject();
   }
   w.EndArray();

@@ -27,6 +27,11 @@ struct Knobs {
   // 1: custom fields whose name the account has not defined are dropped, as
   // PhoneBurner may do when nobody pre-created them in its settings.
   int ignore_unknown_custom_fields = 0;
+  // OAuth accounts: how long an access token lives, and whether a refresh
+  // returns a new refresh token and invalidates the one used (1) or the same
+  // one again (0).
+  int oauth_access_ttl_s = 3600;
+  int oauth_rotate_refresh_tokens = 1;
 };
 
 // Knob names as JSON keys; the flags are the same with '-' for '_'.
@@ -49,8 +54,10 @@ struct Fault {
 };
 
 // One POST /_control/fail_next: the next `remaining` matching requests fail.
-// Drops match writes only (POST/PUT/PATCH/DELETE); `method` and `path`
-// (a prefix) narrow the match further.
+// Drops match writes only (POST/PUT/PATCH/DELETE); `method`, `path` (a
+// prefix) and `account` (requests authenticated as it) narrow the match
+// further. The /oauth endpoints are matched only by rules whose path starts
+// with "/oauth", so a plain rule still hits the next REST call.
 struct FaultRule {
   long remaining = 1;
   FaultKind kind = FaultKind::status;
@@ -58,11 +65,12 @@ struct FaultRule {
   std::optional<int> retry_after_s;
   std::string method;
   std::string path;
+  std::string account;
 };
 
 // {"count":N,"status":503} | {"count":N,"drop_after_write":true} |
 // {"count":N,"drop_before_write":true} | {"count":N,"malformed":true},
-// plus optional "retry_after_s", "method", "path".
+// plus optional "retry_after_s", "method", "path", "account".
 bool parse_fault_rule(const rapidjson::Value& json, FaultRule& rule, std::string& error);
 
 class FaultPlan {
@@ -72,12 +80,19 @@ class FaultPlan {
   void set_knobs(const Knobs& knobs);  // reseeds when the seed changes
   void add_rule(FaultRule rule) { rules_.push_back(std::move(rule)); }
   void clear_rules() { rules_.clear(); }
-  // The fault for this request: the first matching fail_next rule (consumed),
-  // else one roll per non-zero rate, in the order 429, 5xx, drop, malformed.
-  Fault decide(const std::string& method, const std::string& path, bool is_write);
+  // The fault for a /rest request: the first matching fail_next rule
+  // (consumed), else one roll per non-zero rate, in the order 429, 5xx, drop,
+  // malformed. `account` is the account the request authenticated as.
+  Fault decide(const std::string& method, const std::string& path, bool is_write, const std::string& account);
+  // The fault for an /oauth request: fail_next rules naming an /oauth path
+  // only; the rates never apply (they are for the REST API).
+  Fault decide_oauth(const std::string& method, const std::string& path, const std::string& account);
   void write_rules(JsonWriter& w) const;
 
  private:
+  std::optional<Fault> take_rule(const std::string& method, const std::string& path, bool is_write,
+                                 const std::string& account, bool oauth);
+
   Knobs knobs_;
   std::deque<FaultRule> rules_;
   std::mt19937_64 rng_;

@@ -23,15 +23,41 @@ void parse_listen(const std::string& text, ServerOptions& server) {
     throw UsageError("--listen: " + server.host + " is not a loopback address (the control API has no auth)");
 }
 
+// "NAME=REST" -> {NAME, REST}.
+std::pair<std::string, std::string> named(const std::string& flag, const std::string& value) {
+  const size_t eq = value.find('=');
+  if (eq == std::string::npos || eq == 0 || eq + 1 == value.size())
+    throw UsageError("--" + flag + " wants NAME=" +
+                     (flag == "account" ? "TOKEN" : "CLIENT_ID:CLIENT_SECRET:REFRESH_TOKEN"));
+  const std::string name = value.substr(0, eq);
+  if (!valid_account_name(name))
+    throw UsageError("--" + flag + ": bad account name '" + name + "' (lowercase [a-z0-9][a-z0-9_.-]{0,62})");
+  return {name, value.substr(eq + 1)};
+}
+
+OAuthCredentials oauth_credentials(const std::string& text) {
+  const size_t a = text.find(':');
+  const size_t b = a == std::string::npos ? a : text.find(':', a + 1);
+  if (b == std::string::npos || a == 0 || b == a + 1 || b + 1 == text.size())
+    throw UsageError("--oauth-account wants NAME=CLIENT_ID:CLIENT_SECRET:REFRESH_TOKEN, none empty");
+  return OAuthCredentials{text.substr(0, a), text.substr(a + 1, b - a - 1), text.substr(b + 1)};
+}
+
 }  // namespace
 
 std::string usage_text() {
   return "usage: fake-phoneburner --token TOKEN [options]\n"
          "\n"
-         "A local fake of PhoneBurner's REST API (/rest/1) for tests and demos.\n"
+         "A local fake of PhoneBurner's REST API (/rest/1) and OAuth2 endpoints (/oauth)\n"
+         "for tests and demos, serving one or more accounts.\n"
          "Prints 'listening on http://HOST:PORT' once ready; SIGTERM/SIGINT exit 0.\n"
          "\n"
-         "  --token TOKEN          accepted bearer token (or FAKE_PHONEBURNER_TOKEN)\n"
+         "  --token TOKEN          bearer token of the account 'default' (or FAKE_PHONEBURNER_TOKEN)\n"
+         "  --account NAME=TOKEN   another account, reached with this personal access token\n"
+         "                         (repeatable; NAME=default is --token)\n"
+         "  --oauth-account NAME=CLIENT_ID:CLIENT_SECRET:REFRESH_TOKEN\n"
+         "                         an OAuth2 account: access tokens come from POST /oauth/refreshtoken\n"
+         "                         or /oauth/accesstoken (repeatable; NAME may be default)\n"
          "  --listen HOST:PORT     loopback address, default 127.0.0.1:0 (0 = any free port)\n"
          "  --state-file PATH      write the state dump (as GET /_control/state) on exit\n"
          "  --request-log-size N   requests kept by GET /_control/requests (default 1000)\n"
@@ -48,7 +74,10 @@ std::string usage_text() {
          "  --malformed-rate R                    0..1: apply as usual, answer truncated JSON\n"
          "  --seed N                              random seed for the rates (default 1)\n"
          "  --dialsession-delay-ms-per-contact N  POST /dialsession sleeps N ms per contact\n"
-         "  --ignore-unknown-custom-fields 0|1    1: drop custom fields the account has not defined\n";
+         "  --ignore-unknown-custom-fields 0|1    1: drop custom fields the account has not defined\n"
+         "  --oauth-access-ttl-s N                OAuth access tokens live N s (default 3600)\n"
+         "  --oauth-rotate-refresh-tokens 0|1     1 (default): a refresh returns a new refresh token\n"
+         "                                        and the one used stops working\n";
 }
 
 Options parse_options(int argc, const char* const* argv, const char* env_token) {
@@ -77,6 +106,18 @@ Options parse_options(int argc, const char* const* argv, const char* env_token) 
       if (value.empty()) throw UsageError("--token must not be empty");
       o.server.api.token = value;
       have_token = true;
+    } else if (name == "account") {
+      auto [account, token] = named(name, value);
+      if (account == "default") {
+        o.server.api.token = token;
+        have_token = true;
+      } else {
+        o.server.api.accounts.push_back(AccountOptions{account, token, std::nullopt, {}});
+      }
+    } else if (name == "oauth-account") {
+      auto [account, credentials] = named(name, value);
+      o.server.api.accounts.push_back(AccountOptions{account, {}, oauth_credentials(credentials), {}});
+      if (account == "default") have_token = true;
     } else if (name == "listen") {
       parse_listen(value, o.server);
     } else if (name == "account-webhook-url") {
@@ -104,6 +145,8 @@ Options parse_options(int argc, const char* const* argv, const char* env_token) 
     have_token = true;
   }
   if (!have_token) throw UsageError("--token (or FAKE_PHONEBURNER_TOKEN) is required");
+  const std::string problem = account_options_problem(all_accounts(o.server.api));
+  if (!problem.empty()) throw UsageError(problem);
   return o;
 }
 

@@ -42,6 +42,34 @@ TEST(Options, AccountWebhookUrlMustBeLoopbackHttp) {
   EXPECT_THROW(parse({"--token", "t", "--account-webhook-url", "https://localhost/h"}), UsageError);
 }
 
+TEST(Options, Accounts) {
+  const Options o =
+      parse({"--token", "t", "--account", "b=tb", "--oauth-account=o=cid:sec:ret:ry", "--account",
+             "default=t2", "--oauth-access-ttl-s", "60", "--oauth-rotate-refresh-tokens", "0"});
+  EXPECT_EQ(o.server.api.token, "t2");
+  ASSERT_EQ(o.server.api.accounts.size(), 2u);
+  EXPECT_EQ(o.server.api.accounts[0].name, "b");
+  EXPECT_EQ(o.server.api.accounts[0].token, "tb");
+  ASSERT_TRUE(o.server.api.accounts[1].oauth);
+  EXPECT_EQ(o.server.api.accounts[1].oauth->client_id, "cid");
+  EXPECT_EQ(o.server.api.accounts[1].oauth->client_secret, "sec");
+  EXPECT_EQ(o.server.api.accounts[1].oauth->refresh_token, "ret:ry");
+  EXPECT_EQ(o.server.api.knobs.oauth_access_ttl_s, 60);
+  EXPECT_EQ(o.server.api.knobs.oauth_rotate_refresh_tokens, 0);
+  // The default account may be an OAuth account alone.
+  EXPECT_TRUE(parse({"--oauth-account", "default=c:s:r"}).server.api.token.empty());
+
+  EXPECT_THROW(parse({"--token", "t", "--account", "B=x"}), UsageError);  // names are lowercase
+  EXPECT_THROW(parse({"--token", "t", "--account", "b"}), UsageError);
+  EXPECT_THROW(parse({"--token", "t", "--account", "b=t"}), UsageError);  // token of default
+  EXPECT_THROW(parse({"--token", "t", "--account", "b=x", "--account", "b=y"}), UsageError);
+  EXPECT_THROW(parse({"--token", "t", "--oauth-account", "o=cid:sec"}), UsageError);
+  EXPECT_THROW(parse({"--token", "t", "--oauth-account", "o=c:s:r", "--oauth-account", "p=c:s2:r2"}),
+               UsageError);                               // one client id, two accounts
+  EXPECT_THROW(parse({"--account", "b=x"}), UsageError);  // no default account
+  EXPECT_THROW(parse({"--token", "t", "--oauth-access-ttl-s", "0"}), UsageError);
+}
+
 TEST(Options, Errors) {
   EXPECT_THROW(parse({}), UsageError);  // no token
   EXPECT_THROW(parse({"--token", "t", "--listen", "0.0.0.0:80"}), UsageError);

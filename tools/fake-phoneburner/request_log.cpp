@@ -19,16 +19,16 @@ void RequestLog::add(RequestRecord r) {
     while (cut > 0 && (static_cast<unsigned char>(r.body[cut]) & 0xC0) == 0x80) --cut;
     r.body.resize(cut);
   }
-  ++total_;
-  ++by_route_[r.route][r.status == 0 ? "dropped" : std::to_string(r.status)];
+  all_.count(r);
+  if (!r.account.empty()) by_account_[r.account].count(r);
   records_.push_back(std::move(r));
   while (records_.size() > capacity_) records_.pop_front();
 }
 
 void RequestLog::clear() {
   records_.clear();
-  by_route_.clear();
-  total_ = 0;
+  all_ = Counters();
+  by_account_.clear();
   next_seq_ = 1;
 }
 
@@ -47,6 +47,7 @@ void RequestLog::write_records(JsonWriter& w, std::uint64_t since) const {
     put_str(w, "content_type", r.content_type);
     put_str(w, "body", r.body);
     put_str(w, "route", r.route);
+    put_str(w, "account", r.account);
     put_num(w, "status", r.status);
     put_num(w, "handler_status", r.handler_status);
     w.Key("dropped");
@@ -63,12 +64,24 @@ void RequestLog::write_records(JsonWriter& w, std::uint64_t since) const {
   w.EndObject();
 }
 
-void RequestLog::write_counters(JsonWriter& w) const {
+void RequestLog::Counters::count(const RequestRecord& r) {
+  ++total;
+  ++by_route[r.route][r.status == 0 ? "dropped" : std::to_string(r.status)];
+}
+
+void RequestLog::write_counters(JsonWriter& w) const { all_.write(w); }
+
+void RequestLog::write_account_counters(JsonWriter& w, const std::string& account) const {
+  auto it = by_account_.find(account);
+  (it == by_account_.end() ? Counters() : it->second).write(w);
+}
+
+void RequestLog::Counters::write(JsonWriter& w) const {
   w.StartObject();
-  put_num(w, "requests_total", total_);
+  put_num(w, "requests_total", total);
   w.Key("by_route");
   w.StartObject();
-  for (const auto& [route, statuses] : by_route_) {
+  for (const auto& [route, statuses] : by_route) {
     w.Key(route.c_str());
     w.StartObject();
     for (const auto& [status, n] : statuses) put_num(w, status.c_str(), n);

@@ -16,6 +16,7 @@ struct RequestRecord {
   std::string time;       // ISO 8601 UTC, when the answer was sent
   std::string method, path, query, content_type, body;
   std::string route;       // "POST /rest/1/contacts/{id}", or "unknown"
+  std::string account;     // the account the credential opened; "" = none
   int status = 0;          // what the client got; 0 = connection dropped
   int handler_status = 0;  // what the route produced, when it ran (0 = did not)
   std::string fault;       // "", or the fault's source ("fail_next", "error_rate", ...)
@@ -38,14 +39,24 @@ class RequestLog {
   // {"requests":[...],"next_seq":N,"capacity":C}, records with seq > since.
   void write_records(JsonWriter& w, std::uint64_t since) const;
   // {"requests_total":N,"by_route":{"POST /rest/1/contacts":{"201":2,"dropped":1}}}
+  // over every request.
   void write_counters(JsonWriter& w) const;
+  // The same over the requests that authenticated as `account`.
+  void write_account_counters(JsonWriter& w, const std::string& account) const;
 
  private:
+  struct Counters {
+    long total = 0;
+    std::map<std::string, std::map<std::string, long>> by_route;
+    void count(const RequestRecord& r);
+    void write(JsonWriter& w) const;
+  };
+
   size_t capacity_;
   std::uint64_t next_seq_ = 1;
   std::deque<RequestRecord> records_;
-  std::map<std::string, std::map<std::string, long>> by_route_;
-  long total_ = 0;
+  Counters all_;
+  std::map<std::string, Counters> by_account_;
 };
 
 }  // namespace fake_pb

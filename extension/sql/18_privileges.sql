@@ -1,0 +1,106 @@
+-- Privileges, all in one place: who may run what (the roles are
+-- 00_roles.sql). Nothing is PUBLIC's but the pure rules; no role but the
+-- extension's owner may write a table directly. Every write goes through a
+-- function; those that write what their caller may not are SECURITY DEFINER
+-- with search_path pinned to pg_catalog, pg_temp and schema-qualified names,
+-- and check the caller's role and ownership themselves (01_reps.sql,
+-- 14_session_manage.sql). Functions called only from inside those need no
+-- grant at all.
+--
+-- What the roles need outside this schema is the installer's to grant
+-- (docs/sql-reference.md, "Roles and privileges"): the daemon's login role
+-- reads the contact relation (launch re-checks, shared numbers) and writes
+-- what the write-back hook writes; reps read the contacts they preview.
+
+REVOKE ALL ON ALL TABLES IN SCHEMA dialer FROM PUBLIC;
+REVOKE ALL ON ALL SEQUENCES IN SCHEMA dialer FROM PUBLIC;
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA dialer FROM PUBLIC;
+GRANT USAGE ON SCHEMA dialer TO PUBLIC;
+
+-- ---------------------------------------------------------------------------
+-- PUBLIC: the pure rules (they read the suppression list through
+-- dialer._suppressed_numbers, and write nothing).
+-- ---------------------------------------------------------------------------
+GRANT EXECUTE ON FUNCTION
+    dialer.e164(text, text), dialer.e164_immutable(text, text), dialer.phone_info(text, text),
+    dialer.maintain_phone_e164(),
+    dialer.exclusion(record, integer, timestamptz), dialer.is_dialable(record),
+    dialer._rules_support(internal), dialer._exclusion_columns(text[], integer, timestamptz, "any"),
+    dialer._is_dialable_columns(text[], "any"), dialer._suppressed_numbers(),
+    dialer.session_name(text[], text[], jsonb, date), dialer.dial_time(bigint, real),
+    dialer.payload(record), dialer.talking_points(record),
+    dialer.preview(anyarray, jsonb), dialer.preview_agg(anyelement, jsonb),
+    dialer._preview_step(internal, anyelement, jsonb), dialer._preview_final(internal),
+    dialer.classify_list(anyarray, jsonb)
+TO PUBLIC;
+
+-- ---------------------------------------------------------------------------
+-- dialer_analyst: read-only. The dashboard views (they read the tables with
+-- the owner's rights), the small tables the views' functions read, and
+-- contact_state (which the app joins into its contact relation).
+-- ---------------------------------------------------------------------------
+GRANT SELECT ON dialer.sessions_overview, dialer.session_stats, dialer.session_contacts,
+                dialer.session_activity, dialer.unmapped_dispositions,
+                dialer.configuration, dialer.disposition_map, dialer.reps, dialer.contact_state
+TO dialer_analyst;
+GRANT EXECUTE ON FUNCTION
+    dialer.acting_user(), dialer.current_rep(),
+    dialer.activity_status(text, bigint, bigint, timestamptz, timestamptz),
+    dialer.call_connected(boolean, text), dialer.disposition_outcome(text),
+    dialer.session_export(bigint)
+TO dialer_analyst;
+
+-- ---------------------------------------------------------------------------
+-- dialer_rep (and so dialer_app and dialer_admin): push, launch, and their
+-- own sessions; ownership is checked inside.
+-- ---------------------------------------------------------------------------
+GRANT EXECUTE ON FUNCTION
+    dialer.push(anyarray, text, bigint, jsonb), dialer.push_status(bigint), dialer.cancel(bigint),
+    dialer.suggest_session(jsonb),
+    dialer.launch(bigint), dialer.launch_link(bigint),
+    dialer.create_session(text), dialer.rename_session(bigint, text), dialer.pause_session(bigint),
+    dialer.resume_session(bigint), dialer.complete_session(bigint), dialer.delete_session(bigint),
+    dialer.add_suppression(text, text, text)
+TO dialer_rep;
+
+-- ---------------------------------------------------------------------------
+-- dialer_admin: the team's settings, and reading the trails. (The functions
+-- also check dialer_admin themselves.)
+-- ---------------------------------------------------------------------------
+GRANT EXECUTE ON FUNCTION
+    dialer.add_rep(text, text, text, text), dialer.update_rep(text, text, text, text, boolean),
+    dialer.configure(regclass), dialer.configure_writeback(regprocedure, text),
+    dialer.configure_session_idle_days(integer),
+    dialer.map_disposition(text, text), dialer.remap_dispositions(text), dialer.retry_writebacks(),
+    dialer.remove_suppression(text, text), dialer.assign_session(bigint, text, text)
+TO dialer_admin;
+GRANT SELECT ON dialer.audit_log, dialer.overrides, dialer.session_changes, dialer.suppressions,
+                dialer.writeback_failures, dialer.writeback_queue, dialer.webhook_events, dialer.call_activity
+TO dialer_admin;
+
+-- ---------------------------------------------------------------------------
+-- dialer_sync: exactly the daemon's API (16_daemon_api_jobs.sql,
+-- 17_daemon_api_calls.sql), and what its invoker-rights parts call: the
+-- write-back (13_write_back.sql) and the launch re-check, which read the
+-- app's relation and run the app's hook with the daemon's own rights.
+-- ---------------------------------------------------------------------------
+GRANT EXECUTE ON FUNCTION
+    dialer.claim_push_job(text, integer), dialer.renew_push_lease(bigint, text, integer),
+    dialer.set_push_step(bigint, text, text), dialer.set_session_folder(bigint, text, text),
+    dialer.push_job_session(bigint, text), dialer.push_job_items(bigint, text, integer, integer),
+    dialer.record_push_item(bigint, text, integer, text, text, text),
+    dialer._record_push_item(bigint, text, integer, text, text, text),
+    dialer.finish_push_job(bigint, text, text, boolean, boolean),
+    dialer.release_push_job(bigint, text, text, interval),
+    dialer.fail_push_attempt(bigint, text, text, interval, boolean, boolean),
+    dialer.job_counts(),
+    dialer.prepare_launch(bigint, text), dialer._launch_plan(bigint, text), dialer._store_launch(bigint, text, dialer.list_verdict[]),
+    dialer.launch_batches(bigint, text), dialer.launch_batch_contacts(bigint, text, integer),
+    dialer.record_dial_session(bigint, text, integer, text, text, integer, text, text),
+    dialer.record_call_event(jsonb), dialer._record_call_event(jsonb),
+    dialer.apply_writebacks(integer), dialer._take_writebacks(integer),
+    dialer._writeback_outcome(dialer.writeback_queue, text, text, text, text), dialer._writeback_hook(),
+    dialer._writeback_callable(text),
+    dialer._contact_relation(text), dialer._contacts_with_number(text, text),
+    dialer.write_contact_state(text, jsonb)
+TO dialer_sync;
