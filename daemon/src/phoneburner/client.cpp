@@ -247,6 +247,10 @@ Result PhoneBurnerClient::Impl::run(const Call& call) {
           r.failure = fresh.failure;
           r.message += "; " + fresh.message;
         } else {
+          // Paced like any request: every client of the account shares the refresh.
+          const auto again = limiter.reserve(http::RateLimiter::clock::now());
+          if (!http::sleep_unless_stopped(again - http::RateLimiter::clock::now(), options.should_stop))
+            continue;  // the stop check at the top reports it
           Result first = r;
           r = attempt(call, &first, true, fresh.token, &expired);
         }
