@@ -235,3 +235,77 @@ TEST_F(TeamTest, AnOAuthCredentialIsRefreshedWhenItsAccessTokenExpires) {
   EXPECT_EQ(logged.find("refresh-first"), std::string::npos);
   EXPECT_EQ(logged.find("secret-7"), std::string::npos);
 }
+
+// Each account posts its calls to its own account-level URL; a call is
+// matched within the account it came from, to that rep's session.
+TEST_F(TeamTest, EachAccountsWebhookRecordsItsCallsAgainstItsRepsSession) {
+  FakePhoneBurner fake(test_log_path(name_ + ".fake"), {"--account", std::string("sarah=") + kSarahToken,
+                                                        "--account", std::string("mike=") + kMikeToken});
+  write_credential(credentials_, "sarah", std::string(kSarahToken) + "\n");
+  write_credential(credentials_, "mike", std::string(kMikeToken) + "\n");
+  db_->add_contacts(1, 20);
+  const int port = free_loopback_port();
+  std::map<std::string, std::string> env{
+      {"PGDIALER_WEBHOOK_SECRET", "team-test-webhook-secret-0123456789"},
+      {"PGDIALER_LISTEN", "127.0.0.1:" + std::to_string(port)},
+      {"PGDIALER_WEBHOOK_BASE_URL", "http://127.0.0.1:" + std::to_string(port)},
+      {"PGDIALER_JOURNAL_DIR", fresh_test_dir(name_ + ".journal")}};
+  auto daemon = start_daemon(fake, env);
+  ASSERT_TRUE(wait_until(seconds(30), [&] { return http_get(port, "/healthz").status == 200; }));
+
+  // The URL an admin pastes into each PhoneBurner account's settings.
+  for (const char* account : {"sarah", "mike"}) {
+    auto cli_env = env;
+    cli_env["PGDIALER_CREDENTIALS_DIR"] = credentials_;
+    SyncDaemon cli(db_->sync_url(), fake.base_url(), test_log_path(name_ + ".cli"), cli_env,
+                   {"--print-webhook-url", std::string("account:") + account});
+    auto url = cli.process().read_line(seconds(20));
+    ASSERT_TRUE(url && cli.process().wait(seconds(20)) == 0);
+    EXPECT_NE(url->find(std::string("/phoneburner/account/") + account + "?s="), std::string::npos) << *url;
+    fake.control("config",
+                 std::string(R"({"account":")") + account + R"(","account_webhook_url":")" + *url + "\"}");
+  }
+
+  long long sarah_job = push(TestDatabase::kSarah, "id <= 10", "Sarah's buyers");
+  long long mike_job = push(TestDatabase::kMike, "id > 10", "Mike's buyers");
+  ASSERT_EQ(db_->wait_for_job(sarah_job, seconds(90)), "succeeded") << error_of(sarah_job);
+  ASSERT_EQ(db_->wait_for_job(mike_job, seconds(90)), "succeeded") << error_of(mike_job);
+  const long long sarah_session = session_of(TestDatabase::kSarah, sarah_job);
+  const long long mike_session = session_of(TestDatabase::kMike, mike_job);
+  auto folder_of = [&](long long session) {
+    return db_->sql()
+        .exec("SELECT phoneburner_folder_id FROM dialer.sessions WHERE id = $1", {std::to_string(session)})
+        .text(0, 0);
+  };
+  fake.control_json("simulate_calls",
+                    R"({"folder_id":")" + folder_of(sarah_session) + R"(","calls":6,"seed":3})");
+  fake.control_json("simulate_calls",
+                    R"({"folder_id":")" + folder_of(mike_session) + R"(","calls":4,"seed":4})");
+
+  // Every call recorded, in its rep's session, for a contact of that rep's list.
+  auto calls = db_->sql().exec(
+      "SELECT session_id, count(*), count(*) FILTER (WHERE contact_id::int BETWEEN 1 AND 10), "
+      "       count(*) FILTER (WHERE contact_id::int BETWEEN 11 AND 20) "
+      "FROM dialer.call_activity GROUP BY session_id ORDER BY session_id");
+  ASSERT_EQ(calls.rows(), 2);
+  EXPECT_EQ(calls.integer(0, 0), sarah_session);
+  EXPECT_EQ(calls.integer(0, 1), 6);
+  EXPECT_EQ(calls.integer(0, 2), 6);
+  EXPECT_EQ(calls.integer(1, 0), mike_session);
+  EXPECT_EQ(calls.integer(1, 1), 4);
+  EXPECT_EQ(calls.integer(1, 3), 4);
+  EXPECT_EQ(db_->sql()
+                .exec("SELECT count(*) FROM dialer.webhook_events "
+                      "WHERE result = 'unmatched' OR payload ->> 'credential' NOT IN ('sarah', 'mike')")
+                .integer(0, 0),
+            0);
+  // A URL opens one account only: Sarah's token on Mike's path is refused.
+  auto sarah_url_target = [&] {
+    auto state = parse(fake.state_json("account=sarah"));
+    std::string url = str(state["account_webhook_url"]);
+    return url.substr(url.find("/phoneburner/"));
+  }();
+  std::string forged = sarah_url_target;
+  forged.replace(forged.find("/account/sarah"), std::string("/account/sarah").size(), "/account/mike");
+  EXPECT_EQ(http_post(port, forged, R"({"call_id":"forged"})").status, 401);
+}
