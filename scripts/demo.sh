@@ -275,7 +275,10 @@ step "Starting the fake PhoneBurner with accounts ${accounts[*]} (30 ms per requ
 # reaches only this script, whose trap then stops them in order.
 account_args=()
 for a in "${accounts[@]}"; do account_args+=(--account "$a=throwaway-$a-$(random_hex)"); done
-FAKE_PHONEBURNER_TOKEN=$(random_hex) setsid "$fake_bin" --listen 127.0.0.1:0 --latency-ms 30 \
+default_token=$(random_hex)
+# The log exists before the fake starts: the loop below reads it at once.
+: >"$fake_log"
+FAKE_PHONEBURNER_TOKEN=$default_token setsid "$fake_bin" --listen 127.0.0.1:0 --latency-ms 30 \
   "${account_args[@]}" --state-file "$state_file" >"$fake_log" 2>&1 </dev/null &
 fake_pid=$!
 echo "$fake_pid" >"$demo_dir/fake-phoneburner.pid"
