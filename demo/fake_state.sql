@@ -1,7 +1,9 @@
 -- What the fake PhoneBurner holds, account by account, from its state dump
 -- (GET /_control/state), read into the temporary table fake_state(doc text)
 -- by the caller. Each rep's credential names one PhoneBurner account; a
--- contact there is linked (dialer.contact_links) to a session of its owner.
+-- contact there is linked (dialer.contact_links) to a session of its owner,
+-- or is one a launch's POST /dialsession made (PhoneBurner saves a dial
+-- session's contacts anew, in the account's default folder).
 
 \pset footer off
 CREATE TEMP VIEW fake_account AS
@@ -19,15 +21,24 @@ contacts AS (
     SELECT account, c ->> 'category_id' AS folder, c ->> 'lead_id' AS lead, c ->> 'contact_user_id' AS pb_id
     FROM fake_account, jsonb_array_elements(j -> 'contacts') AS c
 ),
+-- Which pgdialer session each PhoneBurner contact is there for.
+held_for AS (
+    SELECT l.phoneburner_contact_id AS pb_id, l.session_id, '' AS how
+    FROM dialer.contact_links l
+    UNION
+    SELECT id.value, (d -> 'custom_data' ->> 'pgdialer_session_id')::bigint, 'dial sessions of '
+    FROM fake_account, jsonb_array_elements(j -> 'dial_sessions') AS d,
+         jsonb_array_elements_text(d -> 'contact_ids') AS id(value)
+),
 held AS (
     SELECT f.account, f.rep, f.id, f.name,
            count(c.folder) AS contacts,
            count(DISTINCT c.lead) AS leads,
            count(c.lead) - count(DISTINCT c.lead) AS duplicates,
-           (SELECT string_agg(DISTINCT format('#%s %s', s.id, r.display_name), ', ')
+           (SELECT string_agg(DISTINCT format('%s#%s %s', h.how, s.id, r.display_name), ', ')
             FROM contacts c2
-            JOIN dialer.contact_links l ON l.phoneburner_contact_id = c2.pb_id
-            JOIN dialer.sessions s ON s.id = l.session_id
+            JOIN held_for h ON h.pb_id = c2.pb_id
+            JOIN dialer.sessions s ON s.id = h.session_id
             JOIN dialer.reps r ON r.name = s.owner
             WHERE c2.account = f.account AND c2.folder = f.id) AS linked
     FROM folders f LEFT JOIN contacts c ON c.account = f.account AND c.folder = f.id
