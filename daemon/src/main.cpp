@@ -38,8 +38,12 @@ int main(int argc, char** argv) {
   log::set_verbose(config.verbose);
   init_http();
   install_signal_handlers();
+  // Where credentials come from; never what they are.
+  std::string credentials = config.token_source.empty() ? "" : " token from " + config.token_source;
+  if (!config.credentials_dir.empty()) credentials += " credentials_dir=" + config.credentials_dir;
+  if (!config.systemd_credentials_dir.empty()) credentials += " systemd credentials phoneburner-NAME";
   log::info("starting worker=" + config.worker_id + " phoneburner=" + config.phoneburner_base_url +
-            " token from " + config.token_source);
+            credentials);
   MetricsRegistry metrics;
   declare_daemon_metrics(metrics);
   std::unique_ptr<WebhookReceiver> listener;

@@ -146,8 +146,9 @@ TestDatabase::TestDatabase(const std::string& name) : name_(name) {
   conn_->exec(std::string(R"(DO $$
       DECLARE login text; role text;
       BEGIN
-        FOR login, role IN VALUES (')") + kSyncLogin + "', 'dialer_sync'), ('" + kSarah + "', 'dialer_rep'), ('" +
-              kMike + "', 'dialer_rep'), ('" + kAppLogin + R"(', 'dialer_app') LOOP
+        FOR login, role IN VALUES (')") +
+              kSyncLogin + "', 'dialer_sync'), ('" + kSarah + "', 'dialer_rep'), ('" + kMike +
+              "', 'dialer_rep'), ('" + kAppLogin + R"(', 'dialer_app') LOOP
           IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = login) THEN
             EXECUTE format('CREATE ROLE %I LOGIN IN ROLE %I', login, role);
           END IF;

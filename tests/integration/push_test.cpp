@@ -66,8 +66,8 @@ class PushTest : public ::testing::Test {
   }
   std::unique_ptr<SyncDaemon> start_daemon(std::map<std::string, std::string> env = {},
                                            std::vector<std::string> args = {}) {
-    return std::make_unique<SyncDaemon>(db_->sync_url(), fake_->base_url(), test_log_path(name_ + ".daemon"), env,
-                                        args);
+    return std::make_unique<SyncDaemon>(db_->sync_url(), fake_->base_url(), test_log_path(name_ + ".daemon"),
+                                        env, args);
   }
   static std::string to_lower(std::string s) {
     for (auto& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));

@@ -77,24 +77,29 @@ class TeamTest : public ::testing::Test {
     db_ = std::make_unique<TestDatabase>(db_name);
     credentials_ = fresh_test_dir(name_ + ".credentials");
     ::chmod(credentials_.c_str(), 0700);
-    db_->sql().exec("SELECT dialer.update_rep($1, phoneburner_credential => 'sarah')", {TestDatabase::kSarah});
+    db_->sql().exec("SELECT dialer.update_rep($1, phoneburner_credential => 'sarah')",
+                    {TestDatabase::kSarah});
     db_->sql().exec("SELECT dialer.update_rep($1, phoneburner_credential => 'mike')", {TestDatabase::kMike});
     db_->sql().exec("SELECT dialer.configure('contacts')");
   }
 
-  std::unique_ptr<SyncDaemon> start_daemon(FakePhoneBurner& fake, std::map<std::string, std::string> env = {}) {
+  std::unique_ptr<SyncDaemon> start_daemon(FakePhoneBurner& fake,
+                                           std::map<std::string, std::string> env = {}) {
     env["PGDIALER_CREDENTIALS_DIR"] = credentials_;
-    return std::make_unique<SyncDaemon>(db_->sync_url(), fake.base_url(), test_log_path(name_ + ".daemon"), env);
+    return std::make_unique<SyncDaemon>(db_->sync_url(), fake.base_url(), test_log_path(name_ + ".daemon"),
+                                        env);
   }
 
   long long push(const std::string& rep, const std::string& where, const std::string& session_name) {
     return db_->rep(rep)
-        .exec("SELECT dialer.push(array_agg(c ORDER BY id), $1) FROM contacts c WHERE " + where, {session_name})
+        .exec("SELECT dialer.push(array_agg(c ORDER BY id), $1) FROM contacts c WHERE " + where,
+              {session_name})
         .integer(0, 0);
   }
   long long session_of(const std::string& rep, long long job) {
-    return std::stoll(
-        db_->rep(rep).exec("SELECT dialer.push_status($1) ->> 'session_id'", {std::to_string(job)}).text(0, 0));
+    return std::stoll(db_->rep(rep)
+                          .exec("SELECT dialer.push_status($1) ->> 'session_id'", {std::to_string(job)})
+                          .text(0, 0));
   }
   std::string error_of(long long job) {
     return db_->sql().exec("SELECT dialer.push_status($1) ->> 'error'", {std::to_string(job)}).text(0, 0);
@@ -111,8 +116,8 @@ TEST_F(TeamTest, EachRepPushesAndLaunchesIntoTheirOwnAccountOnly) {
   FakePhoneBurner fake(test_log_path(name_ + ".fake"), {"--account", std::string("sarah=") + kSarahToken,
                                                         "--account", std::string("mike=") + kMikeToken});
   write_credential(credentials_, "sarah", std::string(kSarahToken) + "\n");
-  write_credential(credentials_, "mike", std::string("# Mike's personal access token\naccess_token=") +
-                                             kMikeToken + "\n");
+  write_credential(credentials_, "mike",
+                   std::string("# Mike's personal access token\naccess_token=") + kMikeToken + "\n");
   db_->add_contacts(1, 20);
   auto daemon = start_daemon(fake);
 
@@ -137,10 +142,12 @@ TEST_F(TeamTest, EachRepPushesAndLaunchesIntoTheirOwnAccountOnly) {
 
   // Launches: each dial session is created in its owner's account, and only
   // the owner gets the login link.
-  long long sarah_launch =
-      db_->rep(TestDatabase::kSarah).exec("SELECT dialer.launch($1)", {std::to_string(sarah_session)}).integer(0, 0);
-  long long mike_launch =
-      db_->rep(TestDatabase::kMike).exec("SELECT dialer.launch($1)", {std::to_string(mike_session)}).integer(0, 0);
+  long long sarah_launch = db_->rep(TestDatabase::kSarah)
+                               .exec("SELECT dialer.launch($1)", {std::to_string(sarah_session)})
+                               .integer(0, 0);
+  long long mike_launch = db_->rep(TestDatabase::kMike)
+                              .exec("SELECT dialer.launch($1)", {std::to_string(mike_session)})
+                              .integer(0, 0);
   ASSERT_EQ(db_->wait_for_job(sarah_launch, seconds(90)), "succeeded") << error_of(sarah_launch);
   ASSERT_EQ(db_->wait_for_job(mike_launch, seconds(90)), "succeeded") << error_of(mike_launch);
   for (const char* account : {"sarah", "mike"}) {
@@ -150,13 +157,16 @@ TEST_F(TeamTest, EachRepPushesAndLaunchesIntoTheirOwnAccountOnly) {
     for (const auto& c : state["contacts"].GetArray())
       lead_of[str(c[c.HasMember("contact_user_id") ? "contact_user_id" : "id"])] = str(c["lead_id"]);
     std::set<std::string> launched;
-    for (const auto& id : state["dial_sessions"][0]["contact_ids"].GetArray()) launched.insert(lead_of[str(id)]);
+    for (const auto& id : state["dial_sessions"][0]["contact_ids"].GetArray())
+      launched.insert(lead_of[str(id)]);
     EXPECT_EQ(launched, std::string(account) == "sarah" ? ids(1, 10) : ids(11, 20)) << account;
   }
-  EXPECT_THROW(db_->rep(TestDatabase::kMike).exec("SELECT dialer.launch_link($1)", {std::to_string(sarah_launch)}),
-               std::exception);
-  const std::string link =
-      db_->rep(TestDatabase::kSarah).exec("SELECT dialer.launch_link($1)", {std::to_string(sarah_launch)}).text(0, 0);
+  EXPECT_THROW(
+      db_->rep(TestDatabase::kMike).exec("SELECT dialer.launch_link($1)", {std::to_string(sarah_launch)}),
+      std::exception);
+  const std::string link = db_->rep(TestDatabase::kSarah)
+                               .exec("SELECT dialer.launch_link($1)", {std::to_string(sarah_launch)})
+                               .text(0, 0);
   EXPECT_NE(link.find("/dialsession/launch/"), std::string::npos) << link;
 
   // The daemon never logged a token.
@@ -187,16 +197,18 @@ TEST_F(TeamTest, AMissingOrRefusedCredentialFailsOnlyThatRepsJobs) {
   long long refused = push(TestDatabase::kMike, "id > 10", "Mike again");
   long long sarah_next = push(TestDatabase::kSarah, "id <= 5", "Sarah again");
   EXPECT_EQ(db_->wait_for_job(sarah_next, seconds(90)), "succeeded") << error_of(sarah_next);
-  EXPECT_TRUE(wait_until(seconds(30), [&] { return error_of(refused).find("\"mike\"") != std::string::npos; }))
-      << error_of(refused);
+  EXPECT_TRUE(wait_until(seconds(30), [&] {
+    return error_of(refused).find("\"mike\"") != std::string::npos;
+  })) << error_of(refused);
   EXPECT_TRUE(lead_ids(fake, "mike").empty());
 }
 
 TEST_F(TeamTest, AnOAuthCredentialIsRefreshedWhenItsAccessTokenExpires) {
   FakePhoneBurner fake(test_log_path(name_ + ".fake"),
-                       {"--oauth-account", "sarah=client-7:secret-7:refresh-first",
-                        "--account", std::string("mike=") + kMikeToken});
-  write_credential(credentials_, "sarah", "client_id=client-7\nclient_secret=secret-7\nrefresh_token=refresh-first\n");
+                       {"--oauth-account", "sarah=client-7:secret-7:refresh-first", "--account",
+                        std::string("mike=") + kMikeToken});
+  write_credential(credentials_, "sarah",
+                   "client_id=client-7\nclient_secret=secret-7\nrefresh_token=refresh-first\n");
   db_->add_contacts(1, 20);
   const std::string state_dir = fresh_test_dir(name_ + ".state");
   auto daemon = start_daemon(fake, {{"PGDIALER_JOURNAL_DIR", state_dir}});

@@ -69,7 +69,8 @@ TEST_F(VocabularyTest, TheDaemonAPIAnswersInTheDaemonsWords) {
             pgd::lease_answer::running);
   EXPECT_EQ(sql.exec("SELECT dialer.fail_push_attempt($1, 'worker-1', 'test failure')", {job}).text(0, 0),
             pgd::job_status::retrying);
-  EXPECT_EQ(rep.exec("SELECT dialer.push_status($1) ->> 'status'", {job}).text(0, 0), pgd::job_status::queued);
+  EXPECT_EQ(rep.exec("SELECT dialer.push_status($1) ->> 'status'", {job}).text(0, 0),
+            pgd::job_status::queued);
   db_->sql().exec("UPDATE dialer.push_jobs SET run_at = now() WHERE id = $1", {job});
   ASSERT_EQ(sql.exec("SELECT id FROM dialer.claim_push_job('worker-1')").rows(), 1);
   rep.exec("SELECT dialer.cancel($1)", {job});

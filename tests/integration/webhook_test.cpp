@@ -141,8 +141,8 @@ class WebhookTest : public ::testing::Test {
   std::unique_ptr<SyncDaemon> start_daemon(std::map<std::string, std::string> extra_env = {}) {
     auto env = daemon_env();
     for (auto& [k, v] : extra_env) env[k] = v;
-    auto daemon =
-        std::make_unique<SyncDaemon>(db_->sync_url(), fake_->base_url(), test_log_path(name_ + ".daemon"), env);
+    auto daemon = std::make_unique<SyncDaemon>(db_->sync_url(), fake_->base_url(),
+                                               test_log_path(name_ + ".daemon"), env);
     bool up = wait_until(seconds(30), [&] { return http_get(port_, "/healthz").status == 200; });
     if (!up)
       throw std::runtime_error("the daemon's webhook listener did not come up on port " +

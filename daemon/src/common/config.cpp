@@ -1,5 +1,7 @@
 #include "common/config.hpp"
 
+#include <dirent.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -8,6 +10,8 @@
 #include <map>
 #include <random>
 #include <sstream>
+
+#include "credentials/credential.hpp"
 
 namespace pgdialer::sync {
 
@@ -39,6 +43,31 @@ std::map<std::string, std::string> read_config_file(const std::string& path) {
     values[trim(line.substr(0, eq))] = trim(line.substr(eq + 1));
   }
   return values;
+}
+
+// A file holding the default credential (a bare token, or key=value lines):
+// read once at start so a typo fails now, not at the first job; the
+// credential store reads it again whenever a job needs it.
+void check_credential_file(const std::string& path, const std::string& what) {
+  std::ifstream in(path);
+  if (!in) throw ConfigError("cannot read " + what + " " + path + ": " + std::strerror(errno));
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  Credential credential;
+  std::string error;
+  if (!parse_credential(buffer.str(), &credential, &error))
+    throw ConfigError(what + " " + path + " " + error);
+}
+
+// Whether a systemd credentials directory holds any phoneburner-NAME.
+bool holds_phoneburner_credentials(const std::string& directory) {
+  DIR* dir = ::opendir(directory.c_str());
+  if (!dir) return false;
+  bool found = false;
+  while (dirent* entry = ::readdir(dir))
+    if (std::string(entry->d_name).rfind("phoneburner-", 0) == 0) found = true;
+  ::closedir(dir);
+  return found;
 }
 
 std::string read_secret_file(const std::string& path, const std::string& what) {
@@ -110,12 +139,13 @@ std::string default_worker_id() {
 
 std::string usage() {
   return R"(Usage: pgdialer-sync [--config FILE] [--once] [--verbose]
-       pgdialer-sync [--config FILE] --print-webhook-url account|SESSION_ID
+       pgdialer-sync [--config FILE] --print-webhook-url account|account:NAME|SESSION_ID
 
 Works pgdialer's push queue: claims jobs from PostgreSQL (dialer.claim_push_job),
-writes their contacts into PhoneBurner, and records every outcome back. With a
-webhook secret it also receives PhoneBurner's call webhooks and records them
-(dialer.record_call_event), journaling them locally while PostgreSQL is away.
+writes their contacts into the PhoneBurner account (credential) each job names,
+and records every outcome back. With a webhook secret it also receives
+PhoneBurner's call webhooks and records them (dialer.record_call_event),
+journaling them locally while PostgreSQL is away.
 Its HTTP listener serves GET /healthz and GET /metrics, plus the webhook routes
 with a secret; it runs when PGDIALER_LISTEN or a webhook secret is set.
 
@@ -123,20 +153,29 @@ Options:
   --config FILE   read KEY = value settings from FILE (same keys as the environment)
   --once          process every job claimable now (queued or with an expired lease), then exit
                   (no HTTP listener)
-  --print-webhook-url account|SESSION_ID
-                  print the callback URL with its token (account: the one to paste into
-                  PhoneBurner's webhook settings for api_calldone), then exit
+  --print-webhook-url account|account:NAME|SESSION_ID
+                  print the callback URL with its token (account:NAME: the one to paste into
+                  the webhook settings of credential NAME's PhoneBurner account for
+                  api_calldone; account: the same for credential default), then exit
   --verbose       also log debug lines
   --help          show this help
 
 Settings (config file or environment; the environment wins):
   DATABASE_URL                 libpq connection string, URI or key=value (required)
   PHONEBURNER_BASE_URL         default https://www.phoneburner.com/rest/1; plain http only for loopback
+  PGDIALER_CREDENTIALS_DIR     directory of PhoneBurner credentials, one file per name (mode 0600);
+                               a job's credential NAME is $CREDENTIALS_DIRECTORY/phoneburner-NAME
+                               (systemd LoadCredential=phoneburner-NAME:...), else this dir's NAME.
+                               A file holds the access token, or key=value lines: access_token=, or
+                               client_id=, client_secret=, refresh_token= (OAuth2)
+  PHONEBURNER_OAUTH_URL        PhoneBurner's OAuth2 URL (default: the base URL's host + /oauth)
+  Credential default (single-account installs) also falls back to:
   PHONEBURNER_TOKEN_FILE       file holding the personal access token, or
   $CREDENTIALS_DIRECTORY/phoneburner-token   (systemd LoadCredential=phoneburner-token:...), or
   PHONEBURNER_TOKEN            the token itself (least preferred)
   PGDIALER_CONCURRENCY         requests in flight per job (default 5)
-  PGDIALER_REQUESTS_PER_SECOND client-side request rate limit (default 10; 0 = none)
+  PGDIALER_REQUESTS_PER_SECOND client-side request rate limit per PhoneBurner account (default 10;
+                               0 = none)
   PGDIALER_POLL_SECONDS        poll the queue this often besides LISTEN (default 5)
   PGDIALER_LEASE_SECONDS       job lease (default 30; renewed every third of it)
   PGDIALER_WORKER_ID           this daemon's name in the queue (default host/pid/random)
@@ -150,8 +189,8 @@ Settings (config file or environment; the environment wins):
                                listener on (/healthz, /metrics; the webhook routes need a secret).
                                Unset: 127.0.0.1:8787 with a webhook secret, else no listener
   PGDIALER_WEBHOOK_TIME_ZONE   zone of PhoneBurner's start_time/end_time (default America/Chicago)
-  PGDIALER_JOURNAL_DIR         directory of the webhook journal (default $STATE_DIRECTORY,
-                               else /var/lib/pgdialer-sync)
+  PGDIALER_JOURNAL_DIR         directory of the webhook journal and of the newest OAuth refresh
+                               tokens, in oauth/ (default $STATE_DIRECTORY, else /var/lib/pgdialer-sync)
   PGDIALER_WEBHOOK_MAX_BODY_BYTES  larger webhook bodies get 413 (default 262144)
 
 Exit status: 0 after a clean stop, 1 on a runtime failure, 64 for bad usage,
@@ -190,10 +229,11 @@ Config load_config(const CommandLine& cl) {
   if (!cl.config_file.empty()) values = read_config_file(cl.config_file);
   for (const char* key :
        {"DATABASE_URL", "PHONEBURNER_BASE_URL", "PHONEBURNER_TOKEN_FILE", "PHONEBURNER_TOKEN",
-        "PGDIALER_CONCURRENCY", "PGDIALER_REQUESTS_PER_SECOND", "PGDIALER_POLL_SECONDS",
-        "PGDIALER_LEASE_SECONDS", "PGDIALER_WORKER_ID", "PGDIALER_WEBHOOK_BASE_URL",
-        "PGDIALER_WEBHOOK_SECRET_FILE", "PGDIALER_WEBHOOK_SECRET", "PGDIALER_LISTEN",
-        "PGDIALER_WEBHOOK_TIME_ZONE", "PGDIALER_JOURNAL_DIR", "PGDIALER_WEBHOOK_MAX_BODY_BYTES"}) {
+        "PGDIALER_CREDENTIALS_DIR", "PHONEBURNER_OAUTH_URL", "PGDIALER_CONCURRENCY",
+        "PGDIALER_REQUESTS_PER_SECOND", "PGDIALER_POLL_SECONDS", "PGDIALER_LEASE_SECONDS",
+        "PGDIALER_WORKER_ID", "PGDIALER_WEBHOOK_BASE_URL", "PGDIALER_WEBHOOK_SECRET_FILE",
+        "PGDIALER_WEBHOOK_SECRET", "PGDIALER_LISTEN", "PGDIALER_WEBHOOK_TIME_ZONE", "PGDIALER_JOURNAL_DIR",
+        "PGDIALER_WEBHOOK_MAX_BODY_BYTES"}) {
     if (const char* env = std::getenv(key)) values[key] = env;
   }
   auto get = [&](const char* key) -> std::string {
@@ -220,20 +260,47 @@ Config load_config(const CommandLine& cl) {
     throw ConfigError("PHONEBURNER_BASE_URL must be https:// (plain http:// only for loopback hosts): " +
                       c.phoneburner_base_url);
 
+  if (!get("PHONEBURNER_OAUTH_URL").empty()) {
+    c.oauth_url = get("PHONEBURNER_OAUTH_URL");
+    while (!c.oauth_url.empty() && c.oauth_url.back() == '/') c.oauth_url.pop_back();
+    if (c.oauth_url.rfind("https://", 0) != 0 &&
+        !(c.oauth_url.rfind("http://", 0) == 0 && is_loopback_host(c.oauth_url)))
+      throw ConfigError("PHONEBURNER_OAUTH_URL must be https:// (plain http:// only for loopback hosts): " +
+                        c.oauth_url);
+  } else {
+    // scheme://host[:port] of the base URL + /oauth.
+    const auto path = c.phoneburner_base_url.find('/', c.phoneburner_base_url.find("://") + 3);
+    c.oauth_url = c.phoneburner_base_url.substr(0, path) + "/oauth";
+  }
+
   const char* credentials = std::getenv("CREDENTIALS_DIRECTORY");
+  if (credentials && *credentials) c.systemd_credentials_dir = credentials;
+  c.credentials_dir = get("PGDIALER_CREDENTIALS_DIR");
+  while (c.credentials_dir.size() > 1 && c.credentials_dir.back() == '/') c.credentials_dir.pop_back();
+  if (!c.credentials_dir.empty() && !printing) {
+    struct stat st {};
+    if (::stat(c.credentials_dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+      throw ConfigError("PGDIALER_CREDENTIALS_DIR " + c.credentials_dir + " is not a directory");
+  }
   if (!get("PHONEBURNER_TOKEN_FILE").empty()) {
-    c.token = read_secret_file(get("PHONEBURNER_TOKEN_FILE"), "PHONEBURNER_TOKEN_FILE");
+    c.token_file = get("PHONEBURNER_TOKEN_FILE");
     c.token_source = "PHONEBURNER_TOKEN_FILE";
+    if (!printing) check_credential_file(c.token_file, "PHONEBURNER_TOKEN_FILE");
   } else if (credentials && std::ifstream(std::string(credentials) + "/phoneburner-token")) {
-    c.token = read_secret_file(std::string(credentials) + "/phoneburner-token", "systemd credential");
+    c.token_file = std::string(credentials) + "/phoneburner-token";
     c.token_source = "systemd credential phoneburner-token";
+    if (!printing) check_credential_file(c.token_file, "systemd credential");
   } else if (!get("PHONEBURNER_TOKEN").empty()) {
-    c.token = get("PHONEBURNER_TOKEN");
+    c.token = trim(get("PHONEBURNER_TOKEN"));
     c.token_source = "PHONEBURNER_TOKEN";
-  } else if (!printing) {
+  } else if (!printing && c.credentials_dir.empty() &&
+             !(credentials && holds_phoneburner_credentials(credentials))) {
+    // A single-account install without its token; a per-rep install may
+    // have no "default" at all.
     throw ConfigError(
         "no PhoneBurner token: set PHONEBURNER_TOKEN_FILE, a systemd credential "
-        "named phoneburner-token, or PHONEBURNER_TOKEN");
+        "named phoneburner-token, or PHONEBURNER_TOKEN (or PGDIALER_CREDENTIALS_DIR for one "
+        "credential per rep)");
   }
 
   if (!get("PGDIALER_CONCURRENCY").empty())

@@ -1,5 +1,7 @@
 // pgdialer-sync's configuration: defaults, then a config file, then the
-// environment, then the command line. The PhoneBurner token is read from a
+// environment, then the command line. The PhoneBurner credentials are found
+// by name when a job needs one (credentials/store); what is settled here is
+// where to look, and the single-token install's token, which is read from a
 // file, a systemd credential or the environment, and is never printed.
 #pragma once
 
@@ -26,8 +28,19 @@ inline constexpr int kExitConfig = 78;  // EX_CONFIG
 struct Config {
   std::string database_url;  // handed to libpq as is (URI or key=value)
   std::string phoneburner_base_url = "https://www.phoneburner.com/rest/1";
-  std::string token;                  // never logged
-  std::string token_source;           // where the token came from, for the start-up log line
+  // The single-token sources, which are credential "default"'s last resort:
+  // a file (PHONEBURNER_TOKEN_FILE or $CREDENTIALS_DIRECTORY/phoneburner-token),
+  // else the token itself (PHONEBURNER_TOKEN). Empty when none is set.
+  std::string token_file;
+  std::string token;         // PHONEBURNER_TOKEN; never logged
+  std::string token_source;  // where the token came from, for messages; empty: none
+  // One credential per rep: $CREDENTIALS_DIRECTORY (systemd) and
+  // PGDIALER_CREDENTIALS_DIR hold credentials by name (credentials/store.hpp).
+  std::string systemd_credentials_dir;
+  std::string credentials_dir;
+  // PhoneBurner's OAuth2 endpoints (refreshtoken); default: the base URL's
+  // scheme://host[:port] + /oauth.
+  std::string oauth_url;
   int concurrency = 5;                // requests in flight per job
   double requests_per_second = 10.0;  // client-side pacing
   std::chrono::seconds poll_interval{5};
@@ -61,7 +74,7 @@ struct CommandLine {
   bool help = false;
   bool once = false;
   bool verbose = false;
-  // --print-webhook-url account|<session id>: print that URL and exit.
+  // --print-webhook-url account|account:NAME|<session id>: print that URL and exit.
   std::optional<std::string> print_webhook_url;
   std::string error;  // non-empty: bad usage
 };

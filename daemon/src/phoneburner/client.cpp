@@ -19,6 +19,7 @@
 #include "phoneburner/failure.hpp"
 #include "phoneburner/json.hpp"
 #include "phoneburner/payload.hpp"
+#include "phoneburner/token_source.hpp"
 
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
@@ -32,6 +33,18 @@ namespace pgdialer::sync {
 namespace {
 
 using std::chrono::milliseconds;
+
+// PhoneBurner's debug code for "Expired oauth token": refresh, then retry once.
+constexpr long long kExpiredOAuthToken = 40109;
+
+// Whether a parsed error envelope carries `code` among its debug_codes.
+bool has_debug_code(const rapidjson::Value& doc, long long code) {
+  const rapidjson::Value* codes = pb_json::member(doc, "debug_codes");
+  if (!codes) return false;
+  for (const rapidjson::Value* r : pb_json::records(*codes))
+    if (pb_json::integer(pb_json::member(*r, "code")) == code) return true;
+  return false;
+}
 
 // PhoneBurner keeps the first 500 contacts of a dial session (PB-ENG).
 constexpr size_t kMaxDialSessionContacts = 500;
@@ -79,33 +92,42 @@ std::string endpoint_of(const std::string& method, const std::string& path) {
 struct PhoneBurnerClient::Impl {
   ClientOptions options;
   std::string base_url;
-  std::string auth_header;
+  std::shared_ptr<TokenSource> tokens;
   http::RateLimiter limiter;
 
   explicit Impl(ClientOptions o)
       : options(std::move(o)),
         base_url(http::validate_base_url(options.base_url)),
-        auth_header(options.token.empty() ? std::string() : "Authorization: Bearer " + options.token),
+        tokens(options.token_source ? options.token_source
+                                    : std::make_shared<StaticTokenSource>(options.token)),
         // A burst of 3: a new session's first requests (list folders,
         // create the folder, first contact) go out at once, not 1/rate apart.
         limiter(options.requests_per_second, 3.0) {}
 
   bool stopping() const { return options.should_stop && options.should_stop(); }
 
-  std::string clean(std::string text) const { return redact(std::move(text), options.token); }
+  // The configured token and the one this request carries never appear in
+  // a message, whatever a server echoes back.
+  std::string clean(std::string text, const std::string& token) const {
+    return redact(redact(std::move(text), options.token), token);
+  }
 
   Result run(const Call& call);
-  Result attempt(const Call& call, Result* out_of_loop_state, bool retry);
+  Result attempt(const Call& call, Result* out_of_loop_state, bool retry, const std::string& token,
+                 bool* token_expired);
 };
 
 // One attempt: send, then classify. `result.attempts` is carried over.
-Result PhoneBurnerClient::Impl::attempt(const Call& call, Result* state, bool retry) {
+// `token_expired`: the answer was 401 with debug code 40109.
+Result PhoneBurnerClient::Impl::attempt(const Call& call, Result* state, bool retry, const std::string& token,
+                                        bool* token_expired) {
+  auto clean = [&](std::string text) { return this->clean(std::move(text), token); };
   const bool is_write = is_write_method(call.method);
   http::Request req;
   req.method = call.method;
   req.url = base_url + call.path + (call.query.empty() ? "" : "?" + call.query);
   req.headers.push_back("Accept: application/json");
-  if (!auth_header.empty()) req.headers.push_back(auth_header);
+  if (!token.empty()) req.headers.push_back("Authorization: Bearer " + token);
   if (!call.content_type_header.empty()) req.headers.push_back(call.content_type_header);
   req.body = call.body;
   req.connect_timeout = options.connect_timeout;
@@ -160,6 +182,7 @@ Result PhoneBurnerClient::Impl::attempt(const Call& call, Result* state, bool re
   const bool parsed = !doc.HasParseError() && doc.IsObject();
 
   r.failure = classify_status(res.status, is_write);
+  if (res.status == 401 && parsed && has_debug_code(doc, kExpiredOAuthToken)) *token_expired = true;
   if (r.failure != Failure::none) {
     std::string reason = parsed ? pb_json::error_reason(doc) : std::string();
     if (res.status >= 300 && res.status < 400) reason = "unexpected redirect";
@@ -189,6 +212,7 @@ Result PhoneBurnerClient::Impl::attempt(const Call& call, Result* state, bool re
 
 Result PhoneBurnerClient::Impl::run(const Call& call) {
   Result state;
+  bool refreshed = false;  // an expired access token is refreshed once per call
   for (int retry = 0;; ++retry) {
     if (stopping()) {
       Result r = state;
@@ -201,7 +225,37 @@ Result PhoneBurnerClient::Impl::run(const Call& call) {
     if (!http::sleep_unless_stopped(slot - http::RateLimiter::clock::now(), options.should_stop))
       continue;  // the stop check at the top reports it
 
-    Result r = attempt(call, &state, retry > 0);
+    Result r;
+    TokenResult token = tokens->token();
+    if (!token.ok()) {
+      // No token to send: refused for good (auth), or the refresh could not
+      // reach PhoneBurner (retryable, backed off below like any request).
+      r = state;
+      r.failure = token.failure;
+      r.http_status = 0;
+      r.message = call.method + " " + call.path + ": not sent: " + token.message;
+    } else {
+      bool expired = false;
+      r = attempt(call, &state, retry > 0, token.token, &expired);
+      // An expired OAuth access token: one refresh, one more try. PhoneBurner
+      // refused the request before acting on it, so sending it again is safe
+      // even for a write.
+      if (expired && !refreshed && tokens->can_refresh()) {
+        refreshed = true;
+        TokenResult fresh = tokens->refresh(token.token);
+        if (!fresh.ok()) {
+          r.failure = fresh.failure;
+          r.message += "; " + fresh.message;
+        } else {
+          // Paced like any request: every client of the account shares the refresh.
+          const auto again = limiter.reserve(http::RateLimiter::clock::now());
+          if (!http::sleep_unless_stopped(again - http::RateLimiter::clock::now(), options.should_stop))
+            continue;  // the stop check at the top reports it
+          Result first = r;
+          r = attempt(call, &first, true, fresh.token, &expired);
+        }
+      }
+    }
     if (r.failure != Failure::retryable || !call.retry || retry >= options.max_retries) return r;
 
     // A server asking for a longer pause than our cap is better served by

@@ -14,7 +14,9 @@
 //     sending, empty reply, malformed body on a write) — must be reconciled
 //     by reading PhoneBurner before anything is written again;
 //   - rejected:  other 4xx — the API refused this input; the reason is kept;
-//   - auth:      401/403 — the token is wrong or expired.
+//   - auth:      401/403 — the token is wrong or expired (an expired OAuth
+//                access token is refreshed and the request sent once more
+//                first), or an OAuth refresh was refused.
 // The token never appears in an error message, log line or Result.
 #pragma once
 
@@ -22,6 +24,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,9 +39,16 @@ struct RequestReport {
   bool retry = false;    // a repeat of a request that failed retryably
 };
 
+class TokenSource;  // phoneburner/token_source.hpp
+
 struct ClientOptions {
   std::string base_url = "https://www.phoneburner.com/rest/1";  // no trailing slash
   std::string token;                                            // bearer token (PAT)
+  // Where each request's bearer token comes from instead of `token` (an
+  // OAuth credential's refreshed access token). A 401 with debug code 40109
+  // ("Expired oauth token") makes the client ask it once for a fresh token
+  // and send the request again.
+  std::shared_ptr<TokenSource> token_source;
   std::chrono::milliseconds connect_timeout{5000};
   std::chrono::milliseconds request_timeout{30000};
   std::chrono::milliseconds dialsession_timeout{60000};  // POST /dialsession is slow

@@ -139,7 +139,8 @@ void LaunchRunner::run(const ClaimedJob& job) {
           then = Then::retry;
           if (r.failure == Failure::auth) retry_in = std::chrono::seconds(300);
         }
-        add_error(r.message);
+        add_error(r.failure == Failure::auth ? rejected_credential(context_.credential) + ": " + r.message
+                                             : r.message);
         break;
     }
     if (!queue.record_dial_session(job.id, b.batch, outcome)) return;

@@ -12,7 +12,8 @@ std::optional<std::string> interval(std::optional<std::chrono::seconds> s) {
 
 std::optional<ClaimedJob> PushQueue::claim(std::chrono::seconds lease) {
   PgResult r = db_.exec(
-      "SELECT id, kind, session_id, attempts, max_attempts, total FROM dialer.claim_push_job($1, $2)",
+      "SELECT id, kind, session_id, attempts, max_attempts, total, phoneburner_credential "
+      "FROM dialer.claim_push_job($1, $2)",
       {worker_, seconds(lease)});
   if (r.rows() == 0) return std::nullopt;
   return ClaimedJob{r.integer(0, 0),
@@ -20,7 +21,8 @@ std::optional<ClaimedJob> PushQueue::claim(std::chrono::seconds lease) {
                     r.integer(0, 2),
                     static_cast<int>(r.integer(0, 3)),
                     static_cast<int>(r.integer(0, 4)),
-                    static_cast<int>(r.integer(0, 5))};
+                    static_cast<int>(r.integer(0, 5)),
+                    r.text(0, 6)};
 }
 
 LeaseState PushQueue::renew(long long job_id, std::chrono::seconds lease) {

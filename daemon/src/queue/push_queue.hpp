@@ -20,6 +20,8 @@ struct ClaimedJob {
   int attempts = 0;
   int max_attempts = 0;
   int total = 0;
+  // The PhoneBurner account (credential name) the job writes to.
+  std::string phoneburner_credential = "default";
 };
 
 struct JobSession {

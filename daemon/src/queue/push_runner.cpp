@@ -379,11 +379,11 @@ void PushRunner::run(const ClaimedJob& job) {
       log::info("released for another run (shutting down)" + tag);
       return;
     case Stop::auth:
-      // Not the job's failure: it waits for the token to be fixed, however
-      // many attempts it has had.
-      queue.release(job.id, "PhoneBurner rejected the token: " + job_error.value_or(""),
+      // Not the job's failure: it waits for the credential to be fixed,
+      // however many attempts it has had. Other accounts' jobs go on.
+      queue.release(job.id, rejected_credential(context_.credential) + ": " + job_error.value_or(""),
                     std::chrono::seconds(300));
-      log::error("PhoneBurner rejected the token; retrying in 5 minutes" + tag);
+      log::error(rejected_credential(context_.credential) + "; retrying in 5 minutes" + tag);
       return;
     case Stop::retry_later: {
       // PhoneBurner stayed unreachable past the client's own retries: a

@@ -14,13 +14,16 @@ namespace pgdialer::sync {
 
 class PushRunner {
  public:
-  explicit PushRunner(const JobContext& context) : context_(context) {}
+  // `verified_folders`: the folders of this account whose custom fields were
+  // seen to persist, kept by the caller across jobs.
+  PushRunner(const JobContext& context, std::set<std::string>& verified_folders)
+      : context_(context), verified_folders_(verified_folders) {}
 
   void run(const ClaimedJob& job);
 
  private:
   JobContext context_;
-  std::set<std::string> verified_folders_;  // custom fields seen to persist
+  std::set<std::string>& verified_folders_;
 };
 
 // The folder name that carries our session id, so a folder created before a

@@ -11,6 +11,7 @@
 #include "common/log.hpp"
 #include "common/pg_connection.hpp"
 #include "common/watchdog.hpp"
+#include "credentials/name.hpp"
 #include "queue/job_context.hpp"
 #include "queue/launch_runner.hpp"
 #include "queue/listener.hpp"
@@ -28,18 +29,35 @@ std::function<void(const RequestReport&)> record_requests_in(MetricsRegistry& me
   };
 }
 
-// Runs one claimed job. A database error that is not a lost connection (a
-// constraint the job's data breaks, a bug in an extension function) would
-// otherwise unwind to the reconnect loop and leave the job to be claimed
-// again each time its lease expires: it is a failed attempt instead, so the
-// job is retried with a backoff or, out of attempts, fails with the reason.
-void run_job(const ClaimedJob& job, PushQueue& queue, PushRunner& pusher, LaunchRunner& launcher) {
+}  // namespace
+
+// Runs one claimed job with its account's client. A database error that is
+// not a lost connection (a constraint the job's data breaks, a bug in an
+// extension function) would otherwise unwind to the reconnect loop and leave
+// the job to be claimed again each time its lease expires: it is a failed
+// attempt instead, so the job is retried with a backoff or, out of attempts,
+// fails with the reason.
+void Worker::run_job(const ClaimedJob& job, PushQueue& queue, Accounts& accounts) {
+  const std::string tag = job_tag(job.id);
+  CredentialLookup lookup;
+  Account* account = accounts.get(job.phoneburner_credential, &lookup);
+  if (!account) {
+    // Nothing was sent: the job fails now with the reason, as waiting
+    // cannot make a credential appear that nobody has configured.
+    std::optional<std::string> answer =
+        queue.fail_attempt(job.id, lookup.error, std::nullopt, /*fail_job=*/true);
+    log::error(lookup.error + tag + (answer ? " status=" + *answer : std::string("; lease lost")));
+    return;
+  }
   std::string error;
   try {
-    if (job.kind == job_kind::launch)
-      launcher.run(job);
-    else
-      pusher.run(job);
+    if (job.kind == job_kind::launch) {
+      LaunchRunner(JobContext{config_, queue, *account->launch, account->name, stopping_}).run(job);
+    } else {
+      PushRunner(JobContext{config_, queue, *account->push, account->name, stopping_},
+                 account->verified_folders)
+          .run(job);
+    }
     return;
   } catch (const DbError& e) {
     if (e.connection_lost()) throw;
@@ -47,7 +65,6 @@ void run_job(const ClaimedJob& job, PushQueue& queue, PushRunner& pusher, Launch
   } catch (const std::exception& e) {
     error = std::string("internal error: ") + e.what();
   }
-  const std::string tag = job_tag(job.id);
   // Outcomes of requests in flight were dropped: if the job is closed, its
   // open items are unknown.
   std::optional<std::string> answer =
@@ -60,20 +77,31 @@ void run_job(const ClaimedJob& job, PushQueue& queue, PushRunner& pusher, Launch
     log::error(error + "; out of attempts" + tag + " status=" + *answer);
 }
 
-}  // namespace
-
-// Checks the token before taking any work: a wrong token is a configuration
-// error, not something to retry forever.
-int Worker::check_token(PhoneBurnerClient& client) {
+// Checks the default credential before taking any work: a wrong token is a
+// configuration error, not something to retry forever. An install with one
+// credential per rep may have no default; its credentials are checked by
+// their first job.
+int Worker::check_default_credential(Accounts& accounts) {
+  CredentialLookup lookup;
+  Account* account = accounts.get(kDefaultCredential, &lookup);
+  if (!account) {
+    if (lookup.status == CredentialLookup::Status::missing && accounts.store().has_named_sources()) {
+      log::info("no PhoneBurner credential \"default\": every job uses the credential its rep names");
+      return kExitOk;
+    }
+    log::error(lookup.error);
+    return kExitConfig;
+  }
   for (int attempt = 1; !stopping_; ++attempt) {
     std::string member;
-    Result r = client.check_token(&member);
+    Result r = account->push->check_token(&member);
     if (r.ok()) {
-      log::info("PhoneBurner token accepted (member " + member + ")");
+      log::info("PhoneBurner token accepted (credential default, member " + member + ")");
       return kExitOk;
     }
     if (r.failure == Failure::auth || r.failure == Failure::rejected) {
-      log::error("PhoneBurner rejected the token: " + r.message);
+      log::error("PhoneBurner rejected the token of credential \"default\" (" + account->source +
+                 "): " + r.message);
       return kExitConfig;
     }
     log::warning("cannot reach PhoneBurner (" + r.message + "); retrying");
@@ -85,24 +113,17 @@ int Worker::check_token(PhoneBurnerClient& client) {
 int Worker::run(bool ready_sent) {
   ClientOptions options;
   options.base_url = config_.phoneburner_base_url;
-  options.token = config_.token;
   options.requests_per_second = config_.requests_per_second;
   options.should_stop = [this] { return stopping_.load(); };
   options.on_request = record_requests_in(metrics_);
-  std::unique_ptr<PhoneBurnerClient> client;
   try {
-    client = std::make_unique<PhoneBurnerClient>(options);
+    PhoneBurnerClient check(options);  // the base URL and the pacing, before any credential
   } catch (const std::invalid_argument& e) {
     log::error(std::string("configuration: ") + e.what());
     return kExitConfig;
   }
-  if (int rc = check_token(*client); rc != kExitOk || stopping_) return rc;
-  // Launches get a client that a shutdown does not abort: a dial session
-  // request in flight is left to finish within its timeout (the unit's
-  // stop timeout allows for it), because an aborted one has an unknown fate.
-  ClientOptions launch_options = options;
-  launch_options.should_stop = nullptr;
-  PhoneBurnerClient launch_client(launch_options);
+  Accounts accounts(config_, options);
+  if (int rc = check_default_credential(accounts); rc != kExitOk || stopping_) return rc;
 
   bool connected_once = false;
   int reconnects = 0;
@@ -121,15 +142,13 @@ int Worker::run(bool ready_sent) {
         log::info("ready worker=" + config_.worker_id);
       }
       PushQueue queue(db, config_.worker_id, &metrics_);
-      PushRunner pusher(JobContext{config_, queue, *client, stopping_});
-      LaunchRunner launcher(JobContext{config_, queue, launch_client, stopping_});
       // A full poll right after every (re)connect: nothing waits for a NOTIFY.
       while (!stopping_) {
         service::pet_watchdog();
         std::optional<ClaimedJob> job = queue.claim(config_.lease);
         if (job) {
           service::status("pushing job " + std::to_string(job->id));
-          run_job(*job, queue, pusher, launcher);
+          run_job(*job, queue, accounts);
           service::status("waiting for pushes");
           continue;
         }

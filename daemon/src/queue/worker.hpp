@@ -4,8 +4,15 @@
 // that is a lost connection unwinds to one reconnect loop, which backs off
 // (capped, one log line per attempt) and starts over with fresh
 // connections and a full poll, so a job whose NOTIFY was missed meanwhile is
-// still found. The token is checked once before any work is taken: a token
-// PhoneBurner refuses is a configuration error, not something to retry.
+// still found. The default credential's token, when there is one, is checked
+// once before any work is taken: a token PhoneBurner refuses is a
+// configuration error, not something to retry.
+//
+// Each job names its PhoneBurner account (credential); queue/accounts makes
+// the account's clients when the first job naming it arrives. A credential
+// that cannot be found or read fails its job at once, with a message that
+// says where the daemon looked; one PhoneBurner refuses makes its job wait,
+// as a refused token always has. Other accounts' jobs are not affected.
 //
 // A job that fails for any other reason (a database error that is not a lost
 // connection, a bug) is a failed attempt reported here rather than left to
@@ -19,6 +26,7 @@
 #include "common/config.hpp"
 #include "common/metrics.hpp"
 #include "phoneburner/client.hpp"
+#include "queue/accounts.hpp"
 #include "queue/push_queue.hpp"
 
 namespace pgdialer::sync {
@@ -36,7 +44,8 @@ class Worker {
   int run(bool ready_sent);
 
  private:
-  int check_token(PhoneBurnerClient& client);
+  int check_default_credential(Accounts& accounts);
+  void run_job(const ClaimedJob& job, PushQueue& queue, Accounts& accounts);
 
   const Config& config_;
   MetricsRegistry& metrics_;

@@ -292,6 +292,8 @@ NormalizedEvent normalize_event(const std::string& body, const EventOrigin& orig
   w.text("event", out.event);
   w.text("source", std::string(origin.session_id ? "session" : "account"));
   w.integer("session_id", origin.session_id);
+  // Only for the account URLs: a session callback's session says the account.
+  if (origin.credential) w.text("credential", origin.credential);
   w.text("received_at", origin.received_at);
   w.text("time_zone", origin.time_zone);
   w.text("call_id", text_of(member(&doc, "call_id")));

@@ -25,6 +25,10 @@ struct EventOrigin {
   // The callback type named in the URL (each dial-session callback we
   // register carries its own ?event=); wins over guessing from the body.
   std::optional<std::string> event;
+  // The credential whose account-level URL the delivery came to (the legacy
+  // account URL: "default"); written as "credential" when set. Session
+  // callbacks have none: their session says the account.
+  std::optional<std::string> credential;
 };
 
 struct NormalizedEvent {

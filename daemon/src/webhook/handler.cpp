@@ -5,6 +5,7 @@
 #include <exception>
 
 #include "common/log.hpp"
+#include "credentials/name.hpp"
 #include "webhook/event.hpp"
 #include "webhook/token.hpp"
 
@@ -12,6 +13,7 @@ namespace pgdialer::sync {
 namespace {
 
 constexpr const char* kSessionPrefix = "/phoneburner/session/";
+constexpr const char* kAccountPrefix = "/phoneburner/account/";
 
 std::string json_message(const std::string& status, const std::string& message = "") {
   // Our own fixed texts only: nothing from the request is echoed back.
@@ -72,22 +74,34 @@ WebhookResponse WebhookHandler::route(const WebhookRequest& request) {
   if (!store_) return reject(404, "not_found", "not found");
   if (path == "/phoneburner/account") {
     if (request.method != "POST") return reject(405, "method_not_allowed", "method not allowed");
-    return receive(request, std::nullopt);
+    return receive(request, std::nullopt, std::string(kDefaultCredential));
+  }
+  if (path.rfind(kAccountPrefix, 0) == 0) {
+    // Only a valid name has a URL: anything else is 404 like an unknown path.
+    const std::string credential = path.substr(std::string(kAccountPrefix).size());
+    if (!valid_credential_name(credential)) return reject(404, "not_found", "not found");
+    if (request.method != "POST") return reject(405, "method_not_allowed", "method not allowed");
+    return receive(request, std::nullopt, credential);
   }
   if (path.rfind(kSessionPrefix, 0) == 0) {
     std::optional<long long> id = parse_session_id(path.substr(std::string(kSessionPrefix).size()));
     if (!id) return reject(404, "not_found", "not found");
     if (request.method != "POST") return reject(405, "method_not_allowed", "method not allowed");
-    return receive(request, id);
+    return receive(request, id, std::nullopt);
   }
   return reject(404, "not_found", "not found");
 }
 
-WebhookResponse WebhookHandler::receive(const WebhookRequest& request, std::optional<long long> session_id) {
-  const std::string expected =
-      settings_.secret.empty()
-          ? std::string()
-          : (session_id ? session_token(settings_.secret, *session_id) : account_token(settings_.secret));
+WebhookResponse WebhookHandler::receive(const WebhookRequest& request, std::optional<long long> session_id,
+                                        const std::optional<std::string>& credential) {
+  // The legacy account URL is default's; /account/default has a token of
+  // its own ("account:default"), and each opens only its own URL.
+  const bool legacy = !session_id && request.path == "/phoneburner/account";
+  std::string expected;
+  if (!settings_.secret.empty())
+    expected = session_id ? session_token(settings_.secret, *session_id)
+               : legacy   ? account_token(settings_.secret)
+                          : account_token(settings_.secret, *credential);
   if (!request.token || !token_matches(expected, *request.token))
     return reject(401, "unauthorized", "missing or wrong token");
 
@@ -96,6 +110,7 @@ WebhookResponse WebhookHandler::receive(const WebhookRequest& request, std::opti
   origin.received_at = format_received_at(clock_());
   origin.time_zone = settings_.time_zone;
   origin.event = request.event;
+  origin.credential = credential;
   NormalizedEvent event = normalize_event(request.body, origin);
   if (!event.ok) return reject(400, "malformed", event.error);
 

@@ -3,7 +3,8 @@
 // and counting every answer.
 //
 //   POST /phoneburner/session/<id>?s=<token>   per-dial-session callbacks
-//   POST /phoneburner/account?s=<token>        the account-level api_calldone hook
+//   POST /phoneburner/account/<name>?s=<token> the api_calldone hook of credential <name>'s account
+//   POST /phoneburner/account?s=<token>        the same for credential "default" (legacy URL)
 //   GET  /healthz                              liveness and journal state (JSON)
 //   GET  /metrics                              Prometheus text
 //
@@ -71,7 +72,9 @@ class WebhookHandler {
 
  private:
   WebhookResponse route(const WebhookRequest& request);
-  WebhookResponse receive(const WebhookRequest& request, std::optional<long long> session_id);
+  // `credential`: the account URL's credential (session callbacks: none).
+  WebhookResponse receive(const WebhookRequest& request, std::optional<long long> session_id,
+                          const std::optional<std::string>& credential);
   WebhookResponse reject(int status, const std::string& reason, const std::string& message);
 
   WebhookSettings settings_;

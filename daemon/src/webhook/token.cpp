@@ -30,6 +30,10 @@ std::string session_token(const std::string& secret, long long session_id) {
 
 std::string account_token(const std::string& secret) { return hmac_sha256_hex(secret, "account"); }
 
+std::string account_token(const std::string& secret, const std::string& credential) {
+  return hmac_sha256_hex(secret, "account:" + credential);
+}
+
 std::string session_webhook_url(const std::string& base, const std::string& secret, long long session_id) {
   return base + "/phoneburner/session/" + std::to_string(session_id) +
          "?s=" + session_token(secret, session_id);
@@ -37,6 +41,11 @@ std::string session_webhook_url(const std::string& base, const std::string& secr
 
 std::string account_webhook_url(const std::string& base, const std::string& secret) {
   return base + "/phoneburner/account?s=" + account_token(secret);
+}
+
+std::string account_webhook_url(const std::string& base, const std::string& secret,
+                                const std::string& credential) {
+  return base + "/phoneburner/account/" + credential + "?s=" + account_token(secret, credential);
 }
 
 bool token_matches(const std::string& expected, const std::string& presented) {

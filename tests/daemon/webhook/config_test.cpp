@@ -27,6 +27,8 @@ constexpr const char* kVariables[] = {"DATABASE_URL",
                                       "PGDIALER_WEBHOOK_TIME_ZONE",
                                       "PGDIALER_JOURNAL_DIR",
                                       "PGDIALER_WEBHOOK_MAX_BODY_BYTES",
+                                      "PGDIALER_CREDENTIALS_DIR",
+                                      "PHONEBURNER_OAUTH_URL",
                                       "CREDENTIALS_DIRECTORY",
                                       "STATE_DIRECTORY"};
 
