@@ -7,6 +7,7 @@ namespace pgdialer::sync {
 QueueListener::QueueListener(const std::string& database_url, const std::string& worker)
     : db_(std::make_unique<PgConnection>(database_url, "pgdialer-sync/listen/" + worker)) {
   db_->exec("LISTEN dialer_push");
+  db_->exec("LISTEN dialer_writeback");
 }
 
 bool QueueListener::wait(std::chrono::milliseconds timeout) {

@@ -1,5 +1,7 @@
-// The wake-up side of the queue: LISTEN dialer_push on a dedicated
-// connection (never through a transaction pooler), treated only as a hint;
+// The wake-up side of the queue: LISTEN dialer_push (a job was queued) and
+// dialer_writeback (an admin re-mapped dispositions or retried failed
+// write-backs) on a dedicated connection (never through a transaction
+// pooler), treated only as a hint;
 // the caller also polls on a timer, so a missed notification costs at most
 // one poll interval.
 #pragma once

@@ -25,6 +25,11 @@ std::optional<ClaimedJob> PushQueue::claim(std::chrono::seconds lease) {
                     r.text(0, 6)};
 }
 
+int PushQueue::apply_writebacks(int max_items) {
+  PgResult r = db_.exec("SELECT dialer.apply_writebacks($1)", {std::to_string(max_items)});
+  return static_cast<int>(r.integer(0, 0));
+}
+
 LeaseState PushQueue::renew(long long job_id, std::chrono::seconds lease) {
   PgResult r = db_.exec("SELECT dialer.renew_push_lease($1, $2, $3)",
                         {std::to_string(job_id), worker_, seconds(lease)});

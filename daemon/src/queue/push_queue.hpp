@@ -81,6 +81,10 @@ class PushQueue {
   const std::string& worker() const { return worker_; }
 
   std::optional<ClaimedJob> claim(std::chrono::seconds lease);
+  // Hands up to `max_items` queued write-backs to the app's hook, in one
+  // transaction with the daemon's rights (dialer.apply_writebacks); the
+  // number taken, 0 when the queue is empty.
+  int apply_writebacks(int max_items = 500);
   LeaseState renew(long long job_id, std::chrono::seconds lease);
   std::optional<JobSession> session(long long job_id);
   // Open items (pending or unknown) after `after_position`, at most `max_items`.

@@ -44,8 +44,7 @@ void Worker::run_job(const ClaimedJob& job, PushQueue& queue, Accounts& accounts
   if (!account) {
     // Nothing was sent: the job fails now with the reason, as waiting
     // cannot make a credential appear that nobody has configured.
-    std::optional<std::string> answer =
-        queue.fail_attempt(job.id, lookup.error, std::nullopt, /*fail_job=*/true);
+    std::optional<std::string> answer = queue.finish(job.id, lookup.error, /*fail_job=*/true);
     log::error(lookup.error + tag + (answer ? " status=" + *answer : std::string("; lease lost")));
     return;
   }
@@ -152,6 +151,9 @@ int Worker::run(bool ready_sent) {
           service::status("waiting for pushes");
           continue;
         }
+        // Write-backs queued outside the daemon's own transactions (an
+        // admin's re-map or retry): the hook runs only with our rights.
+        while (!stopping_ && queue.apply_writebacks() > 0) service::pet_watchdog();
         if (config_.once) return kExitOk;
         // Wait for a NOTIFY or the next poll, in one-second slices so the
         // watchdog is petted and a stop request is seen promptly.
