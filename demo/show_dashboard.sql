@@ -16,12 +16,15 @@ CREATE FUNCTION pg_temp.duration(seconds bigint) RETURNS text LANGUAGE sql AS $$
                 ELSE seconds / 3600 || 'h ' || seconds % 3600 / 60 || 'm' END
 $$;
 WITH s AS (
-    SELECT *, CASE activity_status WHEN 'active' THEN 1 WHEN 'paused' THEN 2 WHEN 'completed' THEN 3 ELSE 4 END AS grp
-    FROM dialer.session_stats WHERE status <> 'archived'
+    SELECT st.*, r.display_name AS owner_name,
+           CASE activity_status WHEN 'active' THEN 1 WHEN 'paused' THEN 2 WHEN 'completed' THEN 3 ELSE 4 END AS grp
+    FROM dialer.session_stats st LEFT JOIN dialer.reps r ON r.name = st.owner
+    WHERE st.status <> 'archived'
 ), card AS (
     SELECT grp, last_activity_at, session_id, concat_ws(E'\n',
         '  ┌' || repeat('─', 72) || '┐',
         format('  │  %-70s│', left(name, 70)),
+        format('  │  %-70s│', left('Assigned to ' || coalesce(owner_name, owner), 70)),
         format('  │  %-70s│', left(concat_ws(' • ',
             total_contacts || ' contacts', dialed || ' dialed', connected || ' connected',
             -- the spec's card shows the furthest stage reached

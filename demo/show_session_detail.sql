@@ -12,7 +12,8 @@ CREATE FUNCTION pg_temp.ago(t timestamptz) RETURNS text LANGUAGE sql AS $$
 $$;
 SELECT concat_ws(E'\n',
     format('  %-58s [Settings]', left(name, 58)),
-    format('  Created by %s • %s', created_by, to_char(created_at, 'Mon FMDD, YYYY')),
+    format('  Created by %s • %s • Assigned to %s', created_by, to_char(created_at, 'Mon FMDD, YYYY'),
+           coalesce((SELECT r.display_name FROM dialer.reps r WHERE r.name = owner), owner)),
     '',
     '  Performance',
     format('    Total Contacts: %-8s Dialed: %-8s Connected: %s', total_contacts, dialed, connected),

@@ -1,6 +1,8 @@
 -- The demo CRM's write-back hook: what happens in PhoneBurner lands in
 -- sourceco.contacts itself, the columns the pre-push rules read, so the next
 -- preview already knows about every call (docs/sql-reference.md, "The write-back hook").
+-- The daemon runs it with its own rights: demo/logins.sql grants its login
+-- UPDATE on exactly the columns it writes.
 CREATE FUNCTION sourceco.dialer_writeback(contact_id text, changes jsonb) RETURNS void
 LANGUAGE sql AS $$
     UPDATE sourceco.contacts c SET

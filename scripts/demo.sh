@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
 # `make demo`: builds and installs pgdialer, loads a SourceCo CRM with 12,000
-# contacts into the private demo cluster, prints the PhoneBurner push preview
-# for two calling lists, then pushes lists for real: it starts a fake
-# PhoneBurner and the pgdialer-sync daemon, pushes one list into a new session
-# and two more into that same session, with live progress and the success
-# summary of each, then a fourth list that is launched into PhoneBurner dial
-# sessions at once. Finally the fake simulates a calling hour: its webhooks
-# come back through the daemon, and the sessions dashboard and one session's
-# detail page are printed as the spec draws them. Stops everything it started
-# when done, also on failure or Ctrl-C. Safe to run again: the database and the fake start fresh each time.
+# contacts and a team of two reps (Sarah and Mike, each with their own
+# PhoneBurner account) into the private demo cluster, and prints the
+# PhoneBurner push preview for two calling lists. Then it pushes lists for
+# real, the way a team does: a fake PhoneBurner serves both reps' accounts,
+# pgdialer-sync runs as a login with only dialer_sync and one credential file
+# per account, and the app's login pushes for each rep (dialer.acting_user).
+# Sarah pushes a list into a new session and adds a second; Mike is refused
+# when he tries to add to hers, pushes into a session of his own, and pushes
+# a fourth list that is launched into dial sessions in his account at once.
+# The fake's state shows what each account holds. Finally the fake simulates
+# a calling hour: its webhooks come back through the daemon, and the sessions
+# dashboard and one session's detail page are printed as the spec draws them.
+# Stops everything it started when done, also on failure or Ctrl-C. Safe to
+# run again: the database and the fake start fresh each time.
 #
 # PGDIALER_SKIP_BUILD=1 uses the binaries and extension as already built.
 # `scripts/demo.sh stop` (make demo-stop) stops what a killed run left behind.
@@ -34,11 +39,16 @@ free_port() {
   return 1
 }
 # http METHOD URL [JSON]: the response body; fails on a non-2xx answer.
-# curl when it is there, else plain HTTP/1.0 over bash's /dev/tcp.
+# curl when it is there, else plain HTTP/1.0 over bash's /dev/tcp. The body
+# goes to curl on its stdin, never its command line: it may hold a token.
 http() {
   local method=$1 url=$2 body=${3:-}
   if command -v curl >/dev/null; then
-    curl -fsS -X "$method" -H 'Content-Type: application/json' ${body:+--data-binary "$body"} "$url"
+    if [[ -n $body ]]; then
+      printf '%s' "$body" | curl -fsS -X "$method" -H 'Content-Type: application/json' --data-binary @- "$url"
+    else
+      curl -fsS -X "$method" "$url"
+    fi
     return
   fi
   local hostport=${url#http://} path reply
@@ -180,6 +190,15 @@ run_psql -Atc "
                 to_char(count(*) FILTER (WHERE contact_type = 'prospect'), 'FM999,999'),
                 round($elapsed / 1000.0, 1))
   FROM sourceco.contacts"
+run_psql -Atc "
+  SELECT format('    reps: %s', string_agg(format('%s (%s, PhoneBurner credential %s)', display_name, name,
+                                                    phoneburner_credential), ', ' ORDER BY name DESC))
+  FROM dialer.reps"
+
+step "Logins: pgdialer_demo_app (dialer_app) and pgdialer_demo_sync (dialer_sync), demo/logins.sql"
+run_psql -f demo/logins.sql
+# The app's login: it pushes for the rep it names in dialer.acting_user.
+run_app_psql() { run_psql -U pgdialer_demo_app "$@"; }
 
 # ---------------------------------------------------------------------------
 # Part 1: the push modal (preview only, nothing is sent)
@@ -229,26 +248,38 @@ SQL
 
 section "Pushing to PhoneBurner: a fake PhoneBurner and the pgdialer-sync daemon"
 
-# A fresh token for every run, handed to the daemon the recommended way: a
-# file only its owner can read (PHONEBURNER_TOKEN_FILE), never the environment.
+# Fresh tokens for every run: one PhoneBurner account per rep, named like the
+# rep's credential (dialer.reps). The daemon gets them the recommended way for
+# a team: PGDIALER_CREDENTIALS_DIR, one file per credential name that only its
+# owner can read (mode 600), never the environment.
 secret_dir=$(mktemp -d "${TMPDIR:-/tmp}/pgdialer-demo-secret.XXXXXX")
 chmod 700 "$secret_dir"
 echo "$secret_dir" >"$demo_dir/secret-dir"
-token=$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')
-(umask 077 && printf '%s\n' "$token" >"$secret_dir/phoneburner-token")
+random_hex() { od -An -N24 -tx1 /dev/urandom | tr -d ' \n'; }
+credentials_dir=$secret_dir/credentials
+accounts=(sarah mike)
+(umask 077 && mkdir "$credentials_dir" && for a in "${accounts[@]}"; do random_hex >"$credentials_dir/$a"; done)
 # The webhook secret: every callback URL carries an HMAC of it (PhoneBurner
 # does not sign its webhooks), so only PhoneBurner knows the URLs.
-(umask 077 && od -An -N24 -tx1 /dev/urandom | tr -d ' \n' >"$secret_dir/webhook-secret")
+(umask 077 && random_hex >"$secret_dir/webhook-secret")
 webhook_port=$(free_port) || { echo "no free loopback port for the webhook listener" >&2; exit 1; }
 webhook_base=http://127.0.0.1:$webhook_port
 journal_dir=$demo_dir/webhook-journal
 
-step "Starting the fake PhoneBurner (30 ms per request, log in $fake_log)"
-# The token reaches the fake through its environment, not its command line (ps).
+step "Starting the fake PhoneBurner with accounts ${accounts[*]} (30 ms per request, log in $fake_log)"
+# Tokens stay off command lines (ps): the fake's account "default", which no
+# rep uses, takes its token from the environment; --account has no
+# environment form, so each rep's account starts with a throwaway token that
+# is replaced by the real one through /_control/config before anything runs.
 # Both servers run in their own session (setsid), so a Ctrl-C at the terminal
 # reaches only this script, whose trap then stops them in order.
-FAKE_PHONEBURNER_TOKEN=$token setsid "$fake_bin" --listen 127.0.0.1:0 --latency-ms 30 \
-  --state-file "$state_file" >"$fake_log" 2>&1 </dev/null &
+account_args=()
+for a in "${accounts[@]}"; do account_args+=(--account "$a=throwaway-$a-$(random_hex)"); done
+default_token=$(random_hex)
+# The log exists before the fake starts: the loop below reads it at once.
+: >"$fake_log"
+FAKE_PHONEBURNER_TOKEN=$default_token setsid "$fake_bin" --listen 127.0.0.1:0 --latency-ms 30 \
+  "${account_args[@]}" --state-file "$state_file" >"$fake_log" 2>&1 </dev/null &
 fake_pid=$!
 echo "$fake_pid" >"$demo_dir/fake-phoneburner.pid"
 fake_url=''
@@ -263,16 +294,19 @@ if [[ -z $fake_url ]]; then
   cat "$fake_log" >&2
   exit 1
 fi
-echo "    listening on $fake_url (API: $fake_url/rest/1)"
+for a in "${accounts[@]}"; do
+  http POST "$fake_url/_control/config" "{\"account\": \"$a\", \"token\": \"$(<"$credentials_dir/$a")\"}" >/dev/null
+done
+echo "    listening on $fake_url (API: $fake_url/rest/1), one PhoneBurner account per rep"
 
-step "Starting pgdialer-sync (log in $sync_log)"
+step "Starting pgdialer-sync as pgdialer_demo_sync (log in $sync_log)"
 # PGDIALER_REQUESTS_PER_SECOND keeps each push a few seconds long, so that
 # its progress can be watched; PhoneBurner's real limit is lower still.
 : >"$sync_log"
-env -u PHONEBURNER_TOKEN -u CREDENTIALS_DIRECTORY \
-  DATABASE_URL="host=$PGHOST port=$PGPORT user=$PGUSER dbname=$PGDATABASE" \
+env -u PHONEBURNER_TOKEN -u PHONEBURNER_TOKEN_FILE -u CREDENTIALS_DIRECTORY \
+  DATABASE_URL="host=$PGHOST port=$PGPORT user=pgdialer_demo_sync dbname=$PGDATABASE" \
   PHONEBURNER_BASE_URL="$fake_url/rest/1" \
-  PHONEBURNER_TOKEN_FILE="$secret_dir/phoneburner-token" \
+  PGDIALER_CREDENTIALS_DIR="$credentials_dir" \
   PGDIALER_CONCURRENCY=4 \
   PGDIALER_REQUESTS_PER_SECOND=60 \
   PGDIALER_POLL_SECONDS=2 \
@@ -294,19 +328,26 @@ if ! grep -q 'ready worker=' "$sync_log"; then
   cat "$sync_log" >&2
   exit 1
 fi
-sed -n 's/^<[0-9]>/    /p' "$sync_log" | grep -E 'starting|token accepted|ready|webhooks: listening' |
-  sed 's/ phoneburner=.* token from / token from /; s/ journal=.* time_zone=/ time_zone=/'
+sed -n 's/^<[0-9]>/    /p' "$sync_log" | grep -E 'starting|credential|ready|webhooks: listening' |
+  sed 's/ phoneburner=[^ ]*//; s/ journal=.* time_zone=/ time_zone=/'
+run_psql -Atc "
+  SELECT format('    pgdialer_demo_sync is a member of %s only',
+                string_agg(g.rolname, ', ' ORDER BY g.rolname))
+  FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles u ON u.oid = m.member
+  WHERE u.rolname = 'pgdialer_demo_sync'"
 
-# push TITLE ACTOR WHERE SESSION_ID OPTIONS: enqueues one list, follows its
-# progress until it is final, prints the summary. Sets $job and $session.
+# push TITLE ACTOR WHERE SESSION_ID OPTIONS: the app enqueues one list for
+# rep ACTOR, follows its progress until it is final, prints the summary. Sets
+# $job and $session.
 push() {
   local title=$1 actor=$2 where=$3 session_id=$4 options=$5
   section "$title" \
+    "-- as the app's login, pgdialer_demo_app (demo/push.sql):" \
     "BEGIN; SET LOCAL dialer.acting_user = '$actor';" \
     "SELECT dialer.push(array_agg(c), NULL, $session_id, '$options')" \
     "FROM sourceco.contacts c WHERE $where; COMMIT;"
   local t0; t0=$(now_ms)
-  job=$(run_psql -At -v actor="$actor" -v where="$where" -v session_id="$session_id" \
+  job=$(run_app_psql -At -v actor="$actor" -v where="$where" -v session_id="$session_id" \
           -v options="$options" -f demo/push.sql)
   echo "  job #$job queued; pgdialer-sync picks it up on the NOTIFY"
   follow "$job" "$t0"
@@ -364,49 +405,58 @@ follow() {
   return 0
 }
 
+# show_sessions ACTOR: the "Add to Existing Session" dropdown as the app shows it to ACTOR.
 show_sessions() {
   echo
-  echo "  ${bold}Sessions${off} ${dim}(SELECT ... FROM dialer.sessions_overview: the \"Add to Existing Session\" dropdown)${off}"
-  run_psql -f demo/show_sessions.sql | sed "/^$/d; s/^/  /"
+  echo "  ${bold}Sessions, as $1 sees them${off} ${dim}(dialer.sessions_overview: the \"Add to Existing Session\" dropdown)${off}"
+  run_app_psql -v actor="$1" -f demo/show_sessions.sql | sed "/^$/d; s/^/  /"
 }
 
 started=$(now_ms)
 
+sarah=sarah@sourceco.example mike=mike@sourceco.example
 push "Push 1 · List 1 into a new session (Sarah)" \
-  "sarah@sourceco.example" "$list1_where" NULL "$list1_options"
+  "$sarah" "$list1_where" NULL "$list1_options"
 first_session=$session
-show_sessions
+show_sessions "$sarah"
 
 list2_where="contact_type = 'buyer' AND buyer_type LIKE 'PE Firm%' AND $northeast AND 'Software' = ANY (target_industries)"
-push "Push 2 · Northeast PE buyers looking at Software, added to session #$first_session" \
-  "sarah@sourceco.example" "$list2_where" "$first_session" \
+push "Push 2 · Northeast PE buyers looking at Software, added to session #$first_session (Sarah)" \
+  "$sarah" "$list2_where" "$first_session" \
   '{"filters": {"industry": "Software", "region": "Northeast"}}'
 echo "     ${dim}(many of these buyers also look at Business Services: those already in the session"
 echo "      were updated in place, not created twice)${off}"
-show_sessions
+show_sessions "$sarah"
 
 list3_where="contact_type = 'buyer' AND buyer_type LIKE 'PE Firm%' AND $northeast AND 'Education' = ANY (target_industries)"
-push "Push 3 · Northeast PE buyers looking at Education, add-only (Mike), to session #$first_session" \
-  "mike@sourceco.example" "$list3_where" "$first_session" \
-  '{"filters": {"industry": "Education", "region": "Northeast"}, "update_existing": false}'
-echo "     ${dim}(update_existing false: contacts already in the session are left as they are)${off}"
-show_sessions
+list3_options='{"filters": {"industry": "Education", "region": "Northeast"}}'
+section "Mike tries to add Northeast PE buyers looking at Education to Sarah's session #$first_session" \
+  "BEGIN; SET LOCAL dialer.acting_user = '$mike';" \
+  "SELECT dialer.push(array_agg(c), NULL, $first_session, '$list3_options') FROM ...; -- refused"
+# push.sql stops at the error (exit status 3); its first line says why.
+if refusal=$(run_app_psql -At -v VERBOSITY=verbose -v SHOW_CONTEXT=never -v actor="$mike" \
+               -v where="$list3_where" -v session_id="$first_session" -v options="$list3_options" \
+               -f demo/push.sql 2>&1); then
+  echo "${red}Mike's push into Sarah's session #$first_session was accepted (job $refusal)${off}" >&2
+  exit 1
+fi
+refusal=$(grep -m1 'ERROR:' <<<"$refusal" | sed 's/^psql:[^ ]* //') || true
+if [[ $refusal != *42501* ]]; then
+  echo "${red}Mike's push into Sarah's session failed, but not with 42501:${off} $refusal" >&2
+  exit 1
+fi
+echo "  $refusal"
+echo "     ${dim}(only a session's owner, or an admin, pushes into it, launches it or reads its links;"
+echo "      nothing was queued: the app shows Mike the sessions he may add to, is_mine)${off}"
+
+push "Push 3 · The same Education list, into a new session of Mike's own" \
+  "$mike" "$list3_where" NULL "$list3_options"
+mike_session=$session
+echo "     ${dim}(some of these buyers are in Sarah's session too: Mike's PhoneBurner account gets"
+echo "      its own copies, in his own folder; Sarah's account is not touched)${off}"
+show_sessions "$mike"
 
 push_seconds=$(awk -v ms=$(( $(now_ms) - started )) 'BEGIN { printf "%.1f", ms / 1000 }')
-
-# What PhoneBurner now holds, from the fake's own state dump: every contact
-# of the session once, in the session's folder.
-section "What PhoneBurner holds (the fake's GET /_control/state)"
-live_state=$demo_dir/fake-phoneburner-live-state.json
-http GET "$fake_url/_control/state" >"$live_state"
-# One line of JSON, read verbatim (CSV with quote and delimiter it never holds).
-run_psql -c "CREATE TEMP TABLE fake_state (doc text)" \
-  -c "COPY fake_state FROM STDIN WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')" \
-  -c "\\i demo/fake_state.sql" <"$live_state"
-run_psql -Atc "
-  SELECT format('  Session #%s holds %s contacts in pgdialer (dialer.contact_links) and folder %s in PhoneBurner.',
-                s.id, s.contact_count, s.phoneburner_folder_id)
-  FROM dialer.sessions s WHERE s.id = $first_session"
 
 # ---------------------------------------------------------------------------
 # Part 3: a calling hour. Reps dial in PhoneBurner; its webhooks come back
@@ -417,16 +467,21 @@ section "Calls come back: the write-back hook and PhoneBurner's webhooks" \
   "SELECT dialer.configure('sourceco.contacts');" \
   "SELECT dialer.configure_writeback('sourceco.dialer_writeback(text, jsonb)');  -- demo/writeback_hook.sql"
 run_psql -f demo/writeback_hook.sql >/dev/null
-echo "    call outcomes now update sourceco.contacts (last call, outcome, wrong number, do not call)"
-# The account-level webhook an admin pastes into PhoneBurner's settings once.
-account_url=$(env -u PHONEBURNER_TOKEN -u CREDENTIALS_DIRECTORY DATABASE_URL=unused PHONEBURNER_TOKEN=unused \
-  PGDIALER_WEBHOOK_BASE_URL="$webhook_base" PGDIALER_WEBHOOK_SECRET_FILE="$secret_dir/webhook-secret" \
-  "$sync_bin" --print-webhook-url account)
-http POST "$fake_url/_control/config" "{\"account_webhook_url\": \"$account_url\"}" >/dev/null
-echo "    PhoneBurner's account webhook (api_calldone): ${account_url%%\?*}?s=<HMAC token>"
+echo "    call outcomes now update sourceco.contacts (last call, outcome, wrong number, do not call),"
+echo "    with pgdialer-sync's rights: UPDATE on those columns only (demo/logins.sql)"
+# The account-level webhook an admin pastes into each PhoneBurner account's
+# settings once: its URL names the credential, so the call lands in that account's sessions.
+for a in "${accounts[@]}"; do
+  account_url=$(env -u PHONEBURNER_TOKEN -u CREDENTIALS_DIRECTORY DATABASE_URL=unused PHONEBURNER_TOKEN=unused \
+    PGDIALER_WEBHOOK_BASE_URL="$webhook_base" PGDIALER_WEBHOOK_SECRET_FILE="$secret_dir/webhook-secret" \
+    "$sync_bin" --print-webhook-url "account:$a")
+  http POST "$fake_url/_control/config" "{\"account\": \"$a\", \"account_webhook_url\": \"$account_url\"}" >/dev/null
+  echo "    $a's PhoneBurner account webhook (api_calldone, pgdialer-sync --print-webhook-url account:$a):"
+  echo "      ${account_url%%\?*}?s=<HMAC token>"
+done
 
 push "Push 4 · Collision repair sellers into a new session, started at once (Mike, auto_launch)" \
-  "mike@sourceco.example" "contact_type = 'seller' AND industry = 'Collision Repair'" NULL \
+  "$mike" "contact_type = 'seller' AND industry = 'Collision Repair'" NULL \
   '{"min_days": 14, "filters": {"industry": "Collision Repair"}, "auto_launch": true}'
 second_session=$session
 launch_job=$(run_psql -Atc "SELECT dialer.push_status($job) ->> 'launch_job_id'")
@@ -437,38 +492,69 @@ for ((i = 0; i < 240; i++)); do
   sleep 0.5
 done
 run_psql -Atc "
-  SELECT format('  %s: dial session %s with %s contacts, callbacks to our webhook', status,
-                coalesce(phoneburner_dial_session_id, '?'), contact_count)
-  FROM dialer.dial_sessions WHERE job_id = $launch_job ORDER BY batch"
-link=$(run_psql -Atc "SELECT dialer.launch_link($launch_job)")
-echo "  one-time login link for Mike, handed out once by dialer.launch_link(): ${link:0:60}..."
+  SELECT format('  %s: dial session %s with %s contacts in PhoneBurner account %s, callbacks to our webhook',
+                d.status, coalesce(d.phoneburner_dial_session_id, '?'), d.contact_count, j.phoneburner_credential)
+  FROM dialer.dial_sessions d JOIN dialer.push_jobs j ON j.id = d.job_id
+  WHERE d.job_id = $launch_job ORDER BY d.batch"
+# The app reads the one-time login link for Mike, acting for him: the
+# session's owner (anyone else gets 42501).
+link=$(run_app_psql -At -v job="$launch_job" -v actor="$mike" <<'SQL'
+BEGIN;
+SET LOCAL dialer.acting_user = :'actor';
+SELECT dialer.launch_link(:job);
+COMMIT;
+SQL
+)
+echo "  one-time login link, read by the app acting for Mike (dialer.launch_link, handed out once):"
+echo "    ${link:0:60}..."
 dial_session=$(run_psql -Atc "SELECT phoneburner_dial_session_id FROM dialer.dial_sessions WHERE job_id = $launch_job AND status = 'created' ORDER BY batch LIMIT 1")
 folder=$(run_psql -Atc "SELECT phoneburner_folder_id FROM dialer.sessions WHERE id = $first_session")
+mike_folder=$(run_psql -Atc "SELECT phoneburner_folder_id FROM dialer.sessions WHERE id = $mike_session")
+
+# What PhoneBurner now holds, account by account, from the fake's own state
+# dump: every contact of a session once, in the session's folder, in its
+# owner's account only.
+section "What PhoneBurner holds, per account (the fake's GET /_control/state)"
+live_state=$demo_dir/fake-phoneburner-live-state.json
+http GET "$fake_url/_control/state" >"$live_state"
+# One line of JSON, read verbatim (CSV with quote and delimiter it never holds).
+run_psql -c "CREATE TEMP TABLE fake_state (doc text)" \
+  -c "COPY fake_state FROM STDIN WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')" \
+  -c "\\i demo/fake_state.sql" <"$live_state"
+run_psql -Atc "
+  SELECT format('  Session #%s (%s) holds %s contacts in pgdialer (dialer.contact_links), folder %s in account %s.',
+                s.id, r.display_name, s.contact_count, s.phoneburner_folder_id, s.phoneburner_credential)
+  FROM dialer.sessions s JOIN dialer.reps r ON r.name = s.owner ORDER BY s.id"
 
 section "A calling hour, simulated by the fake PhoneBurner (POST /_control/simulate_calls)" \
-  "Sarah dials session #$first_session's folder in PhoneBurner (account webhook);" \
-  "Mike works the dial session of session #$second_session (its own callbacks)." \
+  "Sarah dials session #$first_session's folder in her account (her account webhook);" \
+  "Mike dials session #$mike_session's folder in his (his account webhook)," \
+  "then works the dial session of session #$second_session (its own callbacks)." \
   "Some deliveries arrive twice, some out of order, as PhoneBurner's do."
 # simulate NAME JSON: one simulated run; prints what PhoneBurner sent.
 simulate() {
-  local reply=$demo_dir/simulation-$1.json
+  local reply=$demo_dir/simulation-${1//[^A-Za-z0-9]/-}.json
   http POST "$fake_url/_control/simulate_calls" "$2" >"$reply"
   # The answer holds every body sent: read it through COPY, not the command line.
   run_psql -At \
     -c "CREATE TEMP TABLE reply (line text)" \
     -c "COPY reply FROM STDIN WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')" \
-    -c "SELECT format('  %-6s %s calls (%s connected), %s webhooks sent, %s of them duplicates; answers: %s',
+    -c "SELECT format('  %-12s %s calls (%s connected), %s webhooks sent, %s of them duplicates; answers: %s',
                       '$1', s ->> 'calls', s ->> 'connected', s ->> 'deliveries', s ->> 'duplicates',
                       (SELECT string_agg(format('%s x HTTP %s', value, key), ', ')
                        FROM jsonb_each_text(s -> 'by_status')))
         FROM (SELECT string_agg(line, E'\\n')::jsonb -> 'summary' AS s FROM reply) t" <"$reply"
 }
-simulate Sarah "{\"folder_id\": \"$folder\", \"calls\": 30, \"seed\": 11, \"duplicates\": 3, \"out_of_order\": true,
+simulate "Sarah" "{\"folder_id\": \"$folder\", \"calls\": 30, \"seed\": 11, \"duplicates\": 3, \"out_of_order\": true,
   \"agent\": {\"user_id\": \"501\", \"first_name\": \"Sarah\", \"last_name\": \"Johnson\"},
   \"dispositions\": {\"No Answer\": 9, \"Left Message\": 7, \"Interested\": 4, \"Qualified\": 3,
                      \"Appointment\": 2, \"Not Interested\": 4, \"Wrong Number\": 1}}"
+simulate "Mike, folder" "{\"folder_id\": \"$mike_folder\", \"calls\": 12, \"seed\": 13, \"duplicates\": 2,
+  \"out_of_order\": true, \"agent\": {\"user_id\": \"502\", \"first_name\": \"Mike\", \"last_name\": \"Chen\"},
+  \"dispositions\": {\"No Answer\": 4, \"Left Message\": 3, \"Interested\": 2, \"Qualified\": 1,
+                     \"Not Interested\": 2}}"
 if [[ -n $dial_session ]]; then
-  simulate Mike "{\"dial_session_id\": \"$dial_session\", \"calls\": 20, \"seed\": 12, \"duplicates\": 2,
+  simulate "Mike, launch" "{\"dial_session_id\": \"$dial_session\", \"calls\": 20, \"seed\": 12, \"duplicates\": 2,
     \"out_of_order\": true, \"agent\": {\"user_id\": \"502\", \"name\": \"Mike Chen\"},
     \"dispositions\": {\"No Answer\": 6, \"Left Message\": 4, \"Interested\": 3, \"Call Back\": 2,
                        \"Meeting Set\": 1, \"Not Interested\": 3, \"Do Not Call\": 1}}"
@@ -478,6 +564,11 @@ SELECT format('  pgdialer holds %s calls (dialer.call_activity) from %s distinct
               (SELECT count(*) FROM dialer.call_activity),
               (SELECT count(*) FROM dialer.webhook_events),
               (SELECT count(*) FROM dialer.webhook_events WHERE result = 'unmatched'));
+SELECT format('  calls per session: %s',
+              string_agg(format('#%s (%s) %s', s.id, r.display_name,
+                                (SELECT count(*) FROM dialer.call_activity a WHERE a.session_id = s.id)), ', '
+                         ORDER BY s.id))
+FROM dialer.sessions s JOIN dialer.reps r ON r.name = s.owner;
 SQL
 
 section "Sessions dashboard (dialer.session_stats)"
@@ -506,20 +597,29 @@ ${bold}What you just saw:${off} the push modal for lists built with plain SQL:
 dialer.preview() applied the spec's pre-push rules (do not call / suppressed,
 invalid or duplicate phone, recently called, missing names), estimated the dial
 time and named the session; dialer.is_dialable() gave the "Dialable Only" count.
-Then three dialer.push() calls, each in the rep's own transaction: pgdialer-sync
-woke up on the NOTIFY, made the session's PhoneBurner folder once, wrote the
-contacts (created, updated in place, or skipped with update_existing false),
-and recorded every outcome back; dialer.push_status() drove the progress bar.
-The three pushes took $push_seconds s. A fourth push started its session at once
-(auto_launch): PhoneBurner dial sessions of at most 500 contacts, with callbacks.
-Then a calling hour: PhoneBurner's webhooks (account-level and per dial session,
-some twice, some out of order) reached pgdialer-sync's listener, which checked
-each URL's token and recorded every call once through dialer.record_call_event();
-the dashboard and detail views are plain SQL over dialer.call_activity, and the
-write-back hook put each outcome on the contact, so the next preview knows.
+Then a team of two reps, each with their own PhoneBurner account: the app's
+login (pgdialer_demo_app, dialer_app) made three dialer.push() calls, each in
+its own transaction acting for the rep (SET LOCAL dialer.acting_user), and
+was refused (42501) when Mike tried to add to Sarah's session: only a
+session's owner, or an admin, pushes into it. pgdialer-sync, a login with only
+dialer_sync, woke up on the NOTIFY, took each job's credential from its own
+mode-600 file (PGDIALER_CREDENTIALS_DIR), made the session's PhoneBurner folder
+once in its owner's account, wrote the contacts (created, or updated in place
+when already in the session), and recorded every outcome back;
+dialer.push_status() drove the progress bar. The three pushes took $push_seconds s.
+Each account holds only its own rep's contacts. A fourth push started Mike's
+session at once (auto_launch): PhoneBurner dial sessions of at most 500
+contacts in his account, with callbacks; the app read his login link as Mike.
+Then a calling hour: PhoneBurner's webhooks (each account's own account-level
+URL, and per dial session; some twice, some out of order) reached
+pgdialer-sync's listener, which checked each URL's token and recorded every
+call once through dialer.record_call_event(); the dashboard and detail views
+are plain SQL over dialer.call_activity, and the write-back hook, run with the
+daemon's rights, put each outcome on the contact, so the next preview knows.
 
 ${bold}Poke around:${off}
   scripts/pg-cluster.sh start demo && eval "\$(scripts/pg-cluster.sh env demo)" && psql
+    SELECT * FROM dialer.reps;  SELECT id, name, owner, phoneburner_credential FROM dialer.sessions;
     SELECT (dialer.exclusion(c)).* , first_name, last_name FROM sourceco.contacts c LIMIT 20;
     SELECT jsonb_pretty(dialer.payload(c)) FROM sourceco.contacts c WHERE id = 10;
     SELECT dialer.push_status(1);  SELECT * FROM dialer.push_items WHERE job_id = 2 LIMIT 5;
