@@ -684,7 +684,9 @@ TEST_F(WebhookTest, WrongNumberAndDoNotCallExcludeEveryContactSharingTheNumberFr
                        ADD COLUMN do_not_call_reason text, ADD COLUMN phoneburner_contact_id text)");
   // The write-back hook of docs/sql-reference.md, for this table.
   db_->sql().exec(R"(
-      CREATE FUNCTION dialer_writeback(contact_id text, changes jsonb) RETURNS void LANGUAGE sql AS $$
+      CREATE FUNCTION dialer_writeback(contact_id text, changes jsonb) RETURNS void LANGUAGE sql
+      SET search_path FROM CURRENT
+      AS $$
         UPDATE contacts c SET
           last_call_attempt_at = CASE WHEN changes ? 'last_call_attempt_at'
                                            AND (c.last_call_attempt_at IS NULL
