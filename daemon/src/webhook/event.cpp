@@ -10,6 +10,8 @@
 #include <cstdlib>
 #include <ctime>
 
+#include "common/json_parse.hpp"
+
 namespace pgdialer::sync {
 namespace {
 
@@ -183,20 +185,6 @@ std::string event_name(const Value& body, bool from_session, const std::optional
   return "api_callbegin";
 }
 
-// PostgreSQL's jsonb cannot hold U+0000; such a body would fail in the
-// database on every retry, so it is refused up front.
-bool holds_nul(const Value& v) {
-  if (v.IsString()) return std::string(v.GetString(), v.GetStringLength()).find('\0') != std::string::npos;
-  if (v.IsArray()) {
-    for (const Value& e : v.GetArray())
-      if (holds_nul(e)) return true;
-  } else if (v.IsObject()) {
-    for (const auto& m : v.GetObject())
-      if (holds_nul(m.name) || holds_nul(m.value)) return true;
-  }
-  return false;
-}
-
 class EventWriter {
  public:
   EventWriter() : writer_(buffer_) { writer_.StartObject(); }
@@ -260,16 +248,20 @@ NormalizedEvent normalize_event(const std::string& body, const EventOrigin& orig
   NormalizedEvent out;
   rapidjson::Document doc;
   // Invalid UTF-8 is refused here too: the database would refuse it later.
-  doc.Parse<rapidjson::kParseValidateEncodingFlag>(body.data(), body.size());
-  if (doc.HasParseError()) {
-    out.error = "body is not valid JSON";
+  json::ParseOptions options;
+  options.validate_utf8 = true;
+  const json::ParseResult parsed = json::parse(body, &doc, options);
+  if (!parsed.ok()) {
+    out.error = "body " + parsed.problem();
     return out;
   }
   if (!doc.IsObject()) {
     out.error = "body is not a JSON object";
     return out;
   }
-  if (holds_nul(doc)) {
+  // PostgreSQL's jsonb cannot hold U+0000; such a body would fail in the
+  // database on every retry, so it is refused up front.
+  if (parsed.contains_nul) {
     out.error = "body contains a NUL character";
     return out;
   }
@@ -282,8 +274,14 @@ NormalizedEvent normalize_event(const std::string& body, const EventOrigin& orig
   rapidjson::Document custom_data_doc;
   const Value* custom_data = member(&doc, "custom_data");
   if (custom_data && custom_data->IsString()) {
-    custom_data_doc.Parse(custom_data->GetString(), custom_data->GetStringLength());
-    custom_data = !custom_data_doc.HasParseError() && custom_data_doc.IsObject() ? &custom_data_doc : nullptr;
+    // Held to the same rules as the body: it is stored in the same jsonb.
+    json::ParseOptions options;
+    options.validate_utf8 = true;
+    const json::ParseResult inner =
+        json::parse(std::string_view(custom_data->GetString(), custom_data->GetStringLength()),
+                    &custom_data_doc, options);
+    custom_data =
+        inner.ok() && !inner.contains_nul && custom_data_doc.IsObject() ? &custom_data_doc : nullptr;
   }
   if (custom_data && !custom_data->IsObject()) custom_data = nullptr;
 

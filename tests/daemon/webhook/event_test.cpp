@@ -145,6 +145,52 @@ TEST(NormalizeEvent, RefusesInvalidUtf8) {
   EXPECT_EQ(e.error, "body is not valid JSON");
 }
 
+// Issue 11: the recursive parse of a deep body overflowed the stack.
+TEST(NormalizeEvent, RefusesABodyNestedTooDeepWithoutCrashing) {
+  EventOrigin origin;
+  origin.received_at = "2026-11-24T15:04:05.123456Z";
+  NormalizedEvent e = normalize_event(std::string(180 * 1024, '['), origin);
+  EXPECT_FALSE(e.ok);
+  EXPECT_EQ(e.error, "body is nested deeper than 64 levels");
+  std::string deep = R"({"call_id":"1","contact":)";
+  for (int i = 0; i < 100000; ++i) deep += R"({"x":)";
+  e = normalize_event(deep + "1" + std::string(100000, '}') + "}", origin);
+  EXPECT_FALSE(e.ok);
+  EXPECT_EQ(e.error, "body is nested deeper than 64 levels");
+  // 64 levels in all are still a body (raw keeps them).
+  std::string fits = R"({"call_id":"1","extra":)" + std::string(62, '[') + "0" + std::string(62, ']') + "}";
+  e = normalize_event(fits, origin);
+  EXPECT_TRUE(e.ok) << e.error;
+}
+
+// custom_data sent as a string is parsed too: deep or NUL-holding, it is
+// left out (null), not a crash and not a refusal of the call outcome.
+TEST(NormalizeEvent, ACustomDataStringNestedTooDeepIsLeftOut) {
+  EventOrigin origin;
+  origin.received_at = "2026-11-24T15:04:05.123456Z";
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  const std::string inner = std::string(100000, '[');
+  w.StartObject();
+  w.Key("call_id");
+  w.String("7");
+  w.Key("custom_data");
+  w.String(inner.c_str(), static_cast<rapidjson::SizeType>(inner.size()));
+  w.EndObject();
+  NormalizedEvent e = normalize_event(buffer.GetString(), origin);
+  ASSERT_TRUE(e.ok) << e.error;
+  rapidjson::Document event = json(e.json);
+  EXPECT_TRUE(event["custom_data"].IsNull());
+  EXPECT_STREQ(event["call_id"].GetString(), "7");
+
+  e = normalize_event(R"({"call_id":"8","custom_data":"{\"a\":\"x\\u0000\"}"})", origin);
+  ASSERT_TRUE(e.ok) << e.error;
+  EXPECT_TRUE(json(e.json)["custom_data"].IsNull());
+  e = normalize_event(R"({"call_id":"9","custom_data":"{\"a\":1}"})", origin);
+  ASSERT_TRUE(e.ok) << e.error;
+  EXPECT_EQ(json(e.json)["custom_data"]["a"].GetInt(), 1);
+}
+
 TEST(FormatReceivedAt, IsUtcWithMicroseconds) {
   using namespace std::chrono;
   const system_clock::time_point t{microseconds(1795532645123456LL)};  // 2026-11-24T15:04:05.123456Z

@@ -95,6 +95,19 @@ TEST_F(WebhookHandlerTest, WithoutASecretNothingIsAccepted) {
   EXPECT_EQ(sink.calls(), 0);
 }
 
+// Issue 11: ~180 KB of '[' with a valid token crashed the daemon.
+TEST_F(WebhookHandlerTest, ABodyNestedTooDeepIs400AndStoresNothing) {
+  const WebhookResponse r = post_account(std::string(180 * 1024, '['));
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find("nested deeper than 64 levels"), std::string::npos) << r.body;
+  EXPECT_EQ(post_session(42, std::string(100000, '[') + std::string(100000, ']')).status, 400);
+  EXPECT_EQ(rejected("malformed"), 2);
+  EXPECT_EQ(sink.calls(), 0);
+  EXPECT_EQ(journal.depth(), 0u);
+  // And the next delivery is served as usual.
+  EXPECT_EQ(post_account().status, 200);
+}
+
 TEST_F(WebhookHandlerTest, AMalformedBodyIs400AndStoresNothing) {
   EXPECT_EQ(post_account("{\"call_id\":").status, 400);
   EXPECT_EQ(post_account("[1]").status, 400);

@@ -80,6 +80,36 @@ TEST_F(WebhookServerTest, MalformedJsonIs400) {
   EXPECT_EQ(res->status, 400);
 }
 
+// Over HTTP, in the listener's worker threads, with the daemon's default
+// body limit: the nested body is refused and the listener keeps serving.
+TEST(WebhookServerDepth, ADeepBodyUnderTheSizeLimitIs400AndTheListenerLives) {
+  TempDir dir;
+  FakeSink sink;
+  MetricsRegistry metrics;
+  declare_daemon_metrics(metrics);
+  EventJournal journal(dir.path());
+  EventStore store(journal, sink, metrics);
+  WebhookHandler handler(WebhookSettings{kSecret, "America/Chicago"}, store, metrics);
+  WebhookServerOptions options;
+  options.port = 0;
+  options.max_body_bytes = 256 * 1024;
+  WebhookServer server(handler, options);
+  server.start();
+  httplib::Client client("127.0.0.1", server.port());
+  client.set_read_timeout(10, 0);
+  const std::string path = "/phoneburner/account?s=" + account_token(kSecret);
+  for (int i = 0; i < 3; ++i) {
+    auto res = client.Post(path.c_str(), std::string(180 * 1024, '['), "application/json");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 400) << res->body;
+  }
+  auto ok = client.Post(path.c_str(), R"({"call_id":"1","status":"No Answer"})", "application/json");
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 200);
+  EXPECT_EQ(sink.stored().size(), 1u);
+  server.stop();
+}
+
 TEST_F(WebhookServerTest, MethodsAndPaths) {
   auto get = client->Get(("/phoneburner/account?s=" + account_token(kSecret)).c_str());
   ASSERT_TRUE(get);
