@@ -10,6 +10,7 @@
 // as unknown.
 #include "phoneburner/client.hpp"
 
+#include "common/json_parse.hpp"
 #include "http/backoff.hpp"
 #include "http/form.hpp"
 #include "http/rate_limiter.hpp"
@@ -178,8 +179,8 @@ Result PhoneBurnerClient::Impl::attempt(const Call& call, Result* state, bool re
     r.retry_after = http::parse_retry_after(res.retry_after, static_cast<long long>(std::time(nullptr)));
 
   rapidjson::Document doc;
-  doc.Parse(res.body.data(), res.body.size());
-  const bool parsed = !doc.HasParseError() && doc.IsObject();
+  const json::ParseResult parse = json::parse(res.body, &doc);
+  const bool parsed = parse.ok() && doc.IsObject();
 
   r.failure = classify_status(res.status, is_write);
   if (res.status == 401 && parsed && has_debug_code(doc, kExpiredOAuthToken)) *token_expired = true;
@@ -194,7 +195,7 @@ Result PhoneBurnerClient::Impl::attempt(const Call& call, Result* state, bool re
 
   std::string problem;
   if (!parsed)
-    problem = doc.HasParseError() ? "response is not valid JSON" : "response is not a JSON object";
+    problem = !parse.ok() ? "response " + parse.problem() : "response is not a JSON object";
   else if (!pb_json::envelope_success(doc))
     problem = "response envelope status is not \"success\"" + [&] {
       const std::string reason = pb_json::error_reason(doc);
@@ -442,8 +443,7 @@ Result PhoneBurnerClient::create_dial_session(
                                    " lead ids for " + std::to_string(payload_jsons.size()) + " contacts");
   rapidjson::Document custom_data;
   if (!custom_data_json.empty()) {
-    custom_data.Parse(custom_data_json.data(), custom_data_json.size());
-    if (custom_data.HasParseError() || !custom_data.IsObject())
+    if (!json::parse(custom_data_json, &custom_data).ok() || !custom_data.IsObject())
       return rejected_before_sending("create_dial_session: custom_data is not a JSON object");
   }
 

@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 
+#include "common/json_parse.hpp"
 #include "http/form.hpp"
 #include "http/transport.hpp"
 #include "http/url.hpp"
@@ -54,8 +55,8 @@ Result refresh_oauth_token(const OAuthOptions& options, const OAuthCredentials& 
     return r;
   }
   rapidjson::Document doc;
-  doc.Parse(res.body.data(), res.body.size());
-  const bool parsed = !doc.HasParseError() && doc.IsObject();
+  const json::ParseResult parse = json::parse(res.body, &doc);
+  const bool parsed = parse.ok() && doc.IsObject();
   if (res.status < 200 || res.status >= 300) {
     const Failure f = classify_status(res.status, false);
     r.failure = f == Failure::retryable ? Failure::retryable : Failure::auth;
@@ -68,9 +69,10 @@ Result refresh_oauth_token(const OAuthOptions& options, const OAuthCredentials& 
       parsed ? pb_json::integer(pb_json::member(doc, "expires_in")) : std::nullopt;
   if (access.empty() || !expires || *expires <= 0) {
     r.failure = Failure::retryable;
-    r.message =
-        what + ": HTTP " + std::to_string(res.status) +
-        (parsed ? ": the answer has no access_token or expires_in" : ": the answer is not a JSON object");
+    r.message = what + ": HTTP " + std::to_string(res.status) +
+                (parsed       ? ": the answer has no access_token or expires_in"
+                 : parse.ok() ? ": the answer is not a JSON object"
+                              : ": the answer " + parse.problem());
     return r;
   }
   if (access.find_first_of("\r\n") != std::string::npos) {

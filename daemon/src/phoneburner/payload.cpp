@@ -1,5 +1,6 @@
 #include "phoneburner/payload.hpp"
 
+#include "common/json_parse.hpp"
 #include "phoneburner/json.hpp"
 
 #include <rapidjson/document.h>
@@ -45,8 +46,7 @@ bool has_custom(const MappedContact& c, const std::string& name) {
 bool map_payload(const std::string& payload_json, MappedContact* out, std::string* error) {
   *out = MappedContact{};
   rapidjson::Document doc;
-  doc.Parse(payload_json.data(), payload_json.size());
-  if (doc.HasParseError() || !doc.IsObject()) {
+  if (!json::parse(payload_json, &doc).ok() || !doc.IsObject()) {
     *error = "payload is not a JSON object";
     return false;
   }
