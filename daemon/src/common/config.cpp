@@ -1,9 +1,11 @@
 #include "common/config.hpp"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -12,6 +14,8 @@
 #include <sstream>
 
 #include "credentials/credential.hpp"
+#include "credentials/secret_file.hpp"
+#include "http/url.hpp"
 
 namespace pgdialer::sync {
 
@@ -45,18 +49,55 @@ std::map<std::string, std::string> read_config_file(const std::string& path) {
   return values;
 }
 
+// Secret files are a few hundred bytes; anything this large is not one.
+constexpr off_t kMaxSecretBytes = 64 * 1024;
+
+// The whole of a file holding a secret. Unless it is one of systemd's
+// credentials, it must be fit for a secret (credentials/secret_file: mode
+// 0600 or stricter, owned by the daemon's user); checked on the opened file,
+// so what is checked is what is read. Throws ConfigError naming the file.
+std::string read_secret(const std::string& path, const std::string& what, bool check) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  if (fd < 0) throw ConfigError("cannot read " + what + " " + path + ": " + std::strerror(errno));
+  struct stat st {};
+  std::string problem;
+  std::string text;
+  if (::fstat(fd, &st) != 0)
+    problem = path + ": " + std::strerror(errno);
+  else if (check)
+    problem = secret_file_problem(path, st);
+  else if (!S_ISREG(st.st_mode))
+    problem = path + " is not a regular file";
+  if (problem.empty() && st.st_size > kMaxSecretBytes)
+    problem = path + " is larger than " + std::to_string(kMaxSecretBytes) + " bytes";
+  char buffer[4096];
+  while (problem.empty()) {
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) problem = path + ": " + std::strerror(errno);
+    if (n <= 0) break;
+    text.append(buffer, static_cast<size_t>(n));
+    if (text.size() > static_cast<size_t>(kMaxSecretBytes))
+      problem = path + " is larger than " + std::to_string(kMaxSecretBytes) + " bytes";
+  }
+  ::close(fd);
+  if (!problem.empty()) {
+    std::fill(text.begin(), text.end(), '\0');
+    throw ConfigError(what + ": " + problem);
+  }
+  return text;
+}
+
 // A file holding the default credential (a bare token, or key=value lines):
 // read once at start so a typo fails now, not at the first job; the
 // credential store reads it again whenever a job needs it.
-void check_credential_file(const std::string& path, const std::string& what) {
-  std::ifstream in(path);
-  if (!in) throw ConfigError("cannot read " + what + " " + path + ": " + std::strerror(errno));
-  std::stringstream buffer;
-  buffer << in.rdbuf();
+void check_credential_file(const std::string& path, const std::string& what, bool check) {
+  std::string text = read_secret(path, what, check);
   Credential credential;
   std::string error;
-  if (!parse_credential(buffer.str(), &credential, &error))
-    throw ConfigError(what + " " + path + " " + error);
+  const bool parsed = parse_credential(text, &credential, &error);
+  std::fill(text.begin(), text.end(), '\0');
+  if (!parsed) throw ConfigError(what + " " + path + " " + error);
 }
 
 // Whether a systemd credentials directory holds any phoneburner-NAME.
@@ -70,12 +111,10 @@ bool holds_phoneburner_credentials(const std::string& directory) {
   return found;
 }
 
-std::string read_secret_file(const std::string& path, const std::string& what) {
-  std::ifstream in(path);
-  if (!in) throw ConfigError("cannot read " + what + " " + path + ": " + std::strerror(errno));
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  std::string token = trim(buffer.str());
+std::string read_secret_file(const std::string& path, const std::string& what, bool check) {
+  std::string text = read_secret(path, what, check);
+  std::string token = trim(text);
+  std::fill(text.begin(), text.end(), '\0');
   if (token.empty()) throw ConfigError(what + " " + path + " is empty");
   return token;
 }
@@ -97,18 +136,14 @@ double non_negative_number(const std::string& key, const std::string& value) {
   return d;
 }
 
-bool is_loopback_host(const std::string& url) {
-  // scheme://host[:port]/...
-  auto start = url.find("://");
-  if (start == std::string::npos) return false;
-  std::string rest = url.substr(start + 3);
-  std::string host;
-  if (!rest.empty() && rest[0] == '[') {
-    host = rest.substr(0, rest.find(']') + 1);
-  } else {
-    host = rest.substr(0, rest.find_first_of(":/"));
+// Every URL setting goes through the one check of http/url (the clients
+// check theirs again with it); the message names the setting.
+std::string checked_url(const std::string& key, const std::string& value) {
+  try {
+    return http::validate_base_url(value, key);
+  } catch (const std::invalid_argument& e) {
+    throw ConfigError(e.what());
   }
-  return host == "localhost" || host == "[::1]" || host.rfind("127.", 0) == 0;
 }
 
 // A zone name as the tz database spells them (America/Chicago, UTC,
@@ -139,6 +174,7 @@ std::string default_worker_id() {
 
 std::string usage() {
   return R"(Usage: pgdialer-sync [--config FILE] [--once] [--verbose]
+       pgdialer-sync [--config FILE] --check-config
        pgdialer-sync [--config FILE] --print-webhook-url account|account:NAME|SESSION_ID
 
 Works pgdialer's push queue: claims jobs from PostgreSQL (dialer.claim_push_job),
@@ -153,6 +189,9 @@ Options:
   --config FILE   read KEY = value settings from FILE (same keys as the environment)
   --once          process every job claimable now (queued or with an expired lease), then exit
                   (no HTTP listener)
+  --check-config  check the settings, the URLs and every secret file and PhoneBurner credential
+                  (mode, owner, content) as the daemon would, print what is used (never a
+                  secret), then exit: 0 if it can start, 78 if not. Connects to nothing
   --print-webhook-url account|account:NAME|SESSION_ID
                   print the callback URL with its token (account:NAME: the one to paste into
                   the webhook settings of credential NAME's PhoneBurner account for
@@ -163,7 +202,7 @@ Options:
 Settings (config file or environment; the environment wins):
   DATABASE_URL                 libpq connection string, URI or key=value (required)
   PHONEBURNER_BASE_URL         default https://www.phoneburner.com/rest/1; plain http only for loopback
-  PGDIALER_CREDENTIALS_DIR     directory of PhoneBurner credentials, one file per name (mode 0600);
+  PGDIALER_CREDENTIALS_DIR     directory of PhoneBurner credentials, one file per name;
                                a job's credential NAME is $CREDENTIALS_DIRECTORY/phoneburner-NAME
                                (systemd LoadCredential=phoneburner-NAME:...), else this dir's NAME.
                                A file holds the access token, or key=value lines: access_token=, or
@@ -172,7 +211,7 @@ Settings (config file or environment; the environment wins):
   Credential default (single-account installs) also falls back to:
   PHONEBURNER_TOKEN_FILE       file holding the personal access token, or
   $CREDENTIALS_DIRECTORY/phoneburner-token   (systemd LoadCredential=phoneburner-token:...), or
-  PHONEBURNER_TOKEN            the token itself (least preferred)
+  PHONEBURNER_TOKEN            the token itself (for development: logs a warning)
   PGDIALER_CONCURRENCY         requests in flight per job (default 5)
   PGDIALER_REQUESTS_PER_SECOND client-side request rate limit per PhoneBurner account (default 10;
                                0 = none)
@@ -183,8 +222,13 @@ Settings (config file or environment; the environment wins):
                                the internet sees it; default: none, dial sessions get no callbacks)
   PGDIALER_WEBHOOK_SECRET_FILE file holding the webhook secret (at least 16 bytes), or
   $CREDENTIALS_DIRECTORY/webhook-secret   (systemd LoadCredential=webhook-secret:...), or
-  PGDIALER_WEBHOOK_SECRET      the secret itself (least preferred); without one there are
-                               no webhook routes and dial sessions get no callbacks
+  PGDIALER_WEBHOOK_SECRET      the secret itself (for development: logs a warning); without one
+                               there are no webhook routes and dial sessions get no callbacks
+  Files holding secrets (credentials, the token file, the webhook secret file) must be mode 0600
+  or stricter and owned by the user the daemon runs as, else it refuses to start (a credential
+  file: that job fails), naming the file; systemd credentials are systemd's to protect.
+  Every URL must be https:// (plain http:// only to a loopback host) without user@, query or
+  fragment.
   PGDIALER_LISTEN              HTTP listener address, host:port or [v6]:port; setting it turns the
                                listener on (/healthz, /metrics; the webhook routes need a secret).
                                Unset: 127.0.0.1:8787 with a webhook secret, else no listener
@@ -206,6 +250,8 @@ CommandLine parse_command_line(int argc, char** argv) {
       cl.help = true;
     } else if (arg == "--once") {
       cl.once = true;
+    } else if (arg == "--check-config") {
+      cl.check_config = true;
     } else if (arg == "--verbose" || arg == "-v") {
       cl.verbose = true;
     } else if (arg == "--print-webhook-url" && i + 1 < argc) {
@@ -252,21 +298,10 @@ Config load_config(const CommandLine& cl) {
         "DATABASE_URL is not set (a libpq connection string, e.g. "
         "postgresql:///crm?host=/run/postgresql)");
   if (!get("PHONEBURNER_BASE_URL").empty()) c.phoneburner_base_url = get("PHONEBURNER_BASE_URL");
-  while (!c.phoneburner_base_url.empty() && c.phoneburner_base_url.back() == '/')
-    c.phoneburner_base_url.pop_back();
-  bool https = c.phoneburner_base_url.rfind("https://", 0) == 0;
-  bool http = c.phoneburner_base_url.rfind("http://", 0) == 0;
-  if (!https && !(http && is_loopback_host(c.phoneburner_base_url)))
-    throw ConfigError("PHONEBURNER_BASE_URL must be https:// (plain http:// only for loopback hosts): " +
-                      c.phoneburner_base_url);
+  c.phoneburner_base_url = checked_url("PHONEBURNER_BASE_URL", c.phoneburner_base_url);
 
   if (!get("PHONEBURNER_OAUTH_URL").empty()) {
-    c.oauth_url = get("PHONEBURNER_OAUTH_URL");
-    while (!c.oauth_url.empty() && c.oauth_url.back() == '/') c.oauth_url.pop_back();
-    if (c.oauth_url.rfind("https://", 0) != 0 &&
-        !(c.oauth_url.rfind("http://", 0) == 0 && is_loopback_host(c.oauth_url)))
-      throw ConfigError("PHONEBURNER_OAUTH_URL must be https:// (plain http:// only for loopback hosts): " +
-                        c.oauth_url);
+    c.oauth_url = checked_url("PHONEBURNER_OAUTH_URL", get("PHONEBURNER_OAUTH_URL"));
   } else {
     // scheme://host[:port] of the base URL + /oauth.
     const auto path = c.phoneburner_base_url.find('/', c.phoneburner_base_url.find("://") + 3);
@@ -285,14 +320,20 @@ Config load_config(const CommandLine& cl) {
   if (!get("PHONEBURNER_TOKEN_FILE").empty()) {
     c.token_file = get("PHONEBURNER_TOKEN_FILE");
     c.token_source = "PHONEBURNER_TOKEN_FILE";
-    if (!printing) check_credential_file(c.token_file, "PHONEBURNER_TOKEN_FILE");
+    if (!printing)
+      check_credential_file(c.token_file, "PHONEBURNER_TOKEN_FILE",
+                            !is_systemd_credential(c.token_file, c.systemd_credentials_dir));
   } else if (credentials && std::ifstream(std::string(credentials) + "/phoneburner-token")) {
     c.token_file = std::string(credentials) + "/phoneburner-token";
     c.token_source = "systemd credential phoneburner-token";
-    if (!printing) check_credential_file(c.token_file, "systemd credential");
+    if (!printing) check_credential_file(c.token_file, "systemd credential", false);
   } else if (!get("PHONEBURNER_TOKEN").empty()) {
     c.token = trim(get("PHONEBURNER_TOKEN"));
     c.token_source = "PHONEBURNER_TOKEN";
+    c.warnings.push_back(
+        "the PhoneBurner token comes from PHONEBURNER_TOKEN (the environment or the config file): "
+        "that is for development; in production use a file of mode 0600 (PHONEBURNER_TOKEN_FILE) or a "
+        "systemd credential");
   } else if (!printing && c.credentials_dir.empty() &&
              !(credentials && holds_phoneburner_credentials(credentials))) {
     // A single-account install without its token; a per-rep install may
@@ -316,24 +357,27 @@ Config load_config(const CommandLine& cl) {
         std::chrono::seconds(positive_int("PGDIALER_LEASE_SECONDS", get("PGDIALER_LEASE_SECONDS"), 3600));
   if (c.lease.count() < 3) throw ConfigError("PGDIALER_LEASE_SECONDS must be at least 3");
   c.lease_renewal = std::chrono::seconds(std::max<long>(1, c.lease.count() / 3));
-  c.webhook_base_url = get("PGDIALER_WEBHOOK_BASE_URL");
-  while (!c.webhook_base_url.empty() && c.webhook_base_url.back() == '/') c.webhook_base_url.pop_back();
-  if (!c.webhook_base_url.empty() && c.webhook_base_url.rfind("https://", 0) != 0 &&
-      !(c.webhook_base_url.rfind("http://", 0) == 0 && is_loopback_host(c.webhook_base_url)))
-    throw ConfigError("PGDIALER_WEBHOOK_BASE_URL must be https:// (plain http:// only for loopback hosts): " +
-                      c.webhook_base_url);
+  if (!get("PGDIALER_WEBHOOK_BASE_URL").empty())
+    c.webhook_base_url = checked_url("PGDIALER_WEBHOOK_BASE_URL", get("PGDIALER_WEBHOOK_BASE_URL"));
   c.worker_id = get("PGDIALER_WORKER_ID").empty() ? default_worker_id() : get("PGDIALER_WORKER_ID");
 
   // The webhook secret, in the same order of preference as the token.
   if (!get("PGDIALER_WEBHOOK_SECRET_FILE").empty()) {
-    c.webhook_secret = read_secret_file(get("PGDIALER_WEBHOOK_SECRET_FILE"), "PGDIALER_WEBHOOK_SECRET_FILE");
+    const std::string path = get("PGDIALER_WEBHOOK_SECRET_FILE");
+    c.webhook_secret = read_secret_file(path, "PGDIALER_WEBHOOK_SECRET_FILE",
+                                        !is_systemd_credential(path, c.systemd_credentials_dir));
     c.webhook_secret_source = "PGDIALER_WEBHOOK_SECRET_FILE";
   } else if (credentials && std::ifstream(std::string(credentials) + "/webhook-secret")) {
-    c.webhook_secret = read_secret_file(std::string(credentials) + "/webhook-secret", "systemd credential");
+    c.webhook_secret =
+        read_secret_file(std::string(credentials) + "/webhook-secret", "systemd credential", false);
     c.webhook_secret_source = "systemd credential webhook-secret";
   } else if (!get("PGDIALER_WEBHOOK_SECRET").empty()) {
     c.webhook_secret = trim(get("PGDIALER_WEBHOOK_SECRET"));
     c.webhook_secret_source = "PGDIALER_WEBHOOK_SECRET";
+    c.warnings.push_back(
+        "the webhook secret comes from PGDIALER_WEBHOOK_SECRET (the environment or the config file): "
+        "that is for development; in production use a file of mode 0600 (PGDIALER_WEBHOOK_SECRET_FILE) or a "
+        "systemd credential");
   }
   if (!c.webhook_secret.empty() && c.webhook_secret.size() < kMinWebhookSecretBytes)
     throw ConfigError("the webhook secret (" + c.webhook_secret_source + ") must be at least " +

@@ -10,6 +10,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace pgdialer::sync {
 
@@ -65,6 +66,9 @@ struct Config {
   std::string worker_id;  // host/pid/random unless configured
   bool once = false;      // process what is claimable now, then exit
   bool verbose = false;
+  // Said at start-up as warnings (a secret taken from the environment or the
+  // config file); never contain a secret.
+  std::vector<std::string> warnings;
 };
 
 // Parses argv (after the program name). Returns false and fills `message`
@@ -74,6 +78,7 @@ struct CommandLine {
   bool help = false;
   bool once = false;
   bool verbose = false;
+  bool check_config = false;  // --check-config: check the configuration and the credentials, then exit
   // --print-webhook-url account|account:NAME|<session id>: print that URL and exit.
   std::optional<std::string> print_webhook_url;
   std::string error;  // non-empty: bad usage

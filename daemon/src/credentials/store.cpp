@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "credentials/name.hpp"
+#include "credentials/secret_file.hpp"
 
 namespace pgdialer::sync {
 namespace {
@@ -20,12 +21,6 @@ constexpr off_t kMaxCredentialBytes = 64 * 1024;
 bool same_file(const struct stat& st, dev_t device, ino_t inode, off_t size, const timespec& mtime) {
   return st.st_dev == device && st.st_ino == inode && st.st_size == size &&
          st.st_mtim.tv_sec == mtime.tv_sec && st.st_mtim.tv_nsec == mtime.tv_nsec;
-}
-
-std::string octal_mode(mode_t mode) {
-  char buffer[8];
-  std::snprintf(buffer, sizeof buffer, "%04o", static_cast<unsigned>(mode & 07777));
-  return buffer;
 }
 
 }  // namespace
@@ -60,16 +55,15 @@ CredentialStore::FileState CredentialStore::read_file(const std::string& path, b
   struct stat opened {};
   std::string text;
   std::string problem;
-  if (::fstat(fd, &opened) != 0) {
+  if (::fstat(fd, &opened) != 0)
     problem = path + ": " + std::strerror(errno);
-  } else if (!S_ISREG(opened.st_mode)) {
+  else if (!S_ISREG(opened.st_mode))
     problem = path + " is not a regular file";
-  } else if (check_mode && (opened.st_mode & 077) != 0) {
-    problem = path + " has mode " + octal_mode(opened.st_mode) +
-              ": a credential file must not be readable or writable by group or others (chmod 600)";
-  } else if (opened.st_size > kMaxCredentialBytes) {
+  else if (check_mode)
+    problem = secret_file_problem(path, opened);  // mode and owner
+  if (problem.empty() && opened.st_size > kMaxCredentialBytes)
     problem = path + " is larger than " + std::to_string(kMaxCredentialBytes) + " bytes";
-  } else {
+  if (problem.empty()) {
     char buffer[4096];
     for (;;) {
       const ssize_t n = ::read(fd, buffer, sizeof buffer);
@@ -145,7 +139,10 @@ CredentialLookup CredentialStore::lookup(const std::string& name) {
     return out;
   if (name == kDefaultCredential) {
     if (!options_.legacy_token_file.empty()) {
-      if (try_file(options_.legacy_token_file, false, options_.legacy_source)) return out;
+      // PHONEBURNER_TOKEN_FILE is checked like any credential file; the
+      // systemd credential phoneburner-token is systemd's to protect.
+      const bool check = !is_systemd_credential(options_.legacy_token_file, options_.systemd_directory);
+      if (try_file(options_.legacy_token_file, check, options_.legacy_source)) return out;
       // Configured but gone since start-up: say so, it is not "missing".
       out.status = CredentialLookup::Status::unusable;
       out.error = quoted + " cannot be used: " + options_.legacy_token_file + " (" + options_.legacy_source +

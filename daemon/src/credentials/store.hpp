@@ -5,12 +5,13 @@
 // Sources, first found wins, for credential NAME:
 //   1. $CREDENTIALS_DIRECTORY/phoneburner-NAME   (systemd LoadCredential=)
 //   2. <credentials dir>/NAME                     (PGDIALER_CREDENTIALS_DIR): a
-//      regular file with no group or other permission bits (0600 or
-//      stricter), else the credential is refused: a token readable by other
-//      users has leaked already, and silently using it would hide that;
+//      regular file of mode 0600 or stricter owned by the daemon's user
+//      (credentials/secret_file), else the credential is refused (the job
+//      fails naming the file): a token readable by other users has leaked
+//      already, and silently using it would hide that;
 //   3. for "default" only, the single-token install's sources:
-//      PHONEBURNER_TOKEN_FILE, $CREDENTIALS_DIRECTORY/phoneburner-token,
-//      PHONEBURNER_TOKEN (whichever the configuration found).
+//      PHONEBURNER_TOKEN_FILE (checked like 2), $CREDENTIALS_DIRECTORY/
+//      phoneburner-token, PHONEBURNER_TOKEN (whichever the configuration found).
 // Thread-safe. Secrets never appear in a message.
 #pragma once
 

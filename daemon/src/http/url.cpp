@@ -58,26 +58,26 @@ bool is_loopback_host(const std::string& raw) {
   return is_ipv4_loopback(host);
 }
 
-std::string validate_base_url(const std::string& url) {
+std::string validate_base_url(const std::string& url, const std::string& what) {
   std::unique_ptr<CURLU, UrlDeleter> u(curl_url());
-  if (!u) throw std::invalid_argument("PhoneBurner base URL: out of memory");
+  if (!u) throw std::invalid_argument(what + ": out of memory");
   // Only absolute URLs: no guessing a scheme, which could silently mean http.
   if (curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK)
-    throw std::invalid_argument("PhoneBurner base URL is not a valid absolute URL");
+    throw std::invalid_argument(what + " is not a valid absolute URL");
   const std::string scheme = lower(part(u.get(), CURLUPART_SCHEME));
   const std::string host = part(u.get(), CURLUPART_HOST);
   if (scheme != "https" && scheme != "http")
-    throw std::invalid_argument("PhoneBurner base URL must use https (got scheme '" + scheme + "')");
-  if (host.empty()) throw std::invalid_argument("PhoneBurner base URL has no host");
+    throw std::invalid_argument(what + " must use https (got scheme '" + scheme + "')");
+  if (host.empty()) throw std::invalid_argument(what + " has no host");
   if (!part(u.get(), CURLUPART_USER).empty() || !part(u.get(), CURLUPART_PASSWORD).empty())
-    throw std::invalid_argument("PhoneBurner base URL must not contain credentials");
+    throw std::invalid_argument(what + " must not contain credentials (user@ or user:password@)");
   if (!part(u.get(), CURLUPART_QUERY).empty() || !part(u.get(), CURLUPART_FRAGMENT).empty())
-    throw std::invalid_argument("PhoneBurner base URL must not have a query or fragment");
+    throw std::invalid_argument(what + " must not have a query or fragment");
   if (scheme == "http" && !is_loopback_host(host))
-    throw std::invalid_argument(
-        "PhoneBurner base URL must use https: plain http is allowed only for loopback hosts "
-        "(127.0.0.0/8, localhost, [::1]), got host '" +
-        host + "'");
+    throw std::invalid_argument(what +
+                                " must use https: plain http is allowed only for loopback hosts "
+                                "(127.0.0.0/8, localhost, [::1]), got host '" +
+                                host + "'");
   std::string out = url;
   while (!out.empty() && out.back() == '/') out.pop_back();
   return out;

@@ -56,7 +56,7 @@ TEST_F(CredentialsConfigTest, TheOAuthUrlDefaultsToTheBaseUrlsHost) {
   setenv("PHONEBURNER_OAUTH_URL", "https://auth.example.com/oauth/", 1);
   EXPECT_EQ(load().oauth_url, "https://auth.example.com/oauth");
   setenv("PHONEBURNER_OAUTH_URL", "http://auth.example.com/oauth", 1);
-  EXPECT_NE(error_of().find("PHONEBURNER_OAUTH_URL must be https://"), std::string::npos);
+  EXPECT_NE(error_of().find("PHONEBURNER_OAUTH_URL must use https"), std::string::npos) << error_of();
 }
 
 TEST_F(CredentialsConfigTest, WithoutAnyCredentialSourceTheTokenIsStillRequired) {
@@ -92,6 +92,7 @@ TEST_F(CredentialsConfigTest, SystemdCredentialsPerRepMakeTheDefaultTokenOptiona
 
 TEST_F(CredentialsConfigTest, TheTokenFileIsCheckedAtStartAndMayHoldOAuthKeys) {
   std::ofstream(dir.file("token")) << "client_id=c\nclient_secret=s\nrefresh_token=r\n";
+  ::chmod(dir.file("token").c_str(), 0600);
   setenv("PHONEBURNER_TOKEN_FILE", dir.file("token").c_str(), 1);
   Config c = load();
   EXPECT_EQ(c.token_file, dir.file("token"));

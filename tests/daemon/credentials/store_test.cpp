@@ -6,6 +6,7 @@
 
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -126,7 +127,7 @@ TEST_F(CredentialStoreTest, OAuthFilesParse) {
 }
 
 TEST_F(CredentialStoreTest, DefaultFallsBackToTheSingleTokenSources) {
-  write(temp.file("token"), "pat-legacy\n", 0644);  // never mode-checked: it is what installs have
+  write(temp.file("token"), "pat-legacy\n");
   CredentialStoreOptions o;
   o.legacy_token_file = temp.file("token");
   o.legacy_source = "PHONEBURNER_TOKEN_FILE";
@@ -161,6 +162,36 @@ TEST_F(CredentialStoreTest, AMissingDefaultNamesTheSingleTokenSettingsToo) {
   CredentialLookup l = store().lookup("default");
   EXPECT_EQ(l.status, CredentialLookup::Status::missing);
   EXPECT_NE(l.error.find("PHONEBURNER_TOKEN_FILE"), std::string::npos) << l.error;
+}
+
+// Issue 11: PHONEBURNER_TOKEN_FILE was read whatever its mode; it is a
+// secret file like the credentials directory's (the systemd credential
+// phoneburner-token stays systemd's to protect).
+TEST_F(CredentialStoreTest, TheTokenFileIsCheckedLikeACredentialFile) {
+  write(temp.file("token"), "pat-legacy\n", 0644);
+  CredentialStoreOptions o;
+  o.legacy_token_file = temp.file("token");
+  o.legacy_source = "PHONEBURNER_TOKEN_FILE";
+  CredentialLookup l = store(o).lookup("default");
+  EXPECT_EQ(l.status, CredentialLookup::Status::unusable);
+  EXPECT_NE(l.error.find(temp.file("token") + " has mode 0644"), std::string::npos) << l.error;
+
+  write(systemd() + "/phoneburner-token", "pat-systemd\n", 0440);
+  o.legacy_token_file = systemd() + "/phoneburner-token";
+  o.legacy_source = "systemd credential phoneburner-token";
+  l = store(o).lookup("default");
+  ASSERT_TRUE(l.ok()) << l.error;
+  EXPECT_EQ(l.credential.access_token, "pat-systemd");
+}
+
+TEST_F(CredentialStoreTest, ACredentialFileOfAnotherUserIsRefusedNamingIt) {
+  write(dir() + "/erin", "pat-erin");
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to give the file away";
+  ASSERT_EQ(::chown((dir() + "/erin").c_str(), 65534, 65534), 0);
+  const CredentialLookup l = store().lookup("erin");
+  EXPECT_EQ(l.status, CredentialLookup::Status::unusable);
+  EXPECT_NE(l.error.find(dir() + "/erin is owned by uid 65534"), std::string::npos) << l.error;
+  EXPECT_EQ(l.error.find("pat-erin"), std::string::npos) << l.error;
 }
 
 }  // namespace

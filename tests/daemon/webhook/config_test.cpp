@@ -6,6 +6,8 @@
 #include "webhook/test_support.hpp"
 #include "webhook/token.hpp"
 
+#include <sys/stat.h>
+
 #include <cstdlib>
 
 namespace pgdialer::sync::testing {
@@ -48,7 +50,11 @@ class WebhookConfigTest : public ::testing::Test {
     for (const auto& [name, value] : saved_) setenv(name.c_str(), value.c_str(), 1);
   }
   static Config load(CommandLine cl = {}) { return load_config(cl); }
-  void write(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
+  // Secret files are mode 0600 (or the daemon refuses them).
+  void write(const std::string& path, const std::string& text) {
+    std::ofstream(path) << text;
+    ::chmod(path.c_str(), 0600);
+  }
 
   TempDir dir;
 
