@@ -11,6 +11,7 @@
 #include "common/shutdown.hpp"
 #include "common/watchdog.hpp"
 #include "phoneburner/client.hpp"
+#include "queue/config_check.hpp"
 #include "queue/worker.hpp"
 #include "webhook/print_url.hpp"
 #include "webhook/receiver.hpp"
@@ -34,6 +35,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "pgdialer-sync: %s\n", e.what());
     return kExitConfig;
   }
+  for (const std::string& warning : config.warnings) log::warning(warning);
+  if (cl.check_config) return check_configuration(config);
   if (cl.print_webhook_url) return print_webhook_url(config, *cl.print_webhook_url);
   log::set_verbose(config.verbose);
   init_http();
