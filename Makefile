@@ -9,7 +9,8 @@
 #   make demo            install what is missing, build, run the demo on a private cluster
 #   make test            install what is missing, build, run GoogleTest, pg_regress, the
 #                        integration tests (daemon + fake PhoneBurner), the docs' SQL
-#                        examples, the systemd unit check, the docs' file references and
+#                        examples, the systemd unit check, the docs' systemd recipe (in a
+#                        scratch root), the docs' file references and
 #                        the C++ formatting; prints the time of each suite
 #   make test-faults     make test with 20 SIGKILL cycles of the daemon mid-push (not 3)
 #   make bench           benchmarks (prints ratios; never fails on timings)

@@ -2,8 +2,9 @@
 # `make test`: build, run the GoogleTest suites, then pg_regress, the
 # integration tests and the SQL examples of the docs against a temporary
 # private cluster that is stopped again whatever happens, then the systemd
-# unit check, the check of file references in comments and docs, and the
-# C++ formatting check (.clang-format). Prints the time of each suite.
+# unit check, the docs' systemd install recipe run in a scratch root, the
+# check of file references in comments and docs, and the C++ formatting
+# check (.clang-format). Prints the time of each suite.
 # Exits non-zero on any failure and ends with one "N passed, N failed" line
 # that counts individual tests of every suite.
 set -uo pipefail
@@ -105,6 +106,9 @@ scripts/pg-cluster.sh stop test
 
 suite "systemd unit"
 if scripts/verify-unit.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); suite_failed=1; fi
+
+suite "systemd recipe of docs/daemon.md (scratch root)"
+if scripts/check-systemd-recipe.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); suite_failed=1; fi
 
 suite "file references in comments and docs"
 if scripts/check-file-refs.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); suite_failed=1; fi
