@@ -35,9 +35,10 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "pgdialer-sync: %s\n", e.what());
     return kExitConfig;
   }
+  // Printing a URL uses no token: its warnings would only be noise there.
+  if (cl.print_webhook_url) return print_webhook_url(config, *cl.print_webhook_url);
   for (const std::string& warning : config.warnings) log::warning(warning);
   if (cl.check_config) return check_configuration(config);
-  if (cl.print_webhook_url) return print_webhook_url(config, *cl.print_webhook_url);
   log::set_verbose(config.verbose);
   init_http();
   install_signal_handlers();
