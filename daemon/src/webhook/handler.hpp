@@ -70,6 +70,9 @@ class WebhookHandler {
   // Counts a refusal the HTTP layer made itself (413), under the same metric.
   void count_rejected(const std::string& reason);
 
+  // Where the HTTP layer records its own figures (open connections).
+  MetricsRegistry& metrics() { return metrics_; }
+
  private:
   WebhookResponse route(const WebhookRequest& request);
   // `credential`: the account URL's credential (session callbacks: none).
