@@ -13,7 +13,9 @@ std::size_t fit_descriptor_limit(std::size_t connections, std::string* warning) 
   if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < wanted) {
     rlimit raised = limit;
     raised.rlim_cur = limit.rlim_max == RLIM_INFINITY ? wanted : std::min(wanted, limit.rlim_max);
-    if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+    // prlimit() rather than setrlimit(): the unit's SystemCallFilter=~@resources
+    // forbids the setrlimit system call (fatally), not prlimit64.
+    if (::prlimit(0, RLIMIT_NOFILE, &raised, nullptr) == 0) limit = raised;
   }
   if (limit.rlim_cur == RLIM_INFINITY || limit.rlim_cur >= wanted) return connections;
   const std::size_t fit = limit.rlim_cur > kReservedDescriptors + 1
