@@ -155,6 +155,12 @@ void Listener::stop() {
     (void)::write(wake_fd_, &one, sizeof one);
   }
   if (thread_.joinable()) thread_.join();
+  // Closed now, not at destruction: a client connecting after the stop is
+  // refused by the kernel instead of waiting in a backlog nobody accepts.
+  if (listen_fd_ >= 0) {
+    ::close(listen_fd_);
+    listen_fd_ = -1;
+  }
 }
 
 void Listener::run() {
@@ -242,12 +248,17 @@ void Listener::run() {
     }
   };
 
+  Clock::time_point next_accept_warning;
   auto accept_all = [&]() -> bool {
     for (;;) {
       const int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
       if (fd < 0) {
         if (errno == EINTR || errno == ECONNABORTED) continue;
         if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+          // Once a minute at most: it recurs every pause while the limit is hit.
+          const Clock::time_point now = Clock::now();
+          if (now < next_accept_warning) return false;
+          next_accept_warning = now + std::chrono::minutes(1);
           log::warning(std::string("webhooks: cannot accept a connection: ") + std::strerror(errno) +
                        " (raise LimitNOFILE or lower PGDIALER_WEBHOOK_MAX_CONNECTIONS)");
           return false;
