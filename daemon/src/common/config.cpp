@@ -236,6 +236,15 @@ Settings (config file or environment; the environment wins):
   PGDIALER_JOURNAL_DIR         directory of the webhook journal and of the newest OAuth refresh
                                tokens, in oauth/ (default $STATE_DIRECTORY, else /var/lib/pgdialer-sync)
   PGDIALER_WEBHOOK_MAX_BODY_BYTES  larger webhook bodies get 413 (default 262144)
+  PGDIALER_WEBHOOK_REQUEST_TIMEOUT_SECONDS  a request (headers and body) must arrive within this
+                               many seconds of connecting, else 408 (or a silent close if nothing
+                               came; default 10)
+  PGDIALER_WEBHOOK_MAX_CONNECTIONS  open listener connections at most; beyond it a connection is
+                               answered 503 "too many connections" (default 1024; lowered, with a
+                               warning, to fit the descriptor limit, LimitNOFILE)
+  PGDIALER_WEBHOOK_WORKERS     requests handled at once (default 8)
+  PGDIALER_WEBHOOK_QUEUE       requests read and waiting for a worker; beyond it 503 "server busy"
+                               (default 64)
 
 Exit status: 0 after a clean stop, 1 on a runtime failure, 64 for bad usage,
 78 for a configuration error (systemd does not restart on it).
@@ -273,13 +282,28 @@ CommandLine parse_command_line(int argc, char** argv) {
 Config load_config(const CommandLine& cl) {
   std::map<std::string, std::string> values;
   if (!cl.config_file.empty()) values = read_config_file(cl.config_file);
-  for (const char* key :
-       {"DATABASE_URL", "PHONEBURNER_BASE_URL", "PHONEBURNER_TOKEN_FILE", "PHONEBURNER_TOKEN",
-        "PGDIALER_CREDENTIALS_DIR", "PHONEBURNER_OAUTH_URL", "PGDIALER_CONCURRENCY",
-        "PGDIALER_REQUESTS_PER_SECOND", "PGDIALER_POLL_SECONDS", "PGDIALER_LEASE_SECONDS",
-        "PGDIALER_WORKER_ID", "PGDIALER_WEBHOOK_BASE_URL", "PGDIALER_WEBHOOK_SECRET_FILE",
-        "PGDIALER_WEBHOOK_SECRET", "PGDIALER_LISTEN", "PGDIALER_WEBHOOK_TIME_ZONE", "PGDIALER_JOURNAL_DIR",
-        "PGDIALER_WEBHOOK_MAX_BODY_BYTES"}) {
+  for (const char* key : {"DATABASE_URL",
+                          "PHONEBURNER_BASE_URL",
+                          "PHONEBURNER_TOKEN_FILE",
+                          "PHONEBURNER_TOKEN",
+                          "PGDIALER_CREDENTIALS_DIR",
+                          "PHONEBURNER_OAUTH_URL",
+                          "PGDIALER_CONCURRENCY",
+                          "PGDIALER_REQUESTS_PER_SECOND",
+                          "PGDIALER_POLL_SECONDS",
+                          "PGDIALER_LEASE_SECONDS",
+                          "PGDIALER_WORKER_ID",
+                          "PGDIALER_WEBHOOK_BASE_URL",
+                          "PGDIALER_WEBHOOK_SECRET_FILE",
+                          "PGDIALER_WEBHOOK_SECRET",
+                          "PGDIALER_LISTEN",
+                          "PGDIALER_WEBHOOK_TIME_ZONE",
+                          "PGDIALER_JOURNAL_DIR",
+                          "PGDIALER_WEBHOOK_MAX_BODY_BYTES",
+                          "PGDIALER_WEBHOOK_REQUEST_TIMEOUT_SECONDS",
+                          "PGDIALER_WEBHOOK_MAX_CONNECTIONS",
+                          "PGDIALER_WEBHOOK_WORKERS",
+                          "PGDIALER_WEBHOOK_QUEUE"}) {
     if (const char* env = std::getenv(key)) values[key] = env;
   }
   auto get = [&](const char* key) -> std::string {
@@ -396,6 +420,16 @@ Config load_config(const CommandLine& cl) {
   if (!get("PGDIALER_WEBHOOK_MAX_BODY_BYTES").empty())
     c.webhook_max_body_bytes = static_cast<std::size_t>(positive_int(
         "PGDIALER_WEBHOOK_MAX_BODY_BYTES", get("PGDIALER_WEBHOOK_MAX_BODY_BYTES"), 64 * 1024 * 1024));
+  if (!get("PGDIALER_WEBHOOK_REQUEST_TIMEOUT_SECONDS").empty())
+    c.webhook_request_timeout = std::chrono::seconds(positive_int(
+        "PGDIALER_WEBHOOK_REQUEST_TIMEOUT_SECONDS", get("PGDIALER_WEBHOOK_REQUEST_TIMEOUT_SECONDS"), 300));
+  if (!get("PGDIALER_WEBHOOK_MAX_CONNECTIONS").empty())
+    c.webhook_max_connections =
+        positive_int("PGDIALER_WEBHOOK_MAX_CONNECTIONS", get("PGDIALER_WEBHOOK_MAX_CONNECTIONS"), 1000000);
+  if (!get("PGDIALER_WEBHOOK_WORKERS").empty())
+    c.webhook_workers = positive_int("PGDIALER_WEBHOOK_WORKERS", get("PGDIALER_WEBHOOK_WORKERS"), 256);
+  if (!get("PGDIALER_WEBHOOK_QUEUE").empty())
+    c.webhook_queue = positive_int("PGDIALER_WEBHOOK_QUEUE", get("PGDIALER_WEBHOOK_QUEUE"), 100000);
   return c;
 }
 

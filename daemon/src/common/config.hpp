@@ -63,6 +63,14 @@ struct Config {
   std::string webhook_time_zone = "America/Chicago";  // zone of PhoneBurner's start/end times
   std::string journal_dir = "/var/lib/pgdialer-sync";
   std::size_t webhook_max_body_bytes = 256 * 1024;
+  // The listener's limits (webhook/server): requests handled at once, read
+  // requests waiting for a worker (beyond: 503), open connections (beyond:
+  // 503 "too many connections"), and the deadline from accept to a
+  // request's last byte (beyond: 408, or a silent close if nothing came).
+  int webhook_workers = 8;
+  int webhook_queue = 64;
+  int webhook_max_connections = 1024;
+  std::chrono::seconds webhook_request_timeout{10};
   std::string worker_id;  // host/pid/random unless configured
   bool once = false;      // process what is claimable now, then exit
   bool verbose = false;

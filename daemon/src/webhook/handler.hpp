@@ -18,8 +18,9 @@
 // missing or wrong token, 400 for a body that is not a JSON object, 405 for
 // a wrong method, 404 for anything else, 503 when the event could not be
 // made durable anywhere (PhoneBurner may send it again). 413 for an
-// oversized body comes from the HTTP layer (webhook/server), which reads the
-// body before any of this runs.
+// oversized body, and the connection limits' refusals, come from the
+// listener (webhook/listener), which reads the request before any of this
+// runs.
 #pragma once
 
 #include <chrono>
@@ -69,6 +70,9 @@ class WebhookHandler {
 
   // Counts a refusal the HTTP layer made itself (413), under the same metric.
   void count_rejected(const std::string& reason);
+
+  // Where the HTTP layer records its own figures (open connections).
+  MetricsRegistry& metrics() { return metrics_; }
 
  private:
   WebhookResponse route(const WebhookRequest& request);

@@ -20,6 +20,10 @@ WebhookServerOptions server_options(const Config& config) {
   o.host = config.listen_host;
   o.port = config.listen_port;
   o.max_body_bytes = config.webhook_max_body_bytes;
+  o.worker_threads = config.webhook_workers;
+  o.queue_capacity = static_cast<std::size_t>(config.webhook_queue);
+  o.max_connections = static_cast<std::size_t>(config.webhook_max_connections);
+  o.request_timeout = config.webhook_request_timeout;
   return o;
 }
 
@@ -91,7 +95,10 @@ bool start_receiver(const Config& config, MetricsRegistry& metrics,
     return true;
   }
   log::info("webhooks: listening on " + address + " journal=" + config.journal_dir + " secret from " +
-            config.webhook_secret_source + " time_zone=" + config.webhook_time_zone);
+            config.webhook_secret_source + " time_zone=" + config.webhook_time_zone +
+            " max_connections=" + std::to_string((*receiver)->max_connections()) + " workers=" +
+            std::to_string(config.webhook_workers) + " queue=" + std::to_string(config.webhook_queue) +
+            " request_timeout=" + std::to_string(config.webhook_request_timeout.count()) + "s");
   if (config.webhook_base_url.empty())
     log::warning(
         "webhooks: PGDIALER_WEBHOOK_BASE_URL is not set: launched dial sessions get no callbacks "

@@ -41,6 +41,7 @@ class WebhookReceiver {
   void stop();
 
   int port() const { return server_.port(); }
+  std::size_t max_connections() const { return server_.max_connections(); }
   // False: health and metrics only.
   bool receives_webhooks() const { return handler_.receives_webhooks(); }
 

@@ -1,23 +1,48 @@
 #include "webhook/server.hpp"
 
 #include <httplib.h>
+#include <sys/socket.h>
 
-#include <chrono>
 #include <stdexcept>
 
 #include "common/log.hpp"
+#include "webhook/descriptor_limit.hpp"
+#include "webhook/listener.hpp"
+#include "webhook/request_stream.hpp"
+#include "webhook/worker_pool.hpp"
 
 namespace pgdialer::sync {
 
+// cpp-httplib's request parsing, routing and answer writing, run on a
+// request the listener read whole: its own listener and threads are unused.
+class WebhookServer::Router : public httplib::Server {
+ public:
+  void serve(httplib::Stream& stream) {
+    bool closed = false;
+    // One request per connection: the listener's deadline is per request.
+    process_request(stream, /*close_connection=*/true, closed, nullptr);
+  }
+};
+
+namespace {
+
+const char* refusal_reason(Listener::Refusal refusal) {
+  switch (refusal) {
+    case Listener::Refusal::too_many_connections: return "too_many_connections";
+    case Listener::Refusal::overloaded: return "overloaded";
+    case Listener::Refusal::timeout: return "timeout";
+    case Listener::Refusal::headers_too_large: return "headers_too_large";
+    case Listener::Refusal::too_large: return "too_large";
+    case Listener::Refusal::malformed: return "malformed";
+  }
+  return "unknown";
+}
+
+}  // namespace
+
 WebhookServer::WebhookServer(WebhookHandler& handler, WebhookServerOptions options)
-    : handler_(handler), options_(std::move(options)), http_(new httplib::Server) {
-  const int threads = options_.worker_threads;
-  http_->new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+    : handler_(handler), options_(std::move(options)), http_(new Router) {
   http_->set_payload_max_length(options_.max_body_bytes);
-  // A slow or stuck client must not hold a worker for long.
-  http_->set_read_timeout(5, 0);
-  http_->set_write_timeout(5, 0);
-  http_->set_keep_alive_timeout(5);
 
   auto serve = [this](const httplib::Request& req, httplib::Response& res) {
     WebhookRequest request;
@@ -39,9 +64,9 @@ WebhookServer::WebhookServer(WebhookHandler& handler, WebhookServerOptions optio
   http_->Delete(everything, serve);
   http_->Options(everything, serve);
 
-  // Called for every answer >= 400 before it is written. Only 413 is
-  // httplib's own (the body exceeded the limit before routing): count it
-  // and give it the same JSON shape as the handler's refusals.
+  // Called for every answer >= 400 before it is written. 413 is httplib's
+  // own only if the listener's framing let a body over the limit through;
+  // it gets the handler's JSON shape and is counted all the same.
   httplib::Server::HandlerWithResponse on_error = [this](const httplib::Request&, httplib::Response& res) {
     if (res.status != 413) return httplib::Server::HandlerResponse::Unhandled;
     handler_.count_rejected("too_large");
@@ -58,38 +83,59 @@ WebhookServer::WebhookServer(WebhookHandler& handler, WebhookServerOptions optio
 WebhookServer::~WebhookServer() { stop(); }
 
 void WebhookServer::start() {
-  if (options_.port == 0)
-    port_ = http_->bind_to_any_port(options_.host);
-  else
-    port_ = http_->bind_to_port(options_.host, options_.port) ? options_.port : -1;
-  if (port_ <= 0)
-    throw std::runtime_error("cannot listen on " + options_.host + ":" + std::to_string(options_.port));
-  loop_ended_ = false;
-  thread_ = std::thread([this] {
-    struct Ended {
-      std::atomic<bool>& flag;
-      ~Ended() { flag = true; }
-    } ended{loop_ended_};
-    try {
-      http_->listen_after_bind();
-    } catch (const std::exception& e) {
-      log::error(std::string("webhooks: listener failed: ") + e.what());
-    } catch (...) {
-      log::error("webhooks: listener failed");
-    }
-  });
-  // httplib's stop() is a no-op until its loop runs: wait for it, so that a
-  // stop() right after start() cannot leave the thread serving.
-  while (!http_->is_running() && !loop_ended_) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  if (loop_ended_) {
-    thread_.join();
-    throw std::runtime_error("cannot serve on " + options_.host + ":" + std::to_string(port_));
+  std::string warning;
+  max_connections_ = fit_descriptor_limit(options_.max_connections, &warning);
+  if (!warning.empty()) log::warning("webhooks: " + warning);
+
+  ListenerOptions listening;
+  listening.host = options_.host;
+  listening.port = options_.port;
+  listening.max_connections = max_connections_;
+  listening.request_timeout = options_.request_timeout;
+  listening.limits.max_body_bytes = options_.max_body_bytes;
+  listening.limits.max_header_bytes = options_.max_header_bytes;
+
+  pool_ = std::make_unique<WorkerPool>(static_cast<std::size_t>(options_.worker_threads),
+                                       options_.queue_capacity);
+  Listener::Callbacks callbacks;
+  MetricsRegistry& metrics = handler_.metrics();
+  callbacks.dispatch = [this](ReceivedRequest& request) {
+    auto taken = std::make_shared<ReceivedRequest>();
+    std::function<void()> task = [this, taken] {
+      RequestStream stream(*taken, options_.write_timeout);
+      http_->serve(stream);
+      // Closed after the answer: FIN, not a reset.
+      ::shutdown(taken->socket->fd(), SHUT_WR);
+      taken->socket.reset();
+    };
+    *taken = std::move(request);
+    if (pool_->try_submit(task)) return true;
+    request = std::move(*taken);
+    return false;
+  };
+  callbacks.refused = [this](Listener::Refusal refusal) { handler_.count_rejected(refusal_reason(refusal)); };
+  // Opened by this thread, closed by workers too: the gauge takes the count
+  // as it is when set, not as it was when the caller changed it.
+  callbacks.connections = [this, &metrics](std::size_t) {
+    metrics.set("pgdialer_webhook_connections", {}, static_cast<double>(listener_->open_connections()));
+  };
+  listener_ = std::make_unique<Listener>(listening, std::move(callbacks));
+  try {
+    listener_->bind();
+  } catch (...) {
+    listener_.reset();
+    pool_.reset();
+    throw;
   }
+  port_ = listener_->port();
+  listener_->start();
 }
 
 void WebhookServer::stop() {
-  if (http_) http_->stop();
-  if (thread_.joinable()) thread_.join();
+  // The listener first: nothing new reaches the workers, who then answer
+  // every request already read.
+  if (listener_) listener_->stop();
+  if (pool_) pool_->stop();
 }
 
 }  // namespace pgdialer::sync

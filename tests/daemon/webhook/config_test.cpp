@@ -29,6 +29,10 @@ constexpr const char* kVariables[] = {"DATABASE_URL",
                                       "PGDIALER_WEBHOOK_TIME_ZONE",
                                       "PGDIALER_JOURNAL_DIR",
                                       "PGDIALER_WEBHOOK_MAX_BODY_BYTES",
+                                      "PGDIALER_WEBHOOK_REQUEST_TIMEOUT_SECONDS",
+                                      "PGDIALER_WEBHOOK_MAX_CONNECTIONS",
+                                      "PGDIALER_WEBHOOK_WORKERS",
+                                      "PGDIALER_WEBHOOK_QUEUE",
                                       "PGDIALER_CREDENTIALS_DIR",
                                       "PHONEBURNER_OAUTH_URL",
                                       "CREDENTIALS_DIRECTORY",
@@ -165,6 +169,34 @@ TEST_F(WebhookConfigTest, TheBodyLimitIsAPositiveNumber) {
   EXPECT_EQ(load().webhook_max_body_bytes, 1024u);
   setenv("PGDIALER_WEBHOOK_MAX_BODY_BYTES", "0", 1);
   EXPECT_THROW(load(), ConfigError);
+}
+
+TEST_F(WebhookConfigTest, TheListenerLimitsHaveDefaultsAndBounds) {
+  Config defaults = load();
+  EXPECT_EQ(defaults.webhook_request_timeout, std::chrono::seconds(10));
+  EXPECT_EQ(defaults.webhook_max_connections, 1024);
+  EXPECT_EQ(defaults.webhook_workers, 8);
+  EXPECT_EQ(defaults.webhook_queue, 64);
+  setenv("PGDIALER_WEBHOOK_REQUEST_TIMEOUT_SECONDS", "3", 1);
+  setenv("PGDIALER_WEBHOOK_MAX_CONNECTIONS", "2000", 1);
+  setenv("PGDIALER_WEBHOOK_WORKERS", "4", 1);
+  setenv("PGDIALER_WEBHOOK_QUEUE", "10", 1);
+  Config set = load();
+  EXPECT_EQ(set.webhook_request_timeout, std::chrono::seconds(3));
+  EXPECT_EQ(set.webhook_max_connections, 2000);
+  EXPECT_EQ(set.webhook_workers, 4);
+  EXPECT_EQ(set.webhook_queue, 10);
+  for (const auto& [name, bad] :
+       std::vector<std::pair<const char*, const char*>>{{"PGDIALER_WEBHOOK_REQUEST_TIMEOUT_SECONDS", "0"},
+                                                        {"PGDIALER_WEBHOOK_REQUEST_TIMEOUT_SECONDS", "301"},
+                                                        {"PGDIALER_WEBHOOK_MAX_CONNECTIONS", "0"},
+                                                        {"PGDIALER_WEBHOOK_WORKERS", "257"},
+                                                        {"PGDIALER_WEBHOOK_QUEUE", "many"}}) {
+    const std::string good = std::getenv(name);
+    setenv(name, bad, 1);
+    EXPECT_THROW(load(), ConfigError) << name << "=" << bad;
+    setenv(name, good.c_str(), 1);
+  }
 }
 
 TEST_F(WebhookConfigTest, PrintingAWebhookUrlNeedsNoDatabaseOrToken) {
