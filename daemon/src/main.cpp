@@ -14,6 +14,7 @@
 #include "queue/worker.hpp"
 #include "webhook/print_url.hpp"
 #include "webhook/receiver.hpp"
+#include "webhook/replay_held.hpp"
 
 using namespace pgdialer::sync;
 
@@ -35,6 +36,7 @@ int main(int argc, char** argv) {
     return kExitConfig;
   }
   if (cl.print_webhook_url) return print_webhook_url(config, *cl.print_webhook_url);
+  if (cl.replay_held) return replay_held(config, stdout);
   log::set_verbose(config.verbose);
   init_http();
   install_signal_handlers();

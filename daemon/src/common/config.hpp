@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -62,8 +63,13 @@ struct Config {
   std::string webhook_time_zone = "America/Chicago";  // zone of PhoneBurner's start/end times
   std::string journal_dir = "/var/lib/pgdialer-sync";
   std::size_t webhook_max_body_bytes = 256 * 1024;
-  std::string worker_id;  // host/pid/random unless configured
-  bool once = false;      // process what is claimable now, then exit
+  // Disk budgets of the webhook receiver (0: none): past them deliveries get
+  // 503 instead of filling the disk; nothing acknowledged is dropped.
+  std::uint64_t journal_max_bytes = 1ull << 30;
+  std::uint64_t rejected_max_bytes = 256ull << 20;  // rejected files and held events together
+  int webhook_max_attempts = 5;                     // before a failing event may be set aside
+  std::string worker_id;                            // host/pid/random unless configured
+  bool once = false;                                // process what is claimable now, then exit
   bool verbose = false;
 };
 
@@ -76,7 +82,8 @@ struct CommandLine {
   bool verbose = false;
   // --print-webhook-url account|account:NAME|<session id>: print that URL and exit.
   std::optional<std::string> print_webhook_url;
-  std::string error;  // non-empty: bad usage
+  bool replay_held = false;  // --replay-held: replay the set-aside webhook events, then exit
+  std::string error;         // non-empty: bad usage
 };
 CommandLine parse_command_line(int argc, char** argv);
 std::string usage();

@@ -4,6 +4,7 @@
 
 #include "common/job_statuses.hpp"
 #include "common/log.hpp"
+#include "webhook/held_file.hpp"
 
 namespace pgdialer::sync {
 namespace {
@@ -31,9 +32,15 @@ WebhookHandler handler_for(const Config& config, EventStore* store, MetricsRegis
 }  // namespace
 
 WebhookReceiver::WebhookReceiver(const Config& config, MetricsRegistry& metrics)
-    : journal_(config.webhook_secret.empty() ? nullptr : std::make_unique<EventJournal>(config.journal_dir)),
+    : journal_(config.webhook_secret.empty()
+                   ? nullptr
+                   : std::make_unique<EventJournal>(config.journal_dir, config.journal_max_bytes)),
+      rejected_(journal_ ? std::make_unique<RejectedStore>(config.journal_dir, config.rejected_max_bytes)
+                         : nullptr),
       sink_(journal_ ? std::make_unique<PgEventSink>(sink_options(config)) : nullptr),
-      store_(journal_ ? std::make_unique<EventStore>(*journal_, *sink_, metrics) : nullptr),
+      store_(journal_ ? std::make_unique<EventStore>(*journal_, *rejected_, *sink_, metrics,
+                                                     PoisonPolicy{config.webhook_max_attempts, 3})
+                      : nullptr),
       replayer_(journal_ ? std::make_unique<JournalReplayer>(*store_, *sink_) : nullptr),
       handler_(handler_for(config, store_.get(), metrics)),
       server_(handler_, server_options(config)) {
@@ -92,6 +99,10 @@ bool start_receiver(const Config& config, MetricsRegistry& metrics,
   }
   log::info("webhooks: listening on " + address + " journal=" + config.journal_dir + " secret from " +
             config.webhook_secret_source + " time_zone=" + config.webhook_time_zone);
+  if (const std::uint64_t held = held_bytes(config.journal_dir); held > 0)
+    log::warning("webhooks: " + std::to_string(held) + " bytes of events set aside as poison wait in " +
+                 held_path(config.journal_dir) +
+                 "; once their cause is fixed, run pgdialer-sync --replay-held");
   if (config.webhook_base_url.empty())
     log::warning(
         "webhooks: PGDIALER_WEBHOOK_BASE_URL is not set: launched dial sessions get no callbacks "
