@@ -80,7 +80,20 @@ COMMENT ON TABLE dialer.call_activity IS
 -- The other contacts of the configured contact relation with this number:
 -- by the phone_e164 column when the relation has one (indexable), else by
 -- normalizing phone. Empty when no relation is configured. Runs with the
--- caller's rights (the daemon's, from dialer.apply_writebacks).
+-- caller's rights (the daemon's, from dialer.apply_writebacks), inside the
+-- daemon's short statement_timeout: a do-not-call on a large relation must
+-- not time out, or the call event fails every time it is replayed.
+--
+-- Without phone_e164 no index can help (dialer.e164 depends on the default
+-- region), and parsing every row is what is slow, so a cheap necessary
+-- condition decides which rows are parsed at all. A number typed with ASCII
+-- digits and " ()+.-/" only keeps its last four digits in E.164: libphonenumber
+-- only strips or rewrites the front (plus sign, international prefix, country
+-- code, national prefix, carrier code; extensions and letters need other
+-- characters). So such a row is parsed only when its digits end like the
+-- number; a row typed any other way (an extension, letters, digits of another
+-- script) is always parsed. Same answers as parsing every row: sql/call_events.sql
+-- and tests/unit check the rule; bench/rules_bench.sql times both forms.
 CREATE FUNCTION dialer._contacts_with_number(phone_e164 text, except_contact text)
 RETURNS SETOF text
 LANGUAGE plpgsql STABLE
@@ -98,10 +111,24 @@ BEGIN
                                     WHERE a.attrelid = relation AND a.attname = 'phone' AND NOT a.attisdropped) THEN
         RETURN;  -- a relation without numbers shares none
     END IF;
+    IF has_e164 THEN
+        RETURN QUERY EXECUTE format(
+            'SELECT DISTINCT c.id::text FROM %s c WHERE c.phone_e164::text = $1 AND c.id::text IS DISTINCT FROM $2 ORDER BY 1',
+            relation)
+        USING phone_e164, except_contact;
+        RETURN;
+    END IF;
+    -- CASE fixes the order: the cheap test first, dialer.e164 only after it.
     RETURN QUERY EXECUTE format(
-        'SELECT DISTINCT c.id::text FROM %s c WHERE %s = $1 AND c.id::text IS DISTINCT FROM $2 ORDER BY 1',
-        relation, CASE WHEN has_e164 THEN 'c.phone_e164::text' ELSE 'dialer.e164(c.phone::text)' END)
-    USING phone_e164, except_contact;
+        $q$SELECT DISTINCT c.id::text FROM %s c
+            WHERE CASE WHEN translate(c.phone::text, '0123456789 ()+.-/', '') <> ''
+                       THEN dialer.e164(c.phone::text) = $1
+                       WHEN right(translate(c.phone::text, ' ()+.-/', ''), 4) = $3
+                       THEN dialer.e164(c.phone::text) = $1
+                       ELSE false END
+              AND c.id::text IS DISTINCT FROM $2 ORDER BY 1$q$,
+        relation)
+    USING phone_e164, except_contact, right(phone_e164, 4);
 END
 $$;
 
