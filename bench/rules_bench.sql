@@ -494,6 +494,55 @@ SELECT :'e164_file' <> '' AS have_dump \gset
 \endif
 
 -- ---------------------------------------------------------------------------
+-- 4. The do-not-call / wrong-number fan-out (dialer._contacts_with_number)
+-- ---------------------------------------------------------------------------
+-- It runs inside pgdialer-sync's 1 s statement_timeout. Without a phone_e164
+-- column the old form parsed every row; the function now parses only rows in
+-- which the number's last four digits appear in order (and rows holding
+-- non-ASCII characters or three letters or more).
+
+\echo
+\echo '== Do-not-call fan-out over all contacts (dialer._contacts_with_number)'
+
+SELECT coalesce(max(contact_relation::text), '') AS saved_relation FROM dialer.configuration \gset
+SELECT dialer.e164(phone) AS fanout_number FROM bench.contacts_raw
+WHERE dialer.e164(phone) IS NOT NULL ORDER BY id LIMIT 1 \gset
+SELECT dialer.configure('bench.contacts_raw') \gset
+SELECT bench.time_query('fanout_every_row', 'without phone_e164: parsing every row (the old form)',
+    format($q$SELECT count(*)::text FROM bench.contacts_raw c WHERE dialer.e164(c.phone::text) = %L$q$,
+           :'fanout_number'));
+SELECT bench.time_query('fanout_raw', 'without phone_e164: dialer._contacts_with_number',
+    format($q$SELECT count(*)::text FROM dialer._contacts_with_number(%L, NULL)$q$, :'fanout_number'));
+SELECT format('   %-56s %s', 'same contacts as parsing every row (100 numbers)',
+              CASE WHEN count(*) FILTER (WHERE NOT same) = 0 THEN 'identical'
+                   ELSE 'DIFFERENT for ' || count(*) FILTER (WHERE NOT same) || ' numbers' END)
+FROM (SELECT array(SELECT id::text FROM bench.contacts_raw c WHERE dialer.e164(c.phone) = n ORDER BY 1)
+             = array(SELECT dialer._contacts_with_number(n, NULL)) AS same
+      FROM (SELECT DISTINCT dialer.e164(phone) AS n FROM bench.contacts_raw
+            WHERE id % 10007 = 0 AND dialer.e164(phone) IS NOT NULL LIMIT 100) numbers) s;
+SELECT dialer.configure('bench.contacts') \gset
+SELECT bench.time_query('fanout_e164', 'with phone_e164 (not indexed)',
+    format($q$SELECT count(*)::text FROM dialer._contacts_with_number(%L, NULL)$q$, :'fanout_number'));
+SELECT :'saved_relation' <> '' AS had_relation \gset
+\if :had_relation
+  SELECT dialer.configure(:'saved_relation') \gset
+\endif
+\if :have_dump
+  -- The rule itself, over bench_e164's numbers of every country: in ASCII
+  -- text with fewer than three letters, the last four digits appear in order.
+  WITH r AS MATERIALIZED (
+      SELECT n LIKE '%' || array_to_string(regexp_split_to_array(right(expected, 4), ''), '%') || '%' AS held
+      FROM bench.e164_inputs
+      WHERE expected IS NOT NULL AND octet_length(n) = length(n) AND n !~ '[A-Za-z].*[A-Za-z].*[A-Za-z]'
+  )
+  SELECT format('   %-56s %s', 'last four digits found in order (the fan-out''s rule)',
+                CASE WHEN count(*) FILTER (WHERE NOT held) = 0
+                     THEN 'on all ' || to_char(count(*), 'FM9,999,999') || ' numbers it covers'
+                     ELSE 'DIFFERENT on ' || count(*) FILTER (WHERE NOT held) || ' numbers' END)
+  FROM r;
+\endif
+
+-- ---------------------------------------------------------------------------
 -- Summary
 -- ---------------------------------------------------------------------------
 

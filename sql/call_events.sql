@@ -306,5 +306,26 @@ SELECT dialer.retry_writebacks() AS retried_with_the_default;
 SELECT dialer.apply_writebacks() AS applied;
 SELECT last_contact_outcome FROM state WHERE contact_id = '12';
 
+-- 14. The do-not-call / wrong-number fan-out without a phone_e164 column
+--     parses only the rows whose digits end like the number, and every row
+--     typed with other characters (extensions, letters, other scripts' digits):
+--     the same contacts as parsing every row.
+CREATE TABLE fanout (id bigint PRIMARY KEY, phone text);
+INSERT INTO fanout VALUES
+ (1, '(919) 555-0199'), (2, '919.555.0199'), (3, '+1 919 555 0199'), (4, '1-919-555-0199'),
+ (5, '011 1 919 555 0199'), (6, '9195550199'), (7, '(919) 555-0199 x12'), (8, '919-555-0199 ext. 7'),
+ (9, E'\uFF19\uFF11\uFF19\uFF15\uFF15\uFF15\uFF10\uFF11\uFF19\uFF19'), (10, '+1 (919) 555-0199;ext=3'),
+ (11, '919/555/0199'), (12, '919-555-0198'), (13, '+44 20 7946 0199'), (14, '+44 (0)20 7946 0199'),
+ (15, NULL), (16, ''), (17, '0199'), (18, '+54 9 11 2345-6789'), (19, '+54 (011) 15 2345-6789'),
+ (20, '1-800-FLOWERS'), (21, '1 800 356 9377'), (22, '+1 919 555 0199 #4');
+SELECT dialer.configure('fanout');
+SELECT n AS number, array(SELECT dialer._contacts_with_number(n, NULL)) AS contacts,
+       array(SELECT id::text FROM fanout WHERE dialer.e164(phone) = n ORDER BY 1)
+         = array(SELECT dialer._contacts_with_number(n, NULL)) AS same_as_parsing_every_row
+FROM (SELECT DISTINCT dialer.e164(phone) AS n FROM fanout WHERE dialer.e164(phone) IS NOT NULL) numbers
+ORDER BY n;
+SELECT array(SELECT dialer._contacts_with_number('+19195550199', '1')) AS except_contact_1;
+SELECT dialer.configure('contacts');
+
 RESET search_path;
 RESET TimeZone;

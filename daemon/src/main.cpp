@@ -15,6 +15,7 @@
 #include "queue/worker.hpp"
 #include "webhook/print_url.hpp"
 #include "webhook/receiver.hpp"
+#include "webhook/replay_held.hpp"
 
 using namespace pgdialer::sync;
 
@@ -39,6 +40,7 @@ int main(int argc, char** argv) {
   if (cl.print_webhook_url) return print_webhook_url(config, *cl.print_webhook_url);
   for (const std::string& warning : config.warnings) log::warning(warning);
   if (cl.check_config) return check_configuration(config);
+  if (cl.replay_held) return replay_held(config, stdout);
   log::set_verbose(config.verbose);
   init_http();
   install_signal_handlers();

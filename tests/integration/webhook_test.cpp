@@ -137,13 +137,17 @@ class WebhookTest : public ::testing::Test {
             {"PGDIALER_WEBHOOK_TIME_ZONE", kZone}};
   }
 
-  // A daemon with the webhook listener, once it answers /healthz.
+  // A daemon with the webhook listener, once it answers /healthz (503 while
+  // events cannot reach PostgreSQL).
   std::unique_ptr<SyncDaemon> start_daemon(std::map<std::string, std::string> extra_env = {}) {
     auto env = daemon_env();
     for (auto& [k, v] : extra_env) env[k] = v;
     auto daemon = std::make_unique<SyncDaemon>(db_->sync_url(), fake_->base_url(),
                                                test_log_path(name_ + ".daemon"), env);
-    bool up = wait_until(seconds(30), [&] { return http_get(port_, "/healthz").status == 200; });
+    bool up = wait_until(seconds(30), [&] {
+      const int status = http_get(port_, "/healthz").status;
+      return status == 200 || status == 503;
+    });
     if (!up)
       throw std::runtime_error("the daemon's webhook listener did not come up on port " +
                                std::to_string(port_));
@@ -185,7 +189,7 @@ class WebhookTest : public ::testing::Test {
   std::string metrics() { return http_get(port_, "/metrics").body; }
   long long journal_depth() {
     auto reply = http_get(port_, "/healthz");
-    if (reply.status != 200) return -1;
+    if (reply.status != 200 && reply.status != 503) return -1;
     return parse(reply.body)["journal_depth"].GetInt64();
   }
   long long count(const std::string& sql) { return db_->sql().exec(sql).integer(0, 0); }
@@ -911,4 +915,147 @@ TEST_F(WebhookTest, UnderSystemdADaemonWaitingForPostgreSQLIsReadyAndKeepsTheWat
   start_postgres();
   ASSERT_TRUE(wait_until(seconds(90), [&] { return journal_depth() == 0; }));
   EXPECT_EQ(count("SELECT count(*) FROM dialer.call_activity WHERE call_id = '990101'"), 1);
+}
+
+namespace {
+
+// A call event for the account URL; `call_id` tells it apart.
+std::string call_event(const std::string& call_id) {
+  return R"({"call_id":")" + call_id +
+         R"(","status":"No Answer","connected":"0","lead_id":"1",)"
+         R"("start_time":"2026-11-23 09:00:00","end_time":"2026-11-23 09:00:30"})";
+}
+
+std::string health_reason(int port) {
+  auto reply = http_get(port, "/healthz");
+  if (reply.status != 503) return "";
+  return member(parse(reply.body), "reason");
+}
+
+}  // namespace
+
+// Issue 11: one event that always fails with an error outside class 22 (here
+// a trigger the test adds raises 54001 for it, as a too deeply nested jsonb
+// would) no longer blocks the events behind it: after its attempts it is set
+// aside, the others are stored, and once the cause is gone one command puts
+// it back, while the daemon runs.
+TEST_F(WebhookTest, APoisonEventIsSetAsideTheOthersFlowAndOneCommandReplaysIt) {
+  db_->add_contacts(1, 3);
+  db_->sql().exec(R"(
+    CREATE FUNCTION public.poison() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      RAISE EXCEPTION 'poison event for the test' USING ERRCODE = '54001';
+    END $$)");
+  db_->sql().exec(R"(
+    CREATE TRIGGER poison BEFORE INSERT ON dialer.webhook_events
+      FOR EACH ROW WHEN (NEW.call_id = '990201') EXECUTE FUNCTION public.poison())");
+  auto daemon = start_daemon({{"PGDIALER_WEBHOOK_MAX_ATTEMPTS", "2"}});
+  const std::string account = target_of(printed_webhook_url("account"));
+  // The poison event fails at once, so it is journaled; the rest queue behind it.
+  ASSERT_EQ(http_post(port_, account, call_event("990201")).status, 200);
+  for (const char* id : {"990202", "990203", "990204"})
+    ASSERT_EQ(http_post(port_, account, call_event(id)).status, 200);
+  ASSERT_TRUE(wait_until(seconds(60), [&] { return journal_depth() == 0; }))
+      << "the events behind the poison one were not stored: " << health_reason(port_);
+  EXPECT_EQ(count("SELECT count(*) FROM dialer.webhook_events WHERE call_id IN ('990202','990203','990204')"),
+            3);
+  EXPECT_EQ(count("SELECT count(*) FROM dialer.webhook_events WHERE call_id = '990201'"), 0);
+  auto health = http_get(port_, "/healthz");
+  EXPECT_EQ(health.status, 200) << health.body;
+  EXPECT_GT(parse(health.body)["held_bytes"].GetInt64(), 0);
+  EXPECT_EQ(metric_value(metrics(), "pgdialer_webhook_events_set_aside_total"), 1);
+  std::ifstream rejected(journal_dir_ + "/webhook-rejected.jsonl");
+  std::string line;
+  ASSERT_TRUE(std::getline(rejected, line));
+  auto aside = parse(line);
+  EXPECT_EQ(member(aside, "set_aside"), "true");
+  EXPECT_NE(member(aside, "error").find("54001"), std::string::npos) << line;
+  EXPECT_EQ(member(aside["event"], "call_id"), "990201");
+
+  // Still failing: the command keeps it held and says so.
+  auto replay = [&] {
+    SyncDaemon cli(db_->sync_url(), fake_->base_url(), test_log_path(name_ + ".replay"), daemon_env(),
+                   {"--replay-held"});
+    std::string output;
+    while (auto l = cli.process().read_line(seconds(60))) output += *l + "\n";
+    auto status = cli.process().wait(seconds(60));
+    return std::make_pair(status ? *status : -1, output);
+  };
+  auto [still_failing, first_output] = replay();
+  EXPECT_EQ(still_failing, 1) << first_output;
+  EXPECT_NE(first_output.find("1 still held"), std::string::npos) << first_output;
+  // Fixed: one command puts it back.
+  db_->sql().exec("DROP TRIGGER poison ON dialer.webhook_events");
+  auto [fixed, output] = replay();
+  EXPECT_EQ(fixed, 0) << output;
+  EXPECT_NE(output.find("replayed 1 held webhook event(s) into PostgreSQL; 0 still held"), std::string::npos)
+      << output;
+  EXPECT_EQ(count("SELECT count(*) FROM dialer.webhook_events WHERE call_id = '990201'"), 1);
+  EXPECT_EQ(parse(http_get(port_, "/healthz").body)["held_bytes"].GetInt64(), 0);
+}
+
+// A failure that hits every event (the daemon's login lost EXECUTE on
+// dialer.record_call_event: 42501) is not a poison event: every event stays
+// journaled however many attempts pass, /healthz says why, and once the
+// privilege is back they are stored in the order they arrived.
+TEST_F(WebhookTest, APermissionErrorForEveryEventKeepsThemAllJournaledUntilGranted) {
+  db_->add_contacts(1, 3);
+  auto daemon = start_daemon({{"PGDIALER_WEBHOOK_MAX_ATTEMPTS", "2"}});
+  const std::string account = target_of(printed_webhook_url("account"));
+  db_->sql().exec("REVOKE EXECUTE ON FUNCTION dialer.record_call_event(jsonb) FROM dialer_sync");
+  std::vector<std::string> expected;
+  for (int i = 0; i < 5; ++i) {
+    const std::string id = std::to_string(990301 + i);
+    ASSERT_EQ(http_post(port_, account, call_event(id)).status, 200);
+    expected.push_back("api_calldone:" + id);
+  }
+  EXPECT_TRUE(wait_until(seconds(30), [&] {
+    return health_reason(port_).find("every event fails") != std::string::npos;
+  })) << health_reason(port_);
+  // Well past the attempts (backoff 1 s, 2 s, 4 s ...): nothing set aside.
+  std::this_thread::sleep_for(seconds(8));
+  EXPECT_EQ(journal_depth(), 5);
+  const std::string reason = health_reason(port_);
+  EXPECT_NE(reason.find("42501"), std::string::npos) << reason;
+  EXPECT_NE(reason.find("permission denied"), std::string::npos) << reason;
+  EXPECT_EQ(parse(http_get(port_, "/healthz").body)["held_bytes"].GetInt64(), 0);
+  EXPECT_EQ(count("SELECT count(*) FROM dialer.webhook_events"), 0);
+
+  db_->sql().exec("GRANT EXECUTE ON FUNCTION dialer.record_call_event(jsonb) TO dialer_sync");
+  ASSERT_TRUE(wait_until(seconds(90), [&] { return journal_depth() == 0; })) << health_reason(port_);
+  EXPECT_EQ(stored_keys_in_order(*db_), expected);
+  EXPECT_EQ(http_get(port_, "/healthz").status, 200);
+}
+
+// The journal's size cap: while PostgreSQL is away, deliveries past it get
+// 503 (PhoneBurner sends them again), never a 200 for an event that was not
+// kept. Every acknowledged event is stored once PostgreSQL is back, and a
+// refused one is taken when it is sent again.
+TEST_F(WebhookTest, PastTheJournalCapDeliveriesGet503AndNothingAcknowledgedIsLost) {
+  db_->add_contacts(1, 3);
+  auto daemon = start_daemon({{"PGDIALER_JOURNAL_MAX_BYTES", "4000"}});
+  const std::string account = target_of(printed_webhook_url("account"));
+  stop_postgres();
+  std::vector<std::string> acknowledged, refused;
+  for (int i = 0; i < 20; ++i) {
+    const std::string id = std::to_string(990401 + i);
+    const int status = http_post(port_, account, call_event(id)).status;
+    ASSERT_TRUE(status == 200 || status == 503) << status;
+    (status == 200 ? acknowledged : refused).push_back(id);
+  }
+  ASSERT_FALSE(acknowledged.empty());
+  ASSERT_FALSE(refused.empty()) << "4000 bytes should not hold 20 events";
+  for (std::size_t i = 0; i < acknowledged.size(); ++i)
+    EXPECT_EQ(acknowledged[i], std::to_string(990401 + i)) << "a 503 came before a 200";
+  EXPECT_NE(health_reason(port_).find("PGDIALER_JOURNAL_MAX_BYTES"), std::string::npos)
+      << health_reason(port_);
+  EXPECT_EQ(metric_value(metrics(), "pgdialer_webhooks_rejected_total", {{"reason", "journal_full"}}),
+            static_cast<double>(refused.size()));
+  start_postgres();
+  ASSERT_TRUE(wait_until(seconds(90), [&] { return journal_depth() == 0; })) << health_reason(port_);
+  EXPECT_EQ(count("SELECT count(*) FROM dialer.webhook_events"), static_cast<long long>(acknowledged.size()));
+  // PhoneBurner's retries of the refused ones.
+  for (const auto& id : refused) EXPECT_EQ(http_post(port_, account, call_event(id)).status, 200);
+  EXPECT_EQ(count("SELECT count(*) FROM dialer.webhook_events"), 20);
+  EXPECT_EQ(count("SELECT count(DISTINCT call_id) FROM dialer.webhook_events"), 20);
 }

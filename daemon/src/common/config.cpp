@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -128,6 +130,16 @@ int positive_int(const std::string& key, const std::string& value, int max) {
   return static_cast<int>(n);
 }
 
+// A size in bytes, 0 meaning "no cap".
+std::uint64_t byte_count(const std::string& key, const std::string& value) {
+  char* end = nullptr;
+  errno = 0;
+  const unsigned long long n = std::strtoull(value.c_str(), &end, 10);
+  if (value.empty() || value[0] == '-' || *end != '\0' || errno == ERANGE)
+    throw ConfigError(key + " must be a number of bytes (0: no cap), not \"" + value + "\"");
+  return static_cast<std::uint64_t>(n);
+}
+
 double non_negative_number(const std::string& key, const std::string& value) {
   char* end = nullptr;
   double d = std::strtod(value.c_str(), &end);
@@ -176,6 +188,7 @@ std::string usage() {
   return R"(Usage: pgdialer-sync [--config FILE] [--once] [--verbose]
        pgdialer-sync [--config FILE] --check-config
        pgdialer-sync [--config FILE] --print-webhook-url account|account:NAME|SESSION_ID
+       pgdialer-sync [--config FILE] --replay-held
 
 Works pgdialer's push queue: claims jobs from PostgreSQL (dialer.claim_push_job),
 writes their contacts into the PhoneBurner account (credential) each job names,
@@ -196,6 +209,9 @@ Options:
                   print the callback URL with its token (account:NAME: the one to paste into
                   the webhook settings of credential NAME's PhoneBurner account for
                   api_calldone; account: the same for credential default), then exit
+  --replay-held   put the webhook events set aside as poison (<journal dir>/webhook-held) back
+                  into PostgreSQL, oldest first, once their cause is fixed; those that still fail
+                  stay held. Exits 0 when none is left. Safe while the daemon runs
   --verbose       also log debug lines
   --help          show this help
 
@@ -245,6 +261,12 @@ Settings (config file or environment; the environment wins):
   PGDIALER_WEBHOOK_WORKERS     requests handled at once (default 8)
   PGDIALER_WEBHOOK_QUEUE       requests read and waiting for a worker; beyond it 503 "server busy"
                                (default 64)
+  PGDIALER_JOURNAL_MAX_BYTES   cap on the webhook journal file; beyond it deliveries get 503
+                               (default 1073741824; 0 = no cap)
+  PGDIALER_REJECTED_MAX_BYTES  cap on the rejected and held webhook event files together; beyond it
+                               deliveries that need them get 503 (default 268435456; 0 = no cap)
+  PGDIALER_WEBHOOK_MAX_ATTEMPTS  failures of the oldest journaled event before the events behind it
+                               are tried and, if they go through, it is set aside (default 5)
 
 Exit status: 0 after a clean stop, 1 on a runtime failure, 64 for bad usage,
 78 for a configuration error (systemd does not restart on it).
@@ -263,6 +285,8 @@ CommandLine parse_command_line(int argc, char** argv) {
       cl.check_config = true;
     } else if (arg == "--verbose" || arg == "-v") {
       cl.verbose = true;
+    } else if (arg == "--replay-held") {
+      cl.replay_held = true;
     } else if (arg == "--print-webhook-url" && i + 1 < argc) {
       cl.print_webhook_url = argv[++i];
     } else if (arg.rfind("--print-webhook-url=", 0) == 0) {
@@ -303,7 +327,10 @@ Config load_config(const CommandLine& cl) {
                           "PGDIALER_WEBHOOK_REQUEST_TIMEOUT_SECONDS",
                           "PGDIALER_WEBHOOK_MAX_CONNECTIONS",
                           "PGDIALER_WEBHOOK_WORKERS",
-                          "PGDIALER_WEBHOOK_QUEUE"}) {
+                          "PGDIALER_WEBHOOK_QUEUE",
+                          "PGDIALER_JOURNAL_MAX_BYTES",
+                          "PGDIALER_REJECTED_MAX_BYTES",
+                          "PGDIALER_WEBHOOK_MAX_ATTEMPTS"}) {
     if (const char* env = std::getenv(key)) values[key] = env;
   }
   auto get = [&](const char* key) -> std::string {
@@ -316,6 +343,9 @@ Config load_config(const CommandLine& cl) {
   c.verbose = cl.verbose;
   // Printing a webhook URL needs only the base URL and the secret.
   const bool printing = cl.print_webhook_url.has_value();
+  // Replaying held webhook events needs the database and the journal
+  // directory, not PhoneBurner.
+  const bool no_phoneburner = printing || cl.replay_held;
   c.database_url = get("DATABASE_URL");
   if (c.database_url.empty() && !printing)
     throw ConfigError(
@@ -336,7 +366,7 @@ Config load_config(const CommandLine& cl) {
   if (credentials && *credentials) c.systemd_credentials_dir = credentials;
   c.credentials_dir = get("PGDIALER_CREDENTIALS_DIR");
   while (c.credentials_dir.size() > 1 && c.credentials_dir.back() == '/') c.credentials_dir.pop_back();
-  if (!c.credentials_dir.empty() && !printing) {
+  if (!c.credentials_dir.empty() && !no_phoneburner) {
     struct stat st {};
     if (::stat(c.credentials_dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
       throw ConfigError("PGDIALER_CREDENTIALS_DIR " + c.credentials_dir + " is not a directory");
@@ -344,13 +374,13 @@ Config load_config(const CommandLine& cl) {
   if (!get("PHONEBURNER_TOKEN_FILE").empty()) {
     c.token_file = get("PHONEBURNER_TOKEN_FILE");
     c.token_source = "PHONEBURNER_TOKEN_FILE";
-    if (!printing)
+    if (!no_phoneburner)
       check_credential_file(c.token_file, "PHONEBURNER_TOKEN_FILE",
                             !is_systemd_credential(c.token_file, c.systemd_credentials_dir));
   } else if (credentials && std::ifstream(std::string(credentials) + "/phoneburner-token")) {
     c.token_file = std::string(credentials) + "/phoneburner-token";
     c.token_source = "systemd credential phoneburner-token";
-    if (!printing) check_credential_file(c.token_file, "systemd credential", false);
+    if (!no_phoneburner) check_credential_file(c.token_file, "systemd credential", false);
   } else if (!get("PHONEBURNER_TOKEN").empty()) {
     c.token = trim(get("PHONEBURNER_TOKEN"));
     c.token_source = "PHONEBURNER_TOKEN";
@@ -358,7 +388,7 @@ Config load_config(const CommandLine& cl) {
         "the PhoneBurner token comes from PHONEBURNER_TOKEN (the environment or the config file): "
         "that is for development; in production use a file of mode 0600 (PHONEBURNER_TOKEN_FILE) or a "
         "systemd credential");
-  } else if (!printing && c.credentials_dir.empty() &&
+  } else if (!no_phoneburner && c.credentials_dir.empty() &&
              !(credentials && holds_phoneburner_credentials(credentials))) {
     // A single-account install without its token; a per-rep install may
     // have no "default" at all.
@@ -430,6 +460,13 @@ Config load_config(const CommandLine& cl) {
     c.webhook_workers = positive_int("PGDIALER_WEBHOOK_WORKERS", get("PGDIALER_WEBHOOK_WORKERS"), 256);
   if (!get("PGDIALER_WEBHOOK_QUEUE").empty())
     c.webhook_queue = positive_int("PGDIALER_WEBHOOK_QUEUE", get("PGDIALER_WEBHOOK_QUEUE"), 100000);
+  if (!get("PGDIALER_JOURNAL_MAX_BYTES").empty())
+    c.journal_max_bytes = byte_count("PGDIALER_JOURNAL_MAX_BYTES", get("PGDIALER_JOURNAL_MAX_BYTES"));
+  if (!get("PGDIALER_REJECTED_MAX_BYTES").empty())
+    c.rejected_max_bytes = byte_count("PGDIALER_REJECTED_MAX_BYTES", get("PGDIALER_REJECTED_MAX_BYTES"));
+  if (!get("PGDIALER_WEBHOOK_MAX_ATTEMPTS").empty())
+    c.webhook_max_attempts =
+        positive_int("PGDIALER_WEBHOOK_MAX_ATTEMPTS", get("PGDIALER_WEBHOOK_MAX_ATTEMPTS"), 100);
   return c;
 }
 

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -71,8 +72,13 @@ struct Config {
   int webhook_queue = 64;
   int webhook_max_connections = 1024;
   std::chrono::seconds webhook_request_timeout{10};
-  std::string worker_id;  // host/pid/random unless configured
-  bool once = false;      // process what is claimable now, then exit
+  // Disk budgets of the webhook receiver (0: none): past them deliveries get
+  // 503 instead of filling the disk; nothing acknowledged is dropped.
+  std::uint64_t journal_max_bytes = 1ull << 30;
+  std::uint64_t rejected_max_bytes = 256ull << 20;  // rejected files and held events together
+  int webhook_max_attempts = 5;                     // before a failing event may be set aside
+  std::string worker_id;                            // host/pid/random unless configured
+  bool once = false;                                // process what is claimable now, then exit
   bool verbose = false;
   // Said at start-up as warnings (a secret taken from the environment or the
   // config file); never contain a secret.
@@ -89,7 +95,8 @@ struct CommandLine {
   bool check_config = false;  // --check-config: check the configuration and the credentials, then exit
   // --print-webhook-url account|account:NAME|<session id>: print that URL and exit.
   std::optional<std::string> print_webhook_url;
-  std::string error;  // non-empty: bad usage
+  bool replay_held = false;  // --replay-held: replay the set-aside webhook events, then exit
+  std::string error;         // non-empty: bad usage
 };
 CommandLine parse_command_line(int argc, char** argv);
 std::string usage();

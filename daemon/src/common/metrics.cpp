@@ -151,10 +151,13 @@ void declare_daemon_metrics(MetricsRegistry& r) {
             "Webhook deliveries acknowledged with 200, by source and event.");
   r.declare("pgdialer_webhooks_rejected_total", T::counter,
             "Webhook deliveries refused, by reason (unauthorized, too_large, malformed, "
-            "method_not_allowed, not_found, database_rejected, unavailable; and the listener's own: "
-            "too_many_connections, overloaded, timeout, headers_too_large).");
+            "method_not_allowed, not_found, database_rejected, unavailable, journal_full; and the "
+            "listener's own: too_many_connections, overloaded, timeout, headers_too_large).");
   r.declare("pgdialer_webhook_connections", T::gauge,
             "Connections open to the HTTP listener (reading a request or waiting for its answer).");
+  r.declare("pgdialer_webhook_events_set_aside_total", T::counter,
+            "Journaled webhook events set aside (poison: they failed again and again while the events "
+            "behind them were stored), waiting for pgdialer-sync --replay-held.");
   r.declare("pgdialer_webhook_events_stored_total", T::counter,
             "Webhook events written to PostgreSQL, by how the database took them (recorded, "
             "duplicate, unmatched) and path (direct, replay).");

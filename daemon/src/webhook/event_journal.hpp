@@ -2,56 +2,53 @@
 // right now, so the HTTP 200 can still go out and nothing acknowledged is
 // lost, including across a crash or restart.
 //
-// One file, <dir>/webhook-journal, append-only, one record per line:
-//   <crc32 of payload, 8 lowercase hex> <payload>\n
-// (payloads are compact JSON, which never holds a raw newline). An append
-// returns only after fdatasync() — and, when it created the file, an fsync()
-// of the directory — so a record is durable before its delivery is
-// acknowledged. A crash during an append leaves at most one torn last record:
-// it was never acknowledged, so opening the journal drops it (a damaged
-// region longer than one line is kept aside in a .damaged-<time> file
-// instead, because it may hold acknowledged events).
+// One file, <dir>/webhook-journal, append-only, in the record format of
+// webhook/record_file. An append returns only after fdatasync() — and, when
+// it created the file, an fsync() of the directory — so a record is durable
+// before its delivery is acknowledged. A crash during an append leaves at
+// most one torn last record: it was never acknowledged, so opening the
+// journal drops it (a damaged region longer than one line is kept aside in a
+// .damaged-<time> file instead, because it may hold acknowledged events).
+// Opening reads the file in bounded chunks, never whole.
+//
+// The file may not grow past a configured size: an append that would pass it
+// throws JournalFull, and the delivery is answered 503 (PhoneBurner sends it
+// again), instead of filling the disk.
 //
 // Replay hands the records out oldest first; once every record has been
 // consumed the file is truncated to zero. A record replayed before a crash
 // but not yet truncated is replayed again after the restart: the database
 // side is idempotent (call_id / contact keys), so that is harmless.
-//
-// Events the database refuses as malformed go to <dir>/webhook-rejected.jsonl
-// (one JSON object per line: rejected_at, error, event) for a human to look
-// at, instead of blocking the journal forever.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <mutex>
-#include <stdexcept>
 #include <string>
+#include <vector>
+
+#include "webhook/record_file.hpp"
 
 namespace pgdialer::sync {
-
-class JournalError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
-// CRC-32 (IEEE 802.3, as zlib's crc32), for torn-record detection.
-std::uint32_t crc32(const std::string& data);
 
 class EventJournal {
  public:
   // Opens or creates the journal in `directory` (created with mode 0700 if
   // missing), checks every record, drops a torn tail, and takes an exclusive
-  // lock so that two daemons never share one journal. Throws JournalError.
-  explicit EventJournal(const std::string& directory);
+  // lock so that two daemons never share one journal. `max_bytes` caps the
+  // file's size (0: no cap). Throws JournalError.
+  explicit EventJournal(const std::string& directory, std::uint64_t max_bytes = 0);
   ~EventJournal();
   EventJournal(const EventJournal&) = delete;
   EventJournal& operator=(const EventJournal&) = delete;
 
   // Appends one record durably, or throws JournalError having appended
-  // nothing. `payload` must not contain a newline.
+  // nothing (JournalFull: the cap). `payload` must not contain a newline.
   void append(const std::string& payload);
+  // The file's size, consumed records included until it is truncated.
+  std::uint64_t bytes() const;
+  std::uint64_t max_bytes() const { return max_bytes_; }
 
   // Records appended and not yet consumed by replay.
   std::size_t depth() const;
@@ -65,11 +62,11 @@ class EventJournal {
   // replay at a time (callers on other threads wait).
   std::size_t replay(const std::function<Step(const std::string& payload)>& handle);
 
-  // Keeps a refused event in the rejected file, durably. Throws JournalError.
-  void reject(const std::string& payload, const std::string& reason);
+  // Up to `count` records after the first unconsumed one, oldest first: a
+  // replay handler asks whether the events behind a failing one fare better.
+  std::vector<std::string> following(std::size_t count) const;
 
   const std::string& path() const { return path_; }
-  const std::string& rejected_path() const { return rejected_path_; }
 
  private:
   void recover();  // at open: count records, cut a torn tail
@@ -77,11 +74,10 @@ class EventJournal {
 
   std::string directory_;
   std::string path_;
-  std::string rejected_path_;
+  std::uint64_t max_bytes_;
   int fd_ = -1;
-  mutable std::mutex mutex_;  // guards the offsets, depth and the file's end
-  std::mutex replay_mutex_;   // one replay at a time
-  std::mutex rejected_mutex_;
+  mutable std::mutex mutex_;    // guards the offsets, depth and the file's end
+  std::mutex replay_mutex_;     // one replay at a time
   std::uint64_t consumed_ = 0;  // offset of the first unconsumed record
   std::uint64_t end_ = 0;       // offset after the last durable record
   std::size_t depth_ = 0;

@@ -1,7 +1,8 @@
 // Where accepted webhook events are persisted: PostgreSQL's
 // dialer.record_call_event(jsonb) in production (PgEventSink), a fake in the
 // unit tests. The interface is what the receiver needs to decide between
-// "stored", "refused for good" and "try again later (journal it)".
+// "stored", "refused for good", "this event failed" (counted towards setting
+// it aside) and "the database cannot run anything now" (never counted).
 #pragma once
 
 #include <string>
@@ -11,7 +12,10 @@ namespace pgdialer::sync {
 enum class SinkStatus {
   stored,       // committed; detail = the function's answer: recorded | duplicate | unmatched
   rejected,     // the database refuses this event's content (SQLSTATE class 22): never retry it
-  unavailable,  // not connected, timed out, or any other error: keep it and retry later
+  failed,       // the database ran it and it failed (any other SQL error, or no answer in time):
+                // keep it and retry later; repeated, it may be a poison event (event_store)
+  unavailable,  // not connected, connection lost, or an error that no event could escape (the
+                // server shutting down, out of resources, read-only): keep it and retry later
 };
 
 struct SinkResult {

@@ -4,6 +4,9 @@
 #include <cstdlib>
 #include <exception>
 
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
 #include "common/log.hpp"
 #include "credentials/name.hpp"
 #include "webhook/event.hpp"
@@ -20,6 +23,37 @@ std::string json_message(const std::string& status, const std::string& message =
   std::string body = "{\"status\":\"" + status + "\"";
   if (!message.empty()) body += ",\"message\":\"" + message + "\"";
   return body + "}\n";
+}
+
+// /healthz with the webhook routes: 503 whenever events are not reaching
+// PostgreSQL or cannot be taken, with the reason (our own text and the
+// database's error message, never anything from a request).
+std::string health_json(const EventStore::Health& h) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  w.StartObject();
+  w.Key("status");
+  w.String(h.ok ? "ok" : "unhealthy");
+  if (!h.ok) {
+    w.Key("reason");
+    w.String(h.reason.c_str(), static_cast<rapidjson::SizeType>(h.reason.size()));
+  }
+  w.Key("database");
+  w.String(h.database_available ? "available" : "unavailable");
+  w.Key("journal_depth");
+  w.Uint64(h.journal_depth);
+  w.Key("journal_bytes");
+  w.Uint64(h.journal_bytes);
+  w.Key("journal_max_bytes");
+  w.Uint64(h.journal_max_bytes);
+  w.Key("held_bytes");
+  w.Uint64(h.held_bytes);
+  w.Key("rejected_bytes");
+  w.Uint64(h.rejected_bytes);
+  w.Key("rejected_max_bytes");
+  w.Uint64(h.rejected_max_bytes);
+  w.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize()) + "\n";
 }
 
 }  // namespace
@@ -62,10 +96,8 @@ WebhookResponse WebhookHandler::route(const WebhookRequest& request) {
     // Without the webhook routes there is no journal and no connection of
     // the listener's own to report on.
     if (!store_) return {200, "application/json", "{\"status\":\"ok\",\"webhooks\":\"off\"}\n"};
-    return {200, "application/json",
-            "{\"status\":\"ok\",\"database\":\"" +
-                std::string(store_->database_available() ? "available" : "unavailable") +
-                "\",\"journal_depth\":" + std::to_string(store_->journal_depth()) + "}\n"};
+    const EventStore::Health health = store_->health();
+    return {health.ok ? 200 : 503, "application/json", health_json(health)};
   }
   if (path == "/metrics") {
     if (!get) return reject(405, "method_not_allowed", "method not allowed");
@@ -124,6 +156,7 @@ WebhookResponse WebhookHandler::receive(const WebhookRequest& request, std::opti
       // Counted by the store. Kept in the rejected file, so acknowledged:
       // sending it again would not make it acceptable.
       return {200, "application/json", json_message("rejected", "kept for review")};
+    case EventStore::Outcome::full: return reject(503, "journal_full", "cannot store the event now");
     case EventStore::Outcome::failed:
     default: return reject(503, "unavailable", "cannot store the event now");
   }

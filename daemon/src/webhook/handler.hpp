@@ -17,10 +17,11 @@
 // Answers: 200 once the event is durable (database or journal), 401 for a
 // missing or wrong token, 400 for a body that is not a JSON object, 405 for
 // a wrong method, 404 for anything else, 503 when the event could not be
-// made durable anywhere (PhoneBurner may send it again). 413 for an
-// oversized body, and the connection limits' refusals, come from the
-// listener (webhook/listener), which reads the request before any of this
-// runs.
+// made durable anywhere, or when the journal or the rejected files reached
+// their configured cap (PhoneBurner sends it again). /healthz is 503 with a
+// reason while events are not reaching PostgreSQL. 413 for an oversized
+// body, and the connection limits' refusals, come from the listener
+// (webhook/listener), which reads the request before any of this runs.
 #pragma once
 
 #include <chrono>

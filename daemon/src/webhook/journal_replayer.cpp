@@ -35,7 +35,10 @@ void JournalReplayer::wake() {
 bool JournalReplayer::pass() {
   // Nothing may escape this thread: a failure here is logged and retried.
   try {
-    if (!sink_.connect()) return false;
+    if (!sink_.connect()) {
+      store_.note_unreachable("cannot connect to PostgreSQL (see the log)");
+      return false;
+    }
     return store_.replay([this] {
       std::lock_guard<std::mutex> lock(mutex_);
       return stopping_;

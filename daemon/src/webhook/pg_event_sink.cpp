@@ -23,6 +23,13 @@ SinkResult unavailable(std::string why) { return {SinkStatus::unavailable, std::
 
 bool is_rejection_sqlstate(const std::string& sqlstate) { return sqlstate.rfind("22", 0) == 0; }
 
+bool is_outage_sqlstate(const std::string& sqlstate) {
+  if (sqlstate.empty()) return true;  // no SQLSTATE: libpq's own, a connection problem
+  for (const char* prefix : {"08", "28", "3D", "53", "57P", "58", "25006", "40001", "40P01", "55P03"})
+    if (sqlstate.rfind(prefix, 0) == 0) return true;
+  return false;
+}
+
 SinkResult PgEventSink::record(const std::string& event_json) {
   SinkResult result = unavailable("no result");
   bounded_query(
@@ -35,7 +42,9 @@ SinkResult PgEventSink::record(const std::string& event_json) {
           const std::string sqlstate = state ? state : "";
           const std::string message =
               (sqlstate.empty() ? "" : sqlstate + ": ") + trimmed(PQresultErrorMessage(r));
-          result = {is_rejection_sqlstate(sqlstate) ? SinkStatus::rejected : SinkStatus::unavailable,
+          result = {is_rejection_sqlstate(sqlstate) ? SinkStatus::rejected
+                    : is_outage_sqlstate(sqlstate)  ? SinkStatus::unavailable
+                                                    : SinkStatus::failed,
                     message};
         }
       },
@@ -89,9 +98,11 @@ void PgEventSink::bounded_query(const char* sql, const char* parameter,
       // No answer in time: drop the connection (the server's own
       // statement_timeout ends the statement). An event is journaled and
       // replayed; if it did commit, the replay is a harmless 'duplicate'.
+      // Counted against the event (SinkStatus::failed): one that always
+      // runs too long, such as a slow fan-out, must not block the others.
       connection_.reset();
-      *failure = unavailable("no answer from PostgreSQL within " +
-                             std::to_string(options_.query_deadline.count()) + " ms");
+      *failure = {SinkStatus::failed, "no answer from PostgreSQL within " +
+                                          std::to_string(options_.query_deadline.count()) + " ms"};
       return;
     }
     if (!PQconsumeInput(conn)) {
@@ -120,7 +131,7 @@ bool PgEventSink::connect() {
   try {
     fresh = std::make_unique<PgConnection>(options_.database_url, options_.application_name);
     // The server ends a statement we stopped waiting for soon after.
-    fresh->exec("SET statement_timeout = 1000");
+    fresh->exec("SET statement_timeout = " + std::to_string(options_.statement_timeout.count()));
   } catch (const DbError& e) {
     if (!warned_) log::warning(std::string("webhooks: ") + e.what());
     warned_ = true;

@@ -34,6 +34,9 @@ struct PgEventSinkOptions {
   std::string application_name = "pgdialer-sync/webhooks";
   std::chrono::milliseconds lock_wait{200};
   std::chrono::milliseconds query_deadline{600};
+  // The server's own bound, a little longer than ours so that it ends what
+  // we stopped waiting for.
+  std::chrono::milliseconds statement_timeout{1000};
 };
 
 class PgEventSink : public EventSink {
@@ -63,5 +66,10 @@ class PgEventSink : public EventSink {
 // exception: 22023 invalid_parameter_value from the function, invalid text
 // in a field) is the event's own fault and is never retried.
 bool is_rejection_sqlstate(const std::string& sqlstate);
+// Errors that say nothing about the event, only that the database cannot run
+// anything now (connection, authentication, missing database, resources,
+// shutdown, read-only, serialization or lock conflicts): SinkStatus::unavailable.
+// Every other error is SinkStatus::failed.
+bool is_outage_sqlstate(const std::string& sqlstate);
 
 }  // namespace pgdialer::sync

@@ -4,6 +4,7 @@
 
 #include "common/job_statuses.hpp"
 #include "common/log.hpp"
+#include "webhook/held_file.hpp"
 
 namespace pgdialer::sync {
 namespace {
@@ -35,9 +36,15 @@ WebhookHandler handler_for(const Config& config, EventStore* store, MetricsRegis
 }  // namespace
 
 WebhookReceiver::WebhookReceiver(const Config& config, MetricsRegistry& metrics)
-    : journal_(config.webhook_secret.empty() ? nullptr : std::make_unique<EventJournal>(config.journal_dir)),
+    : journal_(config.webhook_secret.empty()
+                   ? nullptr
+                   : std::make_unique<EventJournal>(config.journal_dir, config.journal_max_bytes)),
+      rejected_(journal_ ? std::make_unique<RejectedStore>(config.journal_dir, config.rejected_max_bytes)
+                         : nullptr),
       sink_(journal_ ? std::make_unique<PgEventSink>(sink_options(config)) : nullptr),
-      store_(journal_ ? std::make_unique<EventStore>(*journal_, *sink_, metrics) : nullptr),
+      store_(journal_ ? std::make_unique<EventStore>(*journal_, *rejected_, *sink_, metrics,
+                                                     PoisonPolicy{config.webhook_max_attempts, 3})
+                      : nullptr),
       replayer_(journal_ ? std::make_unique<JournalReplayer>(*store_, *sink_) : nullptr),
       handler_(handler_for(config, store_.get(), metrics)),
       server_(handler_, server_options(config)) {
@@ -99,6 +106,10 @@ bool start_receiver(const Config& config, MetricsRegistry& metrics,
             " max_connections=" + std::to_string((*receiver)->max_connections()) + " workers=" +
             std::to_string(config.webhook_workers) + " queue=" + std::to_string(config.webhook_queue) +
             " request_timeout=" + std::to_string(config.webhook_request_timeout.count()) + "s");
+  if (const std::uint64_t held = held_bytes(config.journal_dir); held > 0)
+    log::warning("webhooks: " + std::to_string(held) + " bytes of events set aside as poison wait in " +
+                 held_path(config.journal_dir) +
+                 "; once their cause is fixed, run pgdialer-sync --replay-held");
   if (config.webhook_base_url.empty())
     log::warning(
         "webhooks: PGDIALER_WEBHOOK_BASE_URL is not set: launched dial sessions get no callbacks "

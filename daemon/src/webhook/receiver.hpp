@@ -19,6 +19,7 @@
 #include "webhook/handler.hpp"
 #include "webhook/journal_replayer.hpp"
 #include "webhook/pg_event_sink.hpp"
+#include "webhook/rejected_store.hpp"
 #include "webhook/server.hpp"
 
 namespace pgdialer::sync {
@@ -46,8 +47,9 @@ class WebhookReceiver {
   bool receives_webhooks() const { return handler_.receives_webhooks(); }
 
  private:
-  // These four exist only with a webhook secret.
+  // These five exist only with a webhook secret.
   std::unique_ptr<EventJournal> journal_;
+  std::unique_ptr<RejectedStore> rejected_;
   std::unique_ptr<PgEventSink> sink_;
   std::unique_ptr<EventStore> store_;
   std::unique_ptr<JournalReplayer> replayer_;

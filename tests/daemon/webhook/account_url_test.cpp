@@ -29,7 +29,7 @@ TEST(AccountToken, OfACredentialIsTheHmacOfAccountColonName) {
 
 class AccountUrlTest : public ::testing::Test {
  protected:
-  AccountUrlTest() : journal(dir.path()), store(journal, sink, metrics) {
+  AccountUrlTest() : journal(dir.path()), rejected(dir.path(), 0), store(journal, rejected, sink, metrics) {
     declare_daemon_metrics(metrics);
     handler = std::make_unique<WebhookHandler>(WebhookSettings{kSecret, "America/Chicago"}, store, metrics,
                                                [] { return std::chrono::system_clock::time_point{}; });
@@ -43,6 +43,7 @@ class AccountUrlTest : public ::testing::Test {
   FakeSink sink;
   MetricsRegistry metrics;
   EventJournal journal;
+  RejectedStore rejected;
   EventStore store;
   std::unique_ptr<WebhookHandler> handler;
 };

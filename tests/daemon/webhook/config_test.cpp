@@ -33,6 +33,9 @@ constexpr const char* kVariables[] = {"DATABASE_URL",
                                       "PGDIALER_WEBHOOK_MAX_CONNECTIONS",
                                       "PGDIALER_WEBHOOK_WORKERS",
                                       "PGDIALER_WEBHOOK_QUEUE",
+                                      "PGDIALER_JOURNAL_MAX_BYTES",
+                                      "PGDIALER_REJECTED_MAX_BYTES",
+                                      "PGDIALER_WEBHOOK_MAX_ATTEMPTS",
                                       "PGDIALER_CREDENTIALS_DIR",
                                       "PHONEBURNER_OAUTH_URL",
                                       "CREDENTIALS_DIRECTORY",
@@ -197,6 +200,38 @@ TEST_F(WebhookConfigTest, TheListenerLimitsHaveDefaultsAndBounds) {
     EXPECT_THROW(load(), ConfigError) << name << "=" << bad;
     setenv(name, good.c_str(), 1);
   }
+}
+
+TEST_F(WebhookConfigTest, TheDiskCapsAndAttemptsHaveDefaultsAndAreChecked) {
+  Config defaults = load();
+  EXPECT_EQ(defaults.journal_max_bytes, 1ull << 30);
+  EXPECT_EQ(defaults.rejected_max_bytes, 256ull << 20);
+  EXPECT_EQ(defaults.webhook_max_attempts, 5);
+  setenv("PGDIALER_JOURNAL_MAX_BYTES", "0", 1);  // no cap
+  setenv("PGDIALER_REJECTED_MAX_BYTES", "4096", 1);
+  setenv("PGDIALER_WEBHOOK_MAX_ATTEMPTS", "2", 1);
+  Config c = load();
+  EXPECT_EQ(c.journal_max_bytes, 0u);
+  EXPECT_EQ(c.rejected_max_bytes, 4096u);
+  EXPECT_EQ(c.webhook_max_attempts, 2);
+  for (const char* bad : {"-1", "1k"}) {
+    setenv("PGDIALER_JOURNAL_MAX_BYTES", bad, 1);
+    EXPECT_THROW(load(), ConfigError) << bad;
+  }
+  setenv("PGDIALER_JOURNAL_MAX_BYTES", "0", 1);
+  setenv("PGDIALER_WEBHOOK_MAX_ATTEMPTS", "0", 1);
+  EXPECT_THROW(load(), ConfigError);
+}
+
+TEST_F(WebhookConfigTest, ReplayingHeldEventsNeedsTheDatabaseButNoToken) {
+  unsetenv("PHONEBURNER_TOKEN");
+  const char* argv[] = {"--replay-held"};
+  CommandLine cl = parse_command_line(1, const_cast<char**>(argv));
+  ASSERT_TRUE(cl.error.empty()) << cl.error;
+  EXPECT_TRUE(cl.replay_held);
+  EXPECT_NO_THROW(load(cl));
+  unsetenv("DATABASE_URL");
+  EXPECT_THROW(load(cl), ConfigError);
 }
 
 TEST_F(WebhookConfigTest, PrintingAWebhookUrlNeedsNoDatabaseOrToken) {

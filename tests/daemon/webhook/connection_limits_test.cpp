@@ -123,7 +123,8 @@ template <typename Sink>
 struct Fixture {
   explicit Fixture(WebhookServerOptions options)
       : journal(dir.path()),
-        store(journal, sink, metrics),
+        rejected_events(dir.path(), 0),
+        store(journal, rejected_events, sink, metrics),
         handler(WebhookSettings{kSecret, "America/Chicago"}, store, metrics) {
     declare_daemon_metrics(metrics);
     options.port = 0;
@@ -138,6 +139,7 @@ struct Fixture {
   Sink sink;
   MetricsRegistry metrics;
   EventJournal journal;
+  RejectedStore rejected_events;
   EventStore store;
   WebhookHandler handler;
   std::unique_ptr<WebhookServer> server;

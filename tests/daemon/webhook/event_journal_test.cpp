@@ -211,19 +211,59 @@ TEST(EventJournal, ReplaysRecordsLargerThanOneReadChunk) {
   EXPECT_EQ(seen[2], R"({"n":2})");
 }
 
-TEST(EventJournal, RejectKeepsTheEventAndTheReasonAsOneJsonLine) {
+TEST(EventJournal, RecoveryStreamsAJournalOfManyChunks) {
+  TempDir dir;
+  const std::string filler(1000, 'f');
+  // About 3 MiB, written as a crash would leave it (without 3,000 fsyncs):
+  // several of the reader's 1 MiB chunks, records cut by their edges, and a
+  // torn tail.
+  std::string bytes;
+  const std::size_t records = 3000;
+  for (std::size_t n = 0; n < records; ++n)
+    bytes += encode_record("{\"n\":" + std::to_string(n) + ",\"f\":\"" + filler + "\"}");
+  append_raw(dir.file("webhook-journal"), bytes + "0000");
+  EventJournal reopened(dir.path());
+  EXPECT_EQ(reopened.depth(), records);
+  const auto seen = replay_all(reopened);
+  ASSERT_EQ(seen.size(), records);
+  EXPECT_EQ(seen.back(), "{\"n\":2999,\"f\":\"" + filler + "\"}");
+}
+
+TEST(EventJournal, FollowingListsTheRecordsBehindTheOldest) {
   TempDir dir;
   EventJournal j(dir.path());
-  j.reject(R"({"event":"api_calldone","call_id":"9"})", "22023: not a call event");
-  j.reject(R"({"event":"api_calldone","call_id":"10"})", "22023: \"quoted\"");
-  const auto lines = lines_of(read_file(j.rejected_path()));
-  ASSERT_EQ(lines.size(), 2u);
-  auto doc = json(lines[0]);
-  EXPECT_STREQ(doc["error"].GetString(), "22023: not a call event");
-  EXPECT_STREQ(doc["event"]["call_id"].GetString(), "9");
-  EXPECT_TRUE(doc["rejected_at"].IsString());
-  EXPECT_STREQ(json(lines[1])["error"].GetString(), "22023: \"quoted\"");
-  EXPECT_EQ(j.depth(), 0u);
+  EXPECT_TRUE(j.following(3).empty());
+  j.append(R"({"n":1})");
+  EXPECT_TRUE(j.following(3).empty());
+  j.append(R"({"n":2})");
+  j.append(R"({"n":3})");
+  j.append(R"({"n":4})");
+  EXPECT_EQ(j.following(2), (std::vector<std::string>{R"({"n":2})", R"({"n":3})"}));
+  // From inside a replay: behind the record being handled.
+  std::vector<std::string> behind;
+  j.replay([&](const std::string& p) {
+    if (p == R"({"n":2})") {
+      behind = j.following(5);
+      return Step::stop;
+    }
+    return Step::consumed;
+  });
+  EXPECT_EQ(behind, (std::vector<std::string>{R"({"n":3})", R"({"n":4})"}));
+}
+
+TEST(EventJournal, AnAppendPastTheCapIsRefusedAndNothingIsWritten) {
+  TempDir dir;
+  EventJournal j(dir.path(), 40);
+  j.append(R"({"n":1})");  // 17 bytes with its CRC and newline
+  j.append(R"({"n":2})");
+  EXPECT_THROW(j.append(R"({"n":3})"), JournalFull);
+  EXPECT_EQ(j.depth(), 2u);
+  EXPECT_EQ(j.bytes(), 34u);
+  EXPECT_EQ(std::filesystem::file_size(j.path()), 34u);
+  // Drained and truncated, it takes events again.
+  replay_all(j);
+  j.append(R"({"n":3})");
+  EXPECT_EQ(j.depth(), 1u);
 }
 
 }  // namespace

@@ -18,7 +18,8 @@ constexpr const char* kCallDone =
 
 class WebhookHandlerTest : public ::testing::Test {
  protected:
-  WebhookHandlerTest() : journal(dir.path()), store(journal, sink, metrics) {
+  WebhookHandlerTest()
+      : journal(dir.path()), rejected_store(dir.path(), 0), store(journal, rejected_store, sink, metrics) {
     declare_daemon_metrics(metrics);
     handler = std::make_unique<WebhookHandler>(WebhookSettings{kSecret, "America/Chicago"}, store, metrics,
                                                [] { return std::chrono::system_clock::time_point{}; });
@@ -42,6 +43,7 @@ class WebhookHandlerTest : public ::testing::Test {
   FakeSink sink;
   MetricsRegistry metrics;
   EventJournal journal;
+  RejectedStore rejected_store;
   EventStore store;
   std::unique_ptr<WebhookHandler> handler;
 };
@@ -207,7 +209,7 @@ TEST_F(WebhookHandlerTest, AnEventTheDatabaseRefusesIsKeptAsideNotRetried) {
   EXPECT_EQ(post_account().status, 200);
   EXPECT_EQ(rejected("database_rejected"), 1);
   EXPECT_EQ(journal.depth(), 0u);
-  const auto lines = lines_of(read_file(journal.rejected_path()));
+  const auto lines = lines_of(read_file(rejected_store.rejected_path()));
   ASSERT_EQ(lines.size(), 1u);
   EXPECT_STREQ(json(lines[0])["event"]["call_id"].GetString(), "884422731");
 }
@@ -221,7 +223,7 @@ TEST_F(WebhookHandlerTest, AJournaledEventTheDatabaseRefusesMovesAsideAndTheRepl
   EXPECT_TRUE(store.replay());
   ASSERT_EQ(sink.stored().size(), 1u);
   EXPECT_STREQ(json(sink.stored()[0])["call_id"].GetString(), "2");
-  EXPECT_EQ(lines_of(read_file(journal.rejected_path())).size(), 1u);
+  EXPECT_EQ(lines_of(read_file(rejected_store.rejected_path())).size(), 1u);
   EXPECT_EQ(journal.depth(), 0u);
 }
 
@@ -252,6 +254,42 @@ TEST_F(WebhookHandlerTest, AnEventThatCannotBeJournaledIsNotAcknowledged) {
   // events never hold a raw newline, so this goes through the store).
   EXPECT_EQ(store.accept("{\"a\":\n1}"), EventStore::Outcome::failed);
   EXPECT_EQ(journal.depth(), 0u);
+}
+
+TEST_F(WebhookHandlerTest, HealthzIsUnhealthyWithTheReasonWhileEventsCannotReachPostgreSQL) {
+  sink.set_available(false);
+  EXPECT_EQ(post_account().status, 200);
+  WebhookResponse h = handler->handle({"GET", "/healthz", std::nullopt, ""});
+  EXPECT_EQ(h.status, 503);
+  auto doc = json(h.body);
+  EXPECT_STREQ(doc["status"].GetString(), "unhealthy");
+  EXPECT_STREQ(doc["reason"].GetString(), "PostgreSQL cannot take events: database down (fake)");
+  EXPECT_EQ(doc["journal_depth"].GetInt(), 1);
+  EXPECT_GT(doc["journal_bytes"].GetInt(), 0);
+  sink.set_available(true);
+  EXPECT_TRUE(store.replay());
+  h = handler->handle({"GET", "/healthz", std::nullopt, ""});
+  EXPECT_EQ(h.status, 200);
+  EXPECT_FALSE(json(h.body).HasMember("reason"));
+}
+
+TEST(WebhookHandlerCaps, AFullJournalIsA503AndTheEventIsNotAcknowledged) {
+  TempDir dir;
+  FakeSink sink;
+  MetricsRegistry metrics;
+  declare_daemon_metrics(metrics);
+  EventJournal journal(dir.path(), 1);  // no room for any record
+  RejectedStore rejected(dir.path(), 0);
+  EventStore store(journal, rejected, sink, metrics);
+  WebhookHandler handler(WebhookSettings{kSecret, "America/Chicago"}, store, metrics);
+  sink.set_available(false);
+  WebhookResponse r = handler.handle({"POST", "/phoneburner/account", account_token(kSecret), kCallDone});
+  EXPECT_EQ(r.status, 503);
+  EXPECT_EQ(metrics.value("pgdialer_webhooks_rejected_total", {{"reason", "journal_full"}}), 1);
+  EXPECT_EQ(journal.depth(), 0u);
+  WebhookResponse h = handler.handle({"GET", "/healthz", std::nullopt, ""});
+  EXPECT_EQ(h.status, 503);
+  EXPECT_NE(std::string(json(h.body)["reason"].GetString()).find("is full"), std::string::npos);
 }
 
 }  // namespace

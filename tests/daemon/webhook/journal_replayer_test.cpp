@@ -40,7 +40,8 @@ TEST(JournalReplayer, ReplaysAJournalLeftByTheLastRunAtStartUp) {
   MetricsRegistry metrics;
   declare_daemon_metrics(metrics);
   EventJournal journal(dir.path());
-  EventStore store(journal, sink, metrics);
+  RejectedStore rejected(dir.path(), 0);
+  EventStore store(journal, rejected, sink, metrics);
   JournalReplayer replayer(store, sink, fast());
   replayer.start();
   ASSERT_TRUE(eventually([&] { return journal.depth() == 0; }));
@@ -54,7 +55,8 @@ TEST(JournalReplayer, DrainsOnceTheDatabaseComesBack) {
   MetricsRegistry metrics;
   declare_daemon_metrics(metrics);
   EventJournal journal(dir.path());
-  EventStore store(journal, sink, metrics);
+  RejectedStore rejected(dir.path(), 0);
+  EventStore store(journal, rejected, sink, metrics);
   JournalReplayer replayer(store, sink, fast());
   store.on_journaled([&] { replayer.wake(); });
   sink.set_available(false);
@@ -76,7 +78,8 @@ TEST(JournalReplayer, StopsWhileTheDatabaseStaysAwayAndKeepsTheJournal) {
   declare_daemon_metrics(metrics);
   {
     EventJournal journal(dir.path());
-    EventStore store(journal, sink, metrics);
+    RejectedStore rejected(dir.path(), 0);
+    EventStore store(journal, rejected, sink, metrics);
     JournalReplayer replayer(store, sink, fast());
     sink.set_available(false);
     replayer.start();

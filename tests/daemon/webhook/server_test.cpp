@@ -19,7 +19,8 @@ class WebhookServerTest : public ::testing::Test {
  protected:
   WebhookServerTest()
       : journal(dir.path()),
-        store(journal, sink, metrics),
+        rejected(dir.path(), 0),
+        store(journal, rejected, sink, metrics),
         handler(WebhookSettings{kSecret, "America/Chicago"}, store, metrics) {
     declare_daemon_metrics(metrics);
     WebhookServerOptions options;
@@ -35,6 +36,7 @@ class WebhookServerTest : public ::testing::Test {
   FakeSink sink;
   MetricsRegistry metrics;
   EventJournal journal;
+  RejectedStore rejected;
   EventStore store;
   WebhookHandler handler;
   std::unique_ptr<WebhookServer> server;
@@ -88,7 +90,8 @@ TEST(WebhookServerDepth, ADeepBodyUnderTheSizeLimitIs400AndTheListenerLives) {
   MetricsRegistry metrics;
   declare_daemon_metrics(metrics);
   EventJournal journal(dir.path());
-  EventStore store(journal, sink, metrics);
+  RejectedStore rejected(dir.path(), 0);
+  EventStore store(journal, rejected, sink, metrics);
   WebhookHandler handler(WebhookSettings{kSecret, "America/Chicago"}, store, metrics);
   WebhookServerOptions options;
   options.port = 0;
@@ -192,7 +195,8 @@ TEST(WebhookServer, RefusesAnAddressItCannotBind) {
   FakeSink sink;
   MetricsRegistry metrics;
   EventJournal journal(dir.path());
-  EventStore store(journal, sink, metrics);
+  RejectedStore rejected(dir.path(), 0);
+  EventStore store(journal, rejected, sink, metrics);
   WebhookHandler handler(WebhookSettings{kSecret, "America/Chicago"}, store, metrics);
   WebhookServerOptions options;
   options.host = "192.0.2.1";  // TEST-NET-1: not an address of this machine

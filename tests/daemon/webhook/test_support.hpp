@@ -13,6 +13,7 @@
 #include <mutex>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace pgdialer::sync::testing {
@@ -57,6 +58,8 @@ class FakeSink : public EventSink {
     std::lock_guard<std::mutex> lock(mutex_);
     ++calls_;
     if (!available_) return {SinkStatus::unavailable, "database down (fake)"};
+    for (const auto& [needle, result] : failing_)
+      if (event_json.find(needle) != std::string::npos) return result;
     SinkResult r{SinkStatus::stored, "recorded"};
     if (!script_.empty()) {
       r = script_.front();
@@ -75,6 +78,15 @@ class FakeSink : public EventSink {
     std::lock_guard<std::mutex> lock(mutex_);
     available_ = available;
   }
+  // Every event holding `needle` gets `r` (a poison event, or with "" every event).
+  void fail_matching(std::string needle, SinkResult r) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    failing_.emplace_back(std::move(needle), std::move(r));
+  }
+  void clear_failures() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    failing_.clear();
+  }
   void script(SinkResult r) {
     std::lock_guard<std::mutex> lock(mutex_);
     script_.push_back(std::move(r));
@@ -92,6 +104,7 @@ class FakeSink : public EventSink {
   mutable std::mutex mutex_;
   bool available_ = true;
   std::deque<SinkResult> script_;
+  std::vector<std::pair<std::string, SinkResult>> failing_;
   std::vector<std::string> stored_;
   int calls_ = 0;
   int connects_ = 0;
