@@ -15,6 +15,7 @@ inline constexpr const char* invalid_parameter_value = "22023";
 inline constexpr const char* datatype_mismatch = "42804";
 inline constexpr const char* invalid_text_representation = "22P02";
 inline constexpr const char* null_value_not_allowed = "22004";
+inline constexpr const char* program_limit_exceeded = "54000";
 inline constexpr const char* internal_error = "XX000";
 }  // namespace sqlstate
 

@@ -96,18 +96,25 @@ std::optional<std::string> display_name(const Contact& c) {
   return std::nullopt;
 }
 
-// The excluded rows, written as JSON as they arrive.
-struct PreviewBuilder::ExclusionList {
+// One excluded row is written here, then appended to exclusion_rows_. The
+// buffer and the writer's stack keep their capacity, so after the first row
+// this allocates nothing.
+struct PreviewBuilder::RowWriter {
   rapidjson::StringBuffer buffer;
   Writer writer{buffer};
-  ExclusionList() { writer.StartArray(); }
 };
 
-PreviewBuilder::PreviewBuilder(PreviewSettings settings, const PreviewOptions& options)
+PreviewBuilder::PreviewBuilder(PreviewSettings settings, const PreviewOptions& options,
+                               std::pmr::memory_resource* memory)
     : settings_(std::move(settings)),
       region_(settings_.rules.region),
       filters_(options.filters),
-      exclusions_(std::make_unique<ExclusionList>()) {
+      memory_(memory),
+      seen_ids_(memory),
+      name_by_number_(memory),
+      exclusion_rows_(memory),
+      summary_(memory),
+      row_writer_(std::make_unique<RowWriter>()) {
   settings_.rules.region = region_;
   if (settings_.suppressions) settings_.rules.suppressions = settings_.suppressions.get();
   if (options.min_days) settings_.rules.min_days = *options.min_days;
@@ -132,20 +139,24 @@ PreviewBuilder::Decision PreviewBuilder::add(const Contact& c) {
   // Two ready contacts sharing a number (a firm's switchboard) would be dialed
   // twice; the later one is held back, and the rep may still include it.
   if (e164) {
-    auto [it, inserted] = name_by_number_.emplace(*e164, display_name(c).value_or(""));
+    auto [it, inserted] = name_by_number_.try_emplace(std::pmr::string(*e164, memory_));
     if (!inserted) {
-      Exclusion duplicate{ExclusionCategory::invalid_phone, "Duplicate number of " + it->second, true};
+      Exclusion duplicate{ExclusionCategory::invalid_phone, "Duplicate number of " + std::string(it->second),
+                          true};
       record_exclusion(c, duplicate);
       return {Decision::Kind::excluded, std::move(duplicate)};
     }
+    if (auto name = display_name(c)) it->second = *name;
   }
   ++ready_;
   return {Decision::Kind::ready, std::nullopt};
 }
 
 void PreviewBuilder::record_exclusion(const Contact& c, const Exclusion& e) {
-  ++by_category_[static_cast<int>(e.category)];
-  Writer& w = exclusions_->writer;
+  RowWriter& row = *row_writer_;
+  row.buffer.Clear();
+  row.writer.Reset(row.buffer);
+  Writer& w = row.writer;
   w.StartObject();
   w.Key("contact_id");
   if (c.id)
@@ -166,11 +177,18 @@ void PreviewBuilder::record_exclusion(const Contact& c, const Exclusion& e) {
   w.Key("overridable");
   w.Bool(e.overridable);
   w.EndObject();
+  // Counted only once the row is stored, so a failed append (the memory
+  // limit) leaves counts and rows in step.
+  if (!exclusion_rows_.empty()) exclusion_rows_ += ',';
+  exclusion_rows_.append(row.buffer.GetString(), row.buffer.GetSize());
+  ++by_category_[static_cast<int>(e.category)];
 }
 
-std::string PreviewBuilder::finish_json() const {
-  rapidjson::StringBuffer buffer;
-  Writer w(buffer);
+const std::pmr::string& PreviewBuilder::finish_json() {
+  // Everything but the exclusions, as one object; the rows are spliced in
+  // before its closing brace (jsonb does not keep key order anyway).
+  rapidjson::StringBuffer head;
+  Writer w(head);
   w.StartObject();
   w.Key("total");
   w.Int64(total_);
@@ -185,11 +203,6 @@ std::string PreviewBuilder::finish_json() const {
     w.Int64(by_category_[i]);
   }
   w.EndObject();
-  w.Key("exclusions");
-  // The exclusion list is an open array; splice it in and close it.
-  std::string rows(exclusions_->buffer.GetString(), exclusions_->buffer.GetSize());
-  rows += ']';
-  w.RawValue(rows.data(), rows.size(), rapidjson::kArrayType);
   w.Key("estimated_dial_minutes");
   w.Double(dial_minutes(ready_, settings_.minutes_per_contact));
   w.Key("estimated_dial_time");
@@ -197,7 +210,15 @@ std::string PreviewBuilder::finish_json() const {
   w.Key("suggested_session_name");
   write_string(w, names_.name(filters_.view(), settings_.year, settings_.month));
   w.EndObject();
-  return std::string(buffer.GetString(), buffer.GetSize());
+
+  static constexpr std::string_view kRowsKey = ",\"exclusions\":[";
+  summary_.clear();
+  summary_.reserve(head.GetSize() + kRowsKey.size() + exclusion_rows_.size() + 2);
+  summary_.append(head.GetString(), head.GetSize() - 1);  // without the closing '}'
+  summary_ += kRowsKey;
+  summary_ += exclusion_rows_;
+  summary_ += "]}";
+  return summary_;
 }
 
 }  // namespace pgdialer

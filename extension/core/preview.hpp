@@ -5,6 +5,7 @@
 
 #include <array>
 #include <memory>
+#include <memory_resource>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -49,9 +50,18 @@ struct PreviewSettings {
 // Builds the summary one contact at a time, in array order, so a very large
 // list never needs more than the running counts, the distinct ids and numbers,
 // and the excluded rows' JSON.
+//
+// Everything that grows with the list (those ids, numbers and rows, and the
+// finished summary) is allocated from `memory`. The extension passes a
+// resource backed by a PostgreSQL memory context with a size limit, so the
+// state is counted, capped and freed by PostgreSQL; a resource that throws
+// (std::bad_alloc, pgdialer::Error) leaves the builder safe to destroy.
+// Only small fixed-size pieces (one row's scratch JSON, the session name's
+// two types) use the ordinary heap.
 class PreviewBuilder {
  public:
-  PreviewBuilder(PreviewSettings settings, const PreviewOptions& options);
+  PreviewBuilder(PreviewSettings settings, const PreviewOptions& options,
+                 std::pmr::memory_resource* memory = std::pmr::get_default_resource());
   ~PreviewBuilder();
   PreviewBuilder(const PreviewBuilder&) = delete;
   PreviewBuilder& operator=(const PreviewBuilder&) = delete;
@@ -65,7 +75,10 @@ class PreviewBuilder {
 
   // {"total", "ready", "excluded", "excluded_by_category", "exclusions",
   //  "estimated_dial_minutes", "estimated_dial_time", "suggested_session_name"}
-  std::string finish_json() const;
+  // The summary is kept in the builder (its memory is the builder's) and is
+  // valid until the next call; calling again gives the same text, so an
+  // aggregate's final function may run more than once.
+  const std::pmr::string& finish_json();
 
   long total() const { return total_; }
   long ready() const { return ready_; }
@@ -79,11 +92,14 @@ class PreviewBuilder {
   long total_ = 0;
   long ready_ = 0;
   std::array<long, kExclusionCategoryCount> by_category_{};
-  std::unordered_set<std::string> seen_ids_;
-  std::unordered_map<std::string, std::string> name_by_number_;  // ready contacts only
+  std::pmr::memory_resource* memory_;
+  std::pmr::unordered_set<std::pmr::string> seen_ids_;
+  std::pmr::unordered_map<std::pmr::string, std::pmr::string> name_by_number_;  // ready contacts only
   SessionNameCollector names_;
-  struct ExclusionList;
-  std::unique_ptr<ExclusionList> exclusions_;
+  std::pmr::string exclusion_rows_;  // the excluded rows' JSON objects, comma-separated
+  std::pmr::string summary_;         // what finish_json() returned last
+  struct RowWriter;                  // scratch for one excluded row
+  std::unique_ptr<RowWriter> row_writer_;
 };
 
 // "First Last" from whichever parts are present; nullopt when neither is.

@@ -4,6 +4,7 @@
 #include <array>
 
 #include "errors.hpp"
+#include "stop_check.hpp"
 
 namespace pgdialer {
 
@@ -16,8 +17,12 @@ std::string lower(std::string_view v) {
   return out;
 }
 
-void add_distinct(std::vector<std::string>& set, std::string value) {
-  if (std::find(set.begin(), set.end(), value) == set.end()) set.push_back(std::move(value));
+// The name only asks whether there is exactly one distinct value, so two are
+// enough to remember: a list of a million distinct buyer types costs neither
+// memory nor a search through them per contact.
+void add_distinct(std::vector<std::string>& set, std::string_view value) {
+  if (set.size() >= 2 || std::find(set.begin(), set.end(), value) != set.end()) return;
+  set.emplace_back(value);
 }
 
 // "Buyers", "Sellers", "Prospects" when every typed contact is of that one
@@ -37,8 +42,10 @@ constexpr std::array<std::string_view, 12> kMonths{"Jan", "Feb", "Mar", "Apr", "
 }  // namespace
 
 void SessionNameCollector::add(const Text& contact_type, const Text& buyer_type) {
-  if (auto t = present(contact_type)) add_distinct(contact_types_, lower(*t));
-  if (auto b = present(buyer_type)) add_distinct(buyer_types_, std::string(*b));
+  if (auto t = present(contact_type)) {
+    if (contact_types_.size() < 2) add_distinct(contact_types_, lower(*t));
+  }
+  if (auto b = present(buyer_type)) add_distinct(buyer_types_, *b);
 }
 
 std::string SessionNameCollector::name(const SessionNameFilters& filters, int year, int month) const {
@@ -66,8 +73,16 @@ std::string SessionNameCollector::name(const SessionNameFilters& filters, int ye
 std::string session_name(const std::vector<Text>& contact_types, const std::vector<Text>& buyer_types,
                          const SessionNameFilters& filters, int year, int month) {
   SessionNameCollector collector;
-  for (const auto& t : contact_types) collector.add(t, std::nullopt);
-  for (const auto& b : buyer_types) collector.add(std::nullopt, b);
+  // The arrays are the caller's and may be long: let a cancel stop the walk.
+  StopPoller poll;
+  for (const auto& t : contact_types) {
+    poll();
+    collector.add(t, std::nullopt);
+  }
+  for (const auto& b : buyer_types) {
+    poll();
+    collector.add(std::nullopt, b);
+  }
   return collector.name(filters, year, month);
 }
 

@@ -32,6 +32,7 @@ class SessionNameCollector {
   std::string name(const SessionNameFilters& filters, int year, int month) const;
 
  private:
+  // At most two of each: the name only needs to know whether there is one.
   std::vector<std::string> contact_types_;  // distinct, lower-cased
   std::vector<std::string> buyer_types_;    // distinct, as written
 };

@@ -1,8 +1,11 @@
+#include "stop_check.hpp"
+
 #include "cpp_boundary.hpp"
 
 #include <cstring>
 
 extern "C" {
+#include "miscadmin.h"
 #include "utils/elog.h"
 }
 
@@ -22,8 +25,12 @@ void capture_current_exception(CapturedError* out) noexcept {
   copy(out->sqlstate, sizeof out->sqlstate, sqlstate::internal_error);
   out->message[0] = out->detail[0] = out->hint[0] = '\0';
   out->out_of_memory = false;
+  out->interrupted = false;
   try {
     throw;
+  } catch (const Interrupted&) {
+    out->interrupted = true;
+    copy(out->message, sizeof out->message, "canceling statement: interrupted");
   } catch (const Error& e) {
     copy(out->sqlstate, sizeof out->sqlstate, e.sqlstate());
     copy(out->message, sizeof out->message, e.what());
@@ -39,7 +46,20 @@ void capture_current_exception(CapturedError* out) noexcept {
   }
 }
 
+bool stop_requested() noexcept {
+  return INTERRUPTS_PENDING_CONDITION() && INTERRUPTS_CAN_BE_PROCESSED() &&
+         (QueryCancelPending || ProcDiePending);
+}
+
 void raise_captured(const CapturedError* e) {
+  if (e->interrupted) {
+    // Raises "canceling statement due to statement timeout" (57014), "... due
+    // to user request" (57014) or terminates the session (FATAL).
+    CHECK_FOR_INTERRUPTS();
+    // Only reached if the pending interrupt went away in between; the core's
+    // work was abandoned all the same, so the statement cannot go on.
+    ereport(ERROR, (errcode(ERRCODE_QUERY_CANCELED), errmsg("canceling statement: interrupted")));
+  }
   int code = e->out_of_memory ? ERRCODE_OUT_OF_MEMORY
                               : MAKE_SQLSTATE(e->sqlstate[0], e->sqlstate[1], e->sqlstate[2], e->sqlstate[3],
                                               e->sqlstate[4]);

@@ -10,6 +10,13 @@
 //     (context_owned<T>), which deletes them when PostgreSQL resets it, on
 //     success and on error alike.
 //
+// Interrupts follow the same path. A long loop in the glue calls
+// CHECK_FOR_INTERRUPTS between calls into the core, in frames that hold
+// nothing with a destructor. A long loop inside the core polls the stop hook
+// (stop_check.hpp), which stop_requested() answers; when it says stop, the
+// core throws pgdialer::Interrupted, cpp_call catches it like any exception,
+// and raise_captured processes the interrupt after the C++ frames are gone.
+//
 // Include this after the core headers and after postgres.h.
 #pragma once
 
@@ -35,7 +42,14 @@ struct CapturedError {
   char detail[1024];
   char hint[512];
   bool out_of_memory;
+  bool interrupted;  // pgdialer::Interrupted: a cancel or timeout is pending
 };
+
+// The core's stop hook (installed by _PG_init): true when a query cancel, a
+// statement timeout or a termination is pending and may be processed now, so
+// that processing it is sure to leave the statement. Reads PostgreSQL's
+// flags only: safe inside C++ frames.
+bool stop_requested() noexcept;
 
 void capture_current_exception(CapturedError* out) noexcept;
 [[noreturn]] void raise_captured(const CapturedError* error);

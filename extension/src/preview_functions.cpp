@@ -1,4 +1,18 @@
-// fmgr glue for dialer.preview(contacts anyarray, options jsonb).
+// fmgr glue for dialer.preview(contacts anyarray, options jsonb), the
+// aggregate dialer.preview_agg and dialer.classify_list.
+//
+// Memory: each call's builder and everything it accumulates live in one
+// memory context of their own ("dialer.preview state"), through
+// ContextMemory, which caps it at dialer.preview_memory_limit. The builder is
+// deleted by that context's reset callback, which PostgreSQL runs before it
+// frees the context's memory, on success and on error alike.
+//
+// Interrupts: the loops over the list run here, and call CHECK_FOR_INTERRUPTS
+// between contacts, in frames that hold nothing with a destructor (pointers
+// and the trivially destructible Contact); one contact's work in the core is
+// short and bounded. The aggregate is driven by the executor, which checks
+// for interrupts between rows.
+#include <new>
 #include <optional>
 #include <string>
 
@@ -8,6 +22,8 @@
 #include "preview.hpp"
 
 #include "suppression_cache.hpp"  // before postgres.h: it includes a core header
+
+#include "context_memory.hpp"
 
 #include "contact_reader.hpp"
 #include "cpp_boundary.hpp"
@@ -70,11 +86,23 @@ void check_contact_array(FunctionCallInfo fcinfo, ArrayType* contacts) {
                           "WHERE ...")));
 }
 
-// A builder for one preview, owned by `context`: options parsed and
-// validated, settings captured once.
-PreviewBuilder* begin_preview(const char* options_json, MemoryContext context) {
+// One preview under way: its builder and the memory context holding all of
+// its state. Plain pointers, so PostgreSQL may longjmp over it.
+struct Preview {
+  MemoryContext state;
+  PreviewBuilder* builder;
+};
+
+// A builder for one preview, in a new memory context under `parent` that
+// holds its whole state: options parsed and validated, settings captured
+// once. `what` (a string literal) names the SQL function in errors.
+Preview begin_preview(const char* options_json, MemoryContext parent, const char* what) {
+  MemoryContext state = AllocSetContextCreate(parent, "dialer.preview state", ALLOCSET_DEFAULT_SIZES);
+  // Never destroyed: it holds no resources, and its storage is the context's.
+  auto* memory = new (MemoryContextAlloc(state, sizeof(ContextMemory)))
+      ContextMemory(state, preview_memory_limit_bytes(), what);
   PreviewOptions* options =
-      cpp_call([&] { return context_owned<PreviewOptions>(context, parse_preview_options(options_json)); });
+      cpp_call([&] { return context_owned<PreviewOptions>(state, parse_preview_options(options_json)); });
   TimestampTz as_of =
       options->as_of ? parse_timestamptz(options->as_of->c_str()) : GetCurrentTransactionStartTimestamp();
   int year, month;
@@ -85,12 +113,17 @@ PreviewBuilder* begin_preview(const char* options_json, MemoryContext context) {
   double minutes = minutes_per_contact();
   // The whole list is classified against one load of dialer.suppressions.
   statement_suppressions();
-  return cpp_call([&] {
+  PreviewBuilder* builder = cpp_call([&] {
     PreviewSettings settings{RuleSettings{min_days, as_of_unix, region}, minutes, year, month,
                              current_suppressions_shared()};
-    return context_owned<PreviewBuilder>(context, std::move(settings), *options);
+    return context_owned<PreviewBuilder>(state, std::move(settings), *options, memory);
   });
+  return Preview{state, builder};
 }
+
+// Frees a preview's state now rather than with its parent context, which may
+// live much longer (a PL/pgSQL loop of previews).
+void end_preview(Preview preview) { MemoryContextDelete(preview.state); }
 
 // Read one contact row and add it. Its strings live in `row_context`, which
 // is reset first, so memory stays flat however long the list.
@@ -104,14 +137,16 @@ void add_row(FunctionCallInfo fcinfo, PreviewBuilder* builder, Datum value, Memo
   MemoryContextSwitchTo(old);
 }
 
+// The summary as jsonb, in the caller's memory context. The JSON text is the
+// builder's (in the state context), valid until the builder goes.
 Datum finish_preview(PreviewBuilder* builder) {
-  char* json = cpp_call([&] { return pstrdup_noerr(builder->finish_json()); });
+  const char* json = cpp_call([&] { return builder->finish_json().c_str(); });
   return DirectFunctionCall1(jsonb_in, CStringGetDatum(json));
 }
 
 // The aggregate's state, in the aggregate's memory context.
 struct PreviewAggState {
-  PreviewBuilder* builder;
+  Preview preview;
   MemoryContext row_context;
 };
 
@@ -121,7 +156,7 @@ struct PreviewAggState {
 // A NULL array (array_agg over no rows) previews an empty list.
 extern "C" Datum pgdialer_preview(PG_FUNCTION_ARGS) {
   MemoryContext call_context = CurrentMemoryContext;
-  PreviewBuilder* builder = begin_preview(jsonb_arg_text(fcinfo, 1), call_context);
+  Preview preview = begin_preview(jsonb_arg_text(fcinfo, 1), call_context, "dialer.preview");
   if (!PG_ARGISNULL(0)) {
     ArrayType* contacts = PG_GETARG_ARRAYTYPE_P(0);
     check_contact_array(fcinfo, contacts);
@@ -132,12 +167,14 @@ extern "C" Datum pgdialer_preview(PG_FUNCTION_ARGS) {
     bool isnull;
     while (array_iterate(it, &value, &isnull)) {
       CHECK_FOR_INTERRUPTS();
-      if (!isnull) add_row(fcinfo, builder, value, row_context);
+      if (!isnull) add_row(fcinfo, preview.builder, value, row_context);
     }
     array_free_iterator(it);
     MemoryContextDelete(row_context);
   }
-  return finish_preview(builder);
+  Datum summary = finish_preview(preview.builder);
+  end_preview(preview);
+  return summary;
 }
 
 // Transition function of the aggregate dialer.preview_agg(contact, options):
@@ -150,7 +187,7 @@ extern "C" Datum pgdialer_preview_step(PG_FUNCTION_ARGS) {
   auto* state = PG_ARGISNULL(0) ? nullptr : reinterpret_cast<PreviewAggState*>(PG_GETARG_POINTER(0));
   if (state == nullptr) {
     state = static_cast<PreviewAggState*>(MemoryContextAlloc(aggregate_context, sizeof(PreviewAggState)));
-    state->builder = begin_preview(jsonb_arg_text(fcinfo, 2), aggregate_context);
+    state->preview = begin_preview(jsonb_arg_text(fcinfo, 2), aggregate_context, "dialer.preview_agg");
     state->row_context =
         AllocSetContextCreate(aggregate_context, "dialer.preview_agg row", ALLOCSET_SMALL_SIZES);
   }
@@ -161,7 +198,10 @@ extern "C" Datum pgdialer_preview_step(PG_FUNCTION_ARGS) {
               (errcode(ERRCODE_DATATYPE_MISMATCH),
                errmsg("dialer.preview_agg expects contact rows, not %s", format_type_be(type)),
                errhint("Aggregate whole rows: SELECT dialer.preview_agg(c) FROM contacts c WHERE ...")));
-    add_row(fcinfo, state->builder, PG_GETARG_DATUM(1), state->row_context);
+    // The executor checks between input rows too; this also covers inputs
+    // that come without a scan node (VALUES, a function's tuplestore).
+    CHECK_FOR_INTERRUPTS();
+    add_row(fcinfo, state->preview.builder, PG_GETARG_DATUM(1), state->row_context);
   }
   PG_RETURN_POINTER(state);
 }
@@ -170,7 +210,7 @@ extern "C" Datum pgdialer_preview_step(PG_FUNCTION_ARGS) {
 // aggregates over nothing do; wrap in coalesce() for an empty summary.
 extern "C" Datum pgdialer_preview_final(PG_FUNCTION_ARGS) {
   if (PG_ARGISNULL(0)) PG_RETURN_NULL();
-  return finish_preview(reinterpret_cast<PreviewAggState*>(PG_GETARG_POINTER(0))->builder);
+  return finish_preview(reinterpret_cast<PreviewAggState*>(PG_GETARG_POINTER(0))->preview.builder);
 }
 
 namespace {
@@ -199,7 +239,8 @@ extern "C" Datum pgdialer_classify_list(PG_FUNCTION_ARGS) {
   ArrayType* contacts = PG_GETARG_ARRAYTYPE_P(0);
   check_contact_array(fcinfo, contacts);
   MemoryContext call_context = CurrentMemoryContext;
-  PreviewBuilder* builder = begin_preview(jsonb_arg_text(fcinfo, 1), call_context);
+  Preview preview = begin_preview(jsonb_arg_text(fcinfo, 1), call_context, "dialer.classify_list");
+  PreviewBuilder* builder = preview.builder;
   const char* region = default_region();
   MemoryContext row_context =
       AllocSetContextCreate(call_context, "dialer.classify_list row", ALLOCSET_SMALL_SIZES);
@@ -251,5 +292,6 @@ extern "C" Datum pgdialer_classify_list(PG_FUNCTION_ARGS) {
   }
   array_free_iterator(it);
   MemoryContextDelete(row_context);
+  end_preview(preview);
   return (Datum)0;
 }

@@ -1,7 +1,11 @@
-// dialer.default_region, dialer.min_days_between_calls, dialer.minutes_per_contact.
-// All are PGC_USERSET, so they can be set per session, role or database
-// (ALTER ROLE ... SET / ALTER DATABASE ... SET), and are validated here with
-// clear messages rather than when a function first uses them.
+// dialer.default_region, dialer.min_days_between_calls, dialer.minutes_per_contact,
+// dialer.acting_user, dialer.preview_memory_limit.
+// All but the memory limit are PGC_USERSET, so they can be set per session,
+// role or database (ALTER ROLE ... SET / ALTER DATABASE ... SET), and are
+// validated here with clear messages rather than when a function first uses
+// them. The memory limit guards the server, not one session's preference, so
+// only a superuser (or a role granted SET on it) may change it.
+#include <climits>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -23,6 +27,7 @@ char* region_setting = nullptr;
 char* acting_user_setting = nullptr;
 int min_days_setting = 7;
 double minutes_setting = 2.5;
+int preview_memory_limit_kb = 256 * 1024;
 
 // Check hooks must not throw or longjmp out of C++: ask the core inside a
 // try block and report through GUC_check_errdetail afterwards.
@@ -84,11 +89,20 @@ void define_settings() {
       "Empty means session_user. The application usually connects as one role, so this is "
       "how pushes, overrides and sessions are attributed to a rep.",
       &acting_user_setting, "", PGC_USERSET, 0, nullptr, nullptr, nullptr);
+  DefineCustomIntVariable(
+      "dialer.preview_memory_limit",
+      "Most memory one dialer.preview, dialer.preview_agg or dialer.classify_list call may hold.",
+      "The working state (distinct contact ids and phone numbers, excluded rows) lives in a "
+      "PostgreSQL memory context; past this size the call fails with SQLSTATE 54000 instead of "
+      "growing the backend.",
+      &preview_memory_limit_kb, 256 * 1024, 1024, MAX_KILOBYTES, PGC_SUSET, GUC_UNIT_KB, nullptr, nullptr,
+      nullptr);
   MarkGUCPrefixReserved("dialer");
 }
 
 const char* default_region() { return region_setting ? region_setting : "US"; }
 int min_days_between_calls() { return min_days_setting; }
 double minutes_per_contact() { return minutes_setting; }
+std::size_t preview_memory_limit_bytes() { return static_cast<std::size_t>(preview_memory_limit_kb) * 1024; }
 
 }  // namespace pgdialer::glue

@@ -46,10 +46,16 @@ FakePhoneBurner::FakePhoneBurner(const std::string& log_path, const std::vector<
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   process_ = std::make_unique<Subprocess>(argv, std::map<std::string, std::string>{}, log_path);
   auto line = process_->read_line(std::chrono::seconds(20));
-  const std::string prefix = "listening on http://127.0.0.1:";
-  if (!line || line->rfind(prefix, 0) != 0)
+  // "listening on https://..." when started with --tls-cert/--tls-key.
+  const std::string http = "listening on http://127.0.0.1:", https = "listening on https://127.0.0.1:";
+  if (line && line->rfind(https, 0) == 0) {
+    scheme_ = "https";
+    port_ = std::stoi(line->substr(https.size()));
+  } else if (line && line->rfind(http, 0) == 0) {
+    port_ = std::stoi(line->substr(http.size()));
+  } else {
     throw std::runtime_error("fake-phoneburner did not start: " + line.value_or("(no output)"));
-  port_ = std::stoi(line->substr(prefix.size()));
+  }
 }
 
 void FakePhoneBurner::control(const std::string& what, const std::string& json) {

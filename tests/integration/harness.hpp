@@ -32,7 +32,9 @@ struct HeldContact {
 class FakePhoneBurner {
  public:
   FakePhoneBurner(const std::string& log_path, const std::vector<std::string>& extra_args = {});
-  std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/rest/1"; }
+  // https:// when started with --tls-cert/--tls-key (the control helpers
+  // below speak plain HTTP: they are for a fake without TLS).
+  std::string base_url() const { return scheme_ + "://127.0.0.1:" + std::to_string(port_) + "/rest/1"; }
   static const char* token() { return "test-token-7f3a"; }
 
   int port() const { return port_; }
@@ -49,6 +51,7 @@ class FakePhoneBurner {
 
  private:
   std::unique_ptr<Subprocess> process_;
+  std::string scheme_ = "http";
   int port_ = 0;
 };
 

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "harness.hpp"
+#include "test_ca.hpp"
 #include <rapidjson/document.h>
 
 using namespace pgdialer::testing;
@@ -455,6 +456,40 @@ TEST_F(PushTest, SigtermMidPushGivesTheJobBackAndItResumes) {
   std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
   EXPECT_NE(text.find("released"), std::string::npos);
   EXPECT_EQ(text.find(FakePhoneBurner::token()), std::string::npos);
+}
+
+// PhoneBurner over real HTTPS (the fake with a certificate from a CA made
+// now): untrusted, the start-up token check stops the daemon with 78 and says
+// why; trusted through PHONEBURNER_CA_FILE, a push lands.
+TEST_F(PushTest, PhoneBurnerOverHttpsNeedsATrustedCertificate) {
+  pgdialer::sync::testing::TestCa ca;
+  FakePhoneBurner tls_fake(test_log_path(name_ + ".tls-fake"),
+                           {"--tls-cert", ca.server_cert(), "--tls-key", ca.server_key()});
+  ASSERT_EQ(tls_fake.base_url().rfind("https://", 0), 0u);
+
+  const std::string untrusted_log = test_log_path(name_ + ".untrusted.daemon");
+  {
+    SyncDaemon untrusted(db_->sync_url(), tls_fake.base_url(), untrusted_log);
+    auto status = untrusted.process().wait(seconds(30));
+    ASSERT_TRUE(status.has_value());
+    EXPECT_EQ(*status, 78);
+  }
+  std::ifstream log(untrusted_log);
+  std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("TLS certificate verification failed"), std::string::npos) << text;
+  EXPECT_NE(text.find("a configuration error, not retried"), std::string::npos) << text;
+  EXPECT_EQ(text.find("retrying"), std::string::npos) << text;
+
+  db_->add_contacts(1, 5);
+  SyncDaemon trusted(db_->sync_url(), tls_fake.base_url(), test_log_path(name_ + ".daemon"),
+                     {{"PHONEBURNER_CA_FILE", ca.ca_file()}});
+  long long job = push(*db_, "true", "Over TLS");
+  ASSERT_EQ(db_->wait_for_job(job, seconds(60)), "succeeded");
+  EXPECT_EQ(count_of(*db_, job, "created"), "5");
+  trusted.process().signal(SIGTERM);
+  auto status = trusted.process().wait(seconds(30));
+  ASSERT_TRUE(status.has_value());
+  EXPECT_EQ(*status, 0);
 }
 
 TEST_F(PushTest, AJobFailsClearlyWhenPhoneBurnerDropsTheCustomFields) {

@@ -15,9 +15,9 @@ namespace {
 constexpr UnixMicros kNow = 1'771'000'000'000'000LL;
 constexpr UnixMicros kDay = 86'400'000'000LL;
 
-rapidjson::Document parse(const std::string& json) {
+rapidjson::Document parse(std::string_view json) {
   rapidjson::Document d;
-  d.Parse(json.c_str());
+  d.Parse(json.data(), json.size());
   EXPECT_FALSE(d.HasParseError()) << json;
   return d;
 }

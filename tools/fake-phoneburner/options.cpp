@@ -59,6 +59,8 @@ std::string usage_text() {
          "                         an OAuth2 account: access tokens come from POST /oauth/refreshtoken\n"
          "                         or /oauth/accesstoken (repeatable; NAME may be default)\n"
          "  --listen HOST:PORT     loopback address, default 127.0.0.1:0 (0 = any free port)\n"
+         "  --tls-cert PEM         serve HTTPS with this certificate (chain) ...\n"
+         "  --tls-key PEM          ... and its private key (both or neither; prints https://)\n"
          "  --state-file PATH      write the state dump (as GET /_control/state) on exit\n"
          "  --request-log-size N   requests kept by GET /_control/requests (default 1000)\n"
          "  --account-webhook-url URL  account-level api_calldone hook for simulated folder\n"
@@ -125,6 +127,10 @@ Options parse_options(int argc, const char* const* argv, const char* env_token) 
       std::string problem;
       if (!parse_loopback_url(value, parsed, problem)) throw UsageError("--" + name + ": " + problem);
       o.server.api.account_webhook_url = value;
+    } else if (name == "tls-cert") {
+      o.server.tls_cert_file = value;
+    } else if (name == "tls-key") {
+      o.server.tls_key_file = value;
     } else if (name == "state-file") {
       o.state_file = value;
     } else if (name == "request-log-size") {
@@ -145,6 +151,8 @@ Options parse_options(int argc, const char* const* argv, const char* env_token) 
     have_token = true;
   }
   if (!have_token) throw UsageError("--token (or FAKE_PHONEBURNER_TOKEN) is required");
+  if (o.server.tls_cert_file.empty() != o.server.tls_key_file.empty())
+    throw UsageError("--tls-cert and --tls-key go together");
   const std::string problem = account_options_problem(all_accounts(o.server.api));
   if (!problem.empty()) throw UsageError(problem);
   return o;

@@ -32,12 +32,24 @@ ApiRequest to_api(const httplib::Request& req) {
   return r;
 }
 
+// cpp-httplib's SSLServer serves the same routes over TLS (Debian builds
+// cpp-httplib with OpenSSL: CPPHTTPLIB_OPENSSL_SUPPORT comes from its
+// pkg-config flags).
+httplib::Server* make_http(const ServerOptions& options) {
+  if (options.tls_cert_file.empty() && options.tls_key_file.empty()) return new httplib::Server;
+  return new httplib::SSLServer(options.tls_cert_file.c_str(), options.tls_key_file.c_str());
+}
+
+bool tls(const ServerOptions& options) {
+  return !options.tls_cert_file.empty() || !options.tls_key_file.empty();
+}
+
 }  // namespace
 
 bool is_loopback_host(const std::string& host) { return host == "localhost" || host.rfind("127.", 0) == 0; }
 
 Server::Server(ServerOptions options)
-    : options_(std::move(options)), api_(options_.api), http_(new httplib::Server) {
+    : options_(std::move(options)), api_(options_.api), http_(make_http(options_)) {
   // A dropped connection makes httplib write to a shut-down socket.
   std::signal(SIGPIPE, SIG_IGN);
   http_->new_task_queue = [] { return new httplib::ThreadPool(kWorkerThreads); };
@@ -86,6 +98,11 @@ void Server::start() {
   if (!is_loopback_host(options_.host))
     throw std::runtime_error("refusing to listen on " + options_.host +
                              ": the control API has no auth, use a loopback address");
+  if (tls(options_) && (options_.tls_cert_file.empty() || options_.tls_key_file.empty()))
+    throw std::runtime_error("HTTPS needs both a certificate (--tls-cert) and its key (--tls-key)");
+  if (!http_->is_valid())
+    throw std::runtime_error("cannot use the TLS certificate " + options_.tls_cert_file + " and key " +
+                             options_.tls_key_file);
   if (options_.port == 0) {
     port_ = http_->bind_to_any_port(options_.host);
   } else {
@@ -106,6 +123,8 @@ void Server::stop() {
 
 bool Server::running() const { return thread_.joinable() && http_->is_running(); }
 
-std::string Server::base_url() const { return "http://" + options_.host + ":" + std::to_string(port_); }
+std::string Server::base_url() const {
+  return (tls(options_) ? "https://" : "http://") + options_.host + ":" + std::to_string(port_);
+}
 
 }  // namespace fake_pb

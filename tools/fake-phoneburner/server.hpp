@@ -17,6 +17,10 @@ namespace fake_pb {
 struct ServerOptions {
   std::string host = "127.0.0.1";  // loopback only: /_control has no auth
   int port = 0;                    // 0 = any free port
+  // HTTPS with this certificate chain and private key (PEM files), both or
+  // neither; neither: plain HTTP.
+  std::string tls_cert_file;
+  std::string tls_key_file;
   ApiOptions api;
 };
 
@@ -28,12 +32,13 @@ class Server {
   Server& operator=(const Server&) = delete;
 
   // Binds (the port is accepting once this returns) and serves on a
-  // background thread. Throws std::runtime_error when it cannot bind.
+  // background thread. Throws std::runtime_error when it cannot bind or
+  // cannot load the TLS certificate or key.
   void start();
   void stop();  // idempotent; waits for requests in flight
   bool running() const;
   int port() const { return port_; }
-  std::string base_url() const;  // "http://127.0.0.1:<port>"
+  std::string base_url() const;  // "http://127.0.0.1:<port>" ("https://..." with TLS)
   Api& api() { return api_; }
 
  private:

@@ -224,6 +224,10 @@ Settings (config file or environment; the environment wins):
                                A file holds the access token, or key=value lines: access_token=, or
                                client_id=, client_secret=, refresh_token= (OAuth2)
   PHONEBURNER_OAUTH_URL        PhoneBurner's OAuth2 URL (default: the base URL's host + /oauth)
+  PHONEBURNER_CA_FILE          PEM file of the certificate authorities to trust for https instead of
+                               the system's CA store (a private or test CA). TLS 1.2 or newer only;
+                               a certificate that does not verify is a configuration error (exit 78
+                               at start-up; a job's attempt fails saying so), never retried
   Credential default (single-account installs) also falls back to:
   PHONEBURNER_TOKEN_FILE       file holding the personal access token, or
   $CREDENTIALS_DIRECTORY/phoneburner-token   (systemd LoadCredential=phoneburner-token:...), or
@@ -312,6 +316,7 @@ Config load_config(const CommandLine& cl) {
                           "PHONEBURNER_TOKEN",
                           "PGDIALER_CREDENTIALS_DIR",
                           "PHONEBURNER_OAUTH_URL",
+                          "PHONEBURNER_CA_FILE",
                           "PGDIALER_CONCURRENCY",
                           "PGDIALER_REQUESTS_PER_SECOND",
                           "PGDIALER_POLL_SECONDS",
@@ -361,6 +366,12 @@ Config load_config(const CommandLine& cl) {
     const auto path = c.phoneburner_base_url.find('/', c.phoneburner_base_url.find("://") + 3);
     c.oauth_url = c.phoneburner_base_url.substr(0, path) + "/oauth";
   }
+
+  // Checked here so that a typo is a configuration error naming the setting,
+  // not a certificate failure at the first request.
+  c.phoneburner_ca_file = get("PHONEBURNER_CA_FILE");
+  if (!c.phoneburner_ca_file.empty() && !printing && !std::ifstream(c.phoneburner_ca_file))
+    throw ConfigError("PHONEBURNER_CA_FILE " + c.phoneburner_ca_file + " cannot be read");
 
   const char* credentials = std::getenv("CREDENTIALS_DIRECTORY");
   if (credentials && *credentials) c.systemd_credentials_dir = credentials;

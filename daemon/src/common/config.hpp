@@ -43,6 +43,9 @@ struct Config {
   // PhoneBurner's OAuth2 endpoints (refreshtoken); default: the base URL's
   // scheme://host[:port] + /oauth.
   std::string oauth_url;
+  // PEM file of the CAs trusted for PhoneBurner's https (PHONEBURNER_CA_FILE);
+  // empty: the system's CA store.
+  std::string phoneburner_ca_file;
   int concurrency = 5;                // requests in flight per job
   double requests_per_second = 10.0;  // client-side pacing
   std::chrono::seconds poll_interval{5};

@@ -105,14 +105,16 @@ TransportError classify_curl_code(int code) {
     case CURLE_COULDNT_RESOLVE_PROXY:
     case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_COULDNT_CONNECT:
+    // A handshake that broke off (reset, timeout, no common protocol) may be
+    // the network's doing; a certificate that does not verify is not.
     case CURLE_SSL_CONNECT_ERROR:
-    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CIPHER: return TransportError::not_connected;
+    case CURLE_PEER_FAILED_VERIFICATION:  // unknown CA, expired, host name mismatch
     case CURLE_SSL_CERTPROBLEM:
-    case CURLE_SSL_CIPHER:
-    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CACERT_BADFILE:  // the CA file cannot be read
     case CURLE_SSL_ISSUER_ERROR:
     case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
-    case CURLE_SSL_INVALIDCERTSTATUS: return TransportError::not_connected;
+    case CURLE_SSL_INVALIDCERTSTATUS: return TransportError::tls_verification;
     case CURLE_OPERATION_TIMEDOUT: return TransportError::timed_out;
     case CURLE_GOT_NOTHING:
     case CURLE_RECV_ERROR:
@@ -163,6 +165,12 @@ Response perform(const Request& request) {
 #else
   curl_easy_setopt(curl, CURLOPT_PROTOCOLS, static_cast<long>(CURLPROTO_HTTP | CURLPROTO_HTTPS));
 #endif
+  // https: verify the peer and its name (libcurl's defaults, stated so that
+  // no build or environment can relax them), TLS 1.2 at least.
+  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+  curl_easy_setopt(curl, CURLOPT_SSLVERSION, static_cast<long>(CURL_SSLVERSION_TLSv1_2));
+  if (!request.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, request.ca_file.c_str());
   curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);  // a redirect is an answer, not a hop
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);        // threads + timeouts: no SIGALRM
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, clamp_ms(request.connect_timeout));

@@ -32,12 +32,21 @@ struct Request {
   bool fresh_connection = false;
   // Polled during the transfer (about once a second while idle); true aborts.
   std::function<bool()> should_stop;
+  // https: trust the certificate authorities in this PEM file instead of the
+  // system's store (a private CA, a test CA). Empty: the system's store.
+  // Either way the peer's certificate and host name are verified, and only
+  // TLS 1.2 or newer is spoken.
+  std::string ca_file;
 };
 
 // Why a transfer did not produce a complete response.
 enum class TransportError {
-  none,             // a complete HTTP response was received (any status)
-  not_connected,    // DNS, connect or TLS handshake failed: nothing was sent
+  none,           // a complete HTTP response was received (any status)
+  not_connected,  // DNS, connect or TLS handshake failed: nothing was sent
+  // The server's certificate did not verify (unknown issuer, expired, wrong
+  // host name) or the CA file is unusable. Nothing was sent, and sending
+  // again cannot help: a configuration problem, not a network one.
+  tls_verification,
   timed_out,        // connect, total or low-speed timeout
   connection_lost,  // reset, empty reply, truncated body, send/receive error
   aborted,          // should_stop() returned true

@@ -139,6 +139,7 @@ Result PhoneBurnerClient::Impl::attempt(const Call& call, Result* state, bool re
   if (call.retry) req.low_speed_time = std::max(milliseconds(10000), call.timeout / 2);
   req.fresh_connection = is_write;
   req.should_stop = options.should_stop;
+  req.ca_file = options.ca_file;
 
   const auto started = std::chrono::steady_clock::now();
   const http::Response res = http::perform(req);
@@ -170,6 +171,7 @@ Result PhoneBurnerClient::Impl::attempt(const Call& call, Result* state, bool re
       case Failure::retryable:
         r.message = what + (res.request_sent ? ": no complete response (" : ": not sent (") + detail + ")";
         break;
+      case Failure::config: r.message = what + ": " + tls_failure_message(detail); break;
       default: r.message = what + ": " + detail;
     }
     return r;

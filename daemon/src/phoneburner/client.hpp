@@ -16,7 +16,12 @@
 //   - rejected:  other 4xx — the API refused this input; the reason is kept;
 //   - auth:      401/403 — the token is wrong or expired (an expired OAuth
 //                access token is refreshed and the request sent once more
-//                first), or an OAuth refresh was refused.
+//                first), or an OAuth refresh was refused;
+//   - config:    the server's TLS certificate did not verify (or the CA file
+//                is unusable): nothing was sent, and only a change of
+//                configuration (PHONEBURNER_CA_FILE, the base URL, the
+//                system's CA store) or of the server's certificate can fix
+//                it, so it is never retried.
 // The token never appears in an error message, log line or Result.
 #pragma once
 
@@ -43,7 +48,10 @@ class TokenSource;  // phoneburner/token_source.hpp
 
 struct ClientOptions {
   std::string base_url = "https://www.phoneburner.com/rest/1";  // no trailing slash
-  std::string token;                                            // bearer token (PAT)
+  // PEM file of the certificate authorities to trust for https (empty: the
+  // system's store). PHONEBURNER_CA_FILE.
+  std::string ca_file;
+  std::string token;  // bearer token (PAT)
   // Where each request's bearer token comes from instead of `token` (an
   // OAuth credential's refreshed access token). A 401 with debug code 40109
   // ("Expired oauth token") makes the client ask it once for a fresh token
@@ -64,7 +72,7 @@ struct ClientOptions {
   std::function<void(const RequestReport&)> on_request;
 };
 
-enum class Failure { none, retryable, unknown, rejected, auth, stopped };
+enum class Failure { none, retryable, unknown, rejected, auth, config, stopped };
 
 struct Result {
   Failure failure = Failure::none;

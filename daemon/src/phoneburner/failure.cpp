@@ -9,6 +9,7 @@ Failure classify_transport(http::TransportError error, bool request_sent, bool i
   switch (error) {
     case TransportError::none: return Failure::none;
     case TransportError::not_connected: return Failure::retryable;
+    case TransportError::tls_verification: return Failure::config;
     case TransportError::aborted: return (is_write && request_sent) ? Failure::unknown : Failure::stopped;
     case TransportError::timed_out:
     case TransportError::connection_lost:
@@ -31,6 +32,13 @@ Failure classify_status(int status, bool is_write) {
 }
 
 Failure classify_malformed_success(bool is_write) { return is_write ? Failure::unknown : Failure::retryable; }
+
+std::string tls_failure_message(const std::string& curl_text) {
+  return "TLS certificate verification failed (" + curl_text +
+         "); a configuration error, not retried: the server must present a certificate that the "
+         "system's CA store or PHONEBURNER_CA_FILE trusts, for the host name in PHONEBURNER_BASE_URL "
+         "(PHONEBURNER_OAUTH_URL for OAuth)";
+}
 
 std::string redact(std::string text, const std::string& secret) {
   if (secret.empty()) return text;

@@ -20,6 +20,8 @@ bool is_write_method(const std::string& method);
 
 // A transfer that produced no complete response.
 //   not_connected                    -> retryable (nothing was sent)
+//   tls_verification                 -> config (nothing was sent; retrying
+//                                       cannot make a certificate verify)
 //   aborted (should_stop)            -> stopped, or unknown for a sent write
 //   timed_out / connection_lost      -> unknown for a sent write, else retryable
 //   other (bad URL, protocol, ...)   -> rejected (retrying cannot help)
@@ -36,6 +38,11 @@ Failure classify_status(int status, bool is_write);
 // A 2xx whose body is not the expected success envelope or lacks what the
 // call needs: the write may have been applied (unknown); a read is retried.
 Failure classify_malformed_success(bool is_write);
+
+// The message of a Failure::config from TLS: what libcurl said and what to
+// fix, so that the log line and the job's error tell an operator it is not
+// the network.
+std::string tls_failure_message(const std::string& curl_text);
 
 // Removes every occurrence of `secret` from `text` (defence in depth: no
 // message should ever contain the token, whatever a server echoes back).

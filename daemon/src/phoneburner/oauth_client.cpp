@@ -36,6 +36,7 @@ Result refresh_oauth_token(const OAuthOptions& options, const OAuthCredentials& 
   // A refresh that may have been applied but got no answer cannot be taken
   // back; a new connection at least avoids libcurl re-sending it silently.
   req.fresh_connection = true;
+  req.ca_file = options.ca_file;
   const http::Response res = http::perform(req);
   std::fill(req.body.begin(), req.body.end(), '\0');
   auto clean = [&](std::string text) {
@@ -45,6 +46,11 @@ Result refresh_oauth_token(const OAuthOptions& options, const OAuthCredentials& 
   };
   r.http_status = res.status;
   if (res.request_sent) r.attempts = 1;
+  if (res.error == http::TransportError::tls_verification) {
+    r.failure = Failure::config;
+    r.message = what + ": " + tls_failure_message(clean(res.error_text));
+    return r;
+  }
   if (res.error != http::TransportError::none) {
     // Even a refresh that reached PhoneBurner is safe to repeat while the
     // old refresh token stays valid; when it rotated, the next refresh is

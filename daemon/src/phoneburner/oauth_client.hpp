@@ -14,6 +14,7 @@ namespace pgdialer::sync {
 
 struct OAuthOptions {
   std::string oauth_url;  // e.g. https://www.phoneburner.com/oauth, no trailing slash
+  std::string ca_file;    // as ClientOptions::ca_file
   std::chrono::milliseconds connect_timeout{5000};
   std::chrono::milliseconds timeout{30000};
 };
@@ -33,6 +34,7 @@ struct OAuthCredentials {
 // One refresh request, no retries (the caller's request loop retries a
 // `retryable` outcome). Failure::auth when PhoneBurner refuses the client or
 // the refresh token (a 4xx: only a new authorization can fix it),
+// Failure::config when the server's TLS certificate does not verify,
 // Failure::retryable for 429, 5xx, transport failures and an answer without
 // an access token.
 Result refresh_oauth_token(const OAuthOptions& options, const OAuthCredentials& credentials,

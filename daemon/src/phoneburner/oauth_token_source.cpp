@@ -44,7 +44,9 @@ TokenResult OAuthTokenSource::refresh_locked() {
   if (!r.ok()) {
     access_token_.clear();
     TokenResult out;
-    out.failure = r.failure == Failure::retryable ? Failure::retryable : Failure::auth;
+    // A certificate that does not verify is the configuration's fault, not
+    // the credential's: it keeps its kind so that nobody re-authorizes.
+    out.failure = r.failure == Failure::retryable || r.failure == Failure::config ? r.failure : Failure::auth;
     out.message =
         "refreshing the OAuth access token of PhoneBurner credential \"" + name_ + "\" failed: " + r.message;
     return out;

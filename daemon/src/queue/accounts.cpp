@@ -57,6 +57,7 @@ std::unique_ptr<Account> Accounts::build(const std::string& name, const Credenti
   if (found.credential.kind == Credential::Kind::oauth) {
     OAuthOptions oauth;
     oauth.oauth_url = oauth_url_;
+    oauth.ca_file = options_.ca_file;
     oauth.connect_timeout = options_.connect_timeout;
     oauth.timeout = options_.request_timeout;
     account->tokens = std::make_shared<OAuthTokenSource>(

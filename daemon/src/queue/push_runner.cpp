@@ -54,6 +54,9 @@ Stop stop_for(const Result& r) {
     case Failure::auth: return Stop::auth;
     case Failure::stopped: return Stop::shutdown;
     case Failure::retryable: return Stop::retry_later;
+    // A certificate that does not verify: this attempt fails with the
+    // message; the job backoff gives the operator time to fix it.
+    case Failure::config: return Stop::retry_later;
     default: return Stop::none;
   }
 }

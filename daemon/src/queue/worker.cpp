@@ -98,6 +98,10 @@ int Worker::check_default_credential(Accounts& accounts) {
       log::info("PhoneBurner token accepted (credential default, member " + member + ")");
       return kExitOk;
     }
+    if (r.failure == Failure::config) {
+      log::error("PhoneBurner cannot be trusted (credential \"default\"): " + r.message);
+      return kExitConfig;
+    }
     if (r.failure == Failure::auth || r.failure == Failure::rejected) {
       log::error("PhoneBurner rejected the token of credential \"default\" (" + account->source +
                  "): " + r.message);
@@ -112,6 +116,7 @@ int Worker::check_default_credential(Accounts& accounts) {
 int Worker::run(bool ready_sent) {
   ClientOptions options;
   options.base_url = config_.phoneburner_base_url;
+  options.ca_file = config_.phoneburner_ca_file;
   options.requests_per_second = config_.requests_per_second;
   options.should_stop = [this] { return stopping_.load(); };
   options.on_request = record_requests_in(metrics_);

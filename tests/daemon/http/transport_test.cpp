@@ -19,7 +19,9 @@ TEST(ClassifyCurlCode, MapsTheCodesThatMatter) {
   EXPECT_EQ(classify_curl_code(CURLE_OK), TransportError::none);
   EXPECT_EQ(classify_curl_code(CURLE_COULDNT_CONNECT), TransportError::not_connected);
   EXPECT_EQ(classify_curl_code(CURLE_COULDNT_RESOLVE_HOST), TransportError::not_connected);
-  EXPECT_EQ(classify_curl_code(CURLE_PEER_FAILED_VERIFICATION), TransportError::not_connected);
+  EXPECT_EQ(classify_curl_code(CURLE_PEER_FAILED_VERIFICATION), TransportError::tls_verification);
+  EXPECT_EQ(classify_curl_code(CURLE_SSL_CACERT_BADFILE), TransportError::tls_verification);
+  EXPECT_EQ(classify_curl_code(CURLE_SSL_CONNECT_ERROR), TransportError::not_connected);
   EXPECT_EQ(classify_curl_code(CURLE_OPERATION_TIMEDOUT), TransportError::timed_out);
   EXPECT_EQ(classify_curl_code(CURLE_GOT_NOTHING), TransportError::connection_lost);
   EXPECT_EQ(classify_curl_code(CURLE_RECV_ERROR), TransportError::connection_lost);

@@ -21,6 +21,11 @@ TEST(ClassifyTransport, NothingSentIsRetryable) {
   EXPECT_EQ(classify_transport(TransportError::not_connected, false, false), Failure::retryable);
 }
 
+TEST(ClassifyTransport, ACertificateThatDoesNotVerifyIsConfigurationNotNetwork) {
+  EXPECT_EQ(classify_transport(TransportError::tls_verification, false, true), Failure::config);
+  EXPECT_EQ(classify_transport(TransportError::tls_verification, false, false), Failure::config);
+}
+
 TEST(ClassifyTransport, ALostAnswerToASentWriteIsUnknown) {
   EXPECT_EQ(classify_transport(TransportError::connection_lost, true, true), Failure::unknown);
   EXPECT_EQ(classify_transport(TransportError::timed_out, true, true), Failure::unknown);
