@@ -9,10 +9,13 @@
 #   make demo            install what is missing, build, run the demo on a private cluster
 #   make test            install what is missing, build, run GoogleTest, pg_regress, the
 #                        integration tests (daemon + fake PhoneBurner), the docs' SQL
-#                        examples, the systemd unit check, the docs' systemd recipe (in a
-#                        scratch root), the docs' file references and
+#                        examples, the fuzz targets (a few seconds each), the systemd
+#                        unit check, the docs' systemd recipe (in a scratch root), the
+#                        docs' file references and
 #                        the C++ formatting; prints the time of each suite
 #   make test-faults     make test with 20 SIGKILL cycles of the daemon mid-push (not 3)
+#   make fuzz            the libFuzzer targets of tests/fuzz/, 60 s each (FUZZ_SECONDS=N),
+#                        clang build in build-fuzz/
 #   make bench           benchmarks (prints ratios; never fails on timings)
 #   make deps            install the Debian packages the project needs
 #   make unit            build and run the GoogleTest suite only
@@ -101,7 +104,7 @@ check-regress-list:
 	  echo "Makefile: REGRESS lists a test twice" >&2; status=1; fi; \
 	exit $$status
 
-.PHONY: deps demo demo-stop test test-faults unit bench build-core format
+.PHONY: deps demo demo-stop test test-faults unit bench build-core format fuzz
 deps:
 	@scripts/install-deps.sh
 
@@ -117,6 +120,10 @@ test: deps check-regress-list
 
 test-faults: deps check-regress-list
 	@PGDIALER_KILL_CYCLES=20 scripts/run-tests.sh
+
+# FUZZ_SECONDS per target (default 60); `make fuzz FUZZ_SECONDS=600`.
+fuzz: deps
+	@scripts/fuzz.sh
 
 demo: deps
 	@scripts/demo.sh

@@ -15,6 +15,7 @@ packages=(
   libsystemd-dev systemd                             # sd_notify for the daemon; systemd-analyze verify
   libgtest-dev                                       # unit tests
   clang-format                                       # the C++ style check of make test
+  clang libclang-rt-14-dev                           # libFuzzer, ASan, UBSan (tests/fuzz)
   util-linux procps                                  # runuser, pkill for the cluster scripts
   locales                                            # a German locale for the lc_time tests
 )

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make test`: build, run the GoogleTest suites, then pg_regress, the
 # integration tests and the SQL examples of the docs against a temporary
-# private cluster that is stopped again whatever happens, then the systemd
+# private cluster that is stopped again whatever happens, then the libFuzzer
+# targets for a few seconds each (scripts/fuzz.sh), the systemd
 # unit check, the docs' systemd install recipe run in a scratch root, the
 # check of file references in comments and docs, and the C++ formatting
 # check (.clang-format). Prints the time of each suite.
@@ -103,6 +104,15 @@ ok=$(grep -cE '^ok [^ ]+:[0-9]+$' "$log")
 bad=$(grep -cE '^FAILED [^ ]+:[0-9]+$' "$log")
 passed=$((passed + ok)); failed=$((failed + bad))
 scripts/pg-cluster.sh stop test
+
+suite "fuzz targets (seed corpus + ${PGDIALER_TEST_FUZZ_SECONDS:-4} s each, clang, build-fuzz)"
+# One test per target: its seed corpus (the regression inputs) must pass and
+# a short bounded fuzzing run must find nothing. `make fuzz` runs them longer.
+FUZZ_SECONDS=${PGDIALER_TEST_FUZZ_SECONDS:-4} scripts/fuzz.sh 2>&1 | tee "$log"
+[[ ${PIPESTATUS[0]} -eq 0 ]] || suite_failed=1
+ok=$(grep -cE '^ok [a-z_0-9]+ ' "$log")
+bad=$(grep -cE '^FAILED ' "$log")
+passed=$((passed + ok)); failed=$((failed + bad))
 
 suite "systemd unit"
 if scripts/verify-unit.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); suite_failed=1; fi

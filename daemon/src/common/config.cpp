@@ -30,27 +30,6 @@ std::string trim(const std::string& s) {
   return s.substr(begin, end - begin + 1);
 }
 
-// KEY = value lines; '#' starts a comment; keys are the environment names.
-std::map<std::string, std::string> read_config_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw ConfigError("cannot read config file " + path + ": " + std::strerror(errno));
-  std::map<std::string, std::string> values;
-  std::string line;
-  int number = 0;
-  while (std::getline(in, line)) {
-    ++number;
-    auto hash = line.find('#');
-    if (hash != std::string::npos) line.erase(hash);
-    line = trim(line);
-    if (line.empty()) continue;
-    auto eq = line.find('=');
-    if (eq == std::string::npos)
-      throw ConfigError(path + ":" + std::to_string(number) + ": expected KEY = value");
-    values[trim(line.substr(0, eq))] = trim(line.substr(eq + 1));
-  }
-  return values;
-}
-
 // Secret files are a few hundred bytes; anything this large is not one.
 constexpr off_t kMaxSecretBytes = 64 * 1024;
 
@@ -183,6 +162,26 @@ std::string default_worker_id() {
 }
 
 }  // namespace
+
+std::map<std::string, std::string> read_config_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw ConfigError("cannot read config file " + path + ": " + std::strerror(errno));
+  std::map<std::string, std::string> values;
+  std::string line;
+  int number = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    auto hash = line.find('#');
+    if (hash != std::string::npos) line.erase(hash);
+    line = trim(line);
+    if (line.empty()) continue;
+    auto eq = line.find('=');
+    if (eq == std::string::npos)
+      throw ConfigError(path + ":" + std::to_string(number) + ": expected KEY = value");
+    values[trim(line.substr(0, eq))] = trim(line.substr(eq + 1));
+  }
+  return values;
+}
 
 std::string usage() {
   return R"(Usage: pgdialer-sync [--config FILE] [--once] [--verbose]

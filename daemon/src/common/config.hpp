@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -108,6 +109,11 @@ std::string usage();
 // to fix. With --print-webhook-url, the database and PhoneBurner settings are
 // not required.
 Config load_config(const CommandLine& command_line);
+
+// The settings of a --config file: KEY = value lines, '#' starts a comment,
+// keys are the environment names. Throws ConfigError naming the line.
+// (Exposed for tests/fuzz, which feeds it arbitrary text.)
+std::map<std::string, std::string> read_config_file(const std::string& path);
 
 // "host:port" or "[v6]:port" -> host and port; throws ConfigError.
 void parse_listen_address(const std::string& text, std::string* host, int* port);
