@@ -309,32 +309,7 @@ CommandLine parse_command_line(int argc, char** argv) {
 Config load_config(const CommandLine& cl) {
   std::map<std::string, std::string> values;
   if (!cl.config_file.empty()) values = read_config_file(cl.config_file);
-  for (const char* key : {"DATABASE_URL",
-                          "PHONEBURNER_BASE_URL",
-                          "PHONEBURNER_TOKEN_FILE",
-                          "PHONEBURNER_TOKEN",
-                          "PGDIALER_CREDENTIALS_DIR",
-                          "PHONEBURNER_OAUTH_URL",
-                          "PHONEBURNER_CA_FILE",
-                          "PGDIALER_CONCURRENCY",
-                          "PGDIALER_REQUESTS_PER_SECOND",
-                          "PGDIALER_POLL_SECONDS",
-                          "PGDIALER_LEASE_SECONDS",
-                          "PGDIALER_WORKER_ID",
-                          "PGDIALER_WEBHOOK_BASE_URL",
-                          "PGDIALER_WEBHOOK_SECRET_FILE",
-                          "PGDIALER_WEBHOOK_SECRET",
-                          "PGDIALER_LISTEN",
-                          "PGDIALER_WEBHOOK_TIME_ZONE",
-                          "PGDIALER_JOURNAL_DIR",
-                          "PGDIALER_WEBHOOK_MAX_BODY_BYTES",
-                          "PGDIALER_WEBHOOK_REQUEST_TIMEOUT_SECONDS",
-                          "PGDIALER_WEBHOOK_MAX_CONNECTIONS",
-                          "PGDIALER_WEBHOOK_WORKERS",
-                          "PGDIALER_WEBHOOK_QUEUE",
-                          "PGDIALER_JOURNAL_MAX_BYTES",
-                          "PGDIALER_REJECTED_MAX_BYTES",
-                          "PGDIALER_WEBHOOK_MAX_ATTEMPTS"}) {
+  for (const char* key : kConfigKeys) {
     if (const char* env = std::getenv(key)) values[key] = env;
   }
   auto get = [&](const char* key) -> std::string {

@@ -28,6 +28,36 @@ inline constexpr int kExitFailure = 1;
 inline constexpr int kExitUsage = 64;   // EX_USAGE
 inline constexpr int kExitConfig = 78;  // EX_CONFIG
 
+// Every setting's name: a config file key and an environment variable.
+inline constexpr const char* kConfigKeys[] = {
+    "DATABASE_URL",
+    "PHONEBURNER_BASE_URL",
+    "PHONEBURNER_TOKEN_FILE",
+    "PHONEBURNER_TOKEN",
+    "PGDIALER_CREDENTIALS_DIR",
+    "PHONEBURNER_OAUTH_URL",
+    "PHONEBURNER_CA_FILE",
+    "PGDIALER_CONCURRENCY",
+    "PGDIALER_REQUESTS_PER_SECOND",
+    "PGDIALER_POLL_SECONDS",
+    "PGDIALER_LEASE_SECONDS",
+    "PGDIALER_WORKER_ID",
+    "PGDIALER_WEBHOOK_BASE_URL",
+    "PGDIALER_WEBHOOK_SECRET_FILE",
+    "PGDIALER_WEBHOOK_SECRET",
+    "PGDIALER_LISTEN",
+    "PGDIALER_WEBHOOK_TIME_ZONE",
+    "PGDIALER_JOURNAL_DIR",
+    "PGDIALER_WEBHOOK_MAX_BODY_BYTES",
+    "PGDIALER_WEBHOOK_REQUEST_TIMEOUT_SECONDS",
+    "PGDIALER_WEBHOOK_MAX_CONNECTIONS",
+    "PGDIALER_WEBHOOK_WORKERS",
+    "PGDIALER_WEBHOOK_QUEUE",
+    "PGDIALER_JOURNAL_MAX_BYTES",
+    "PGDIALER_REJECTED_MAX_BYTES",
+    "PGDIALER_WEBHOOK_MAX_ATTEMPTS",
+};
+
 struct Config {
   std::string database_url;  // handed to libpq as is (URI or key=value)
   std::string phoneburner_base_url = "https://www.phoneburner.com/rest/1";

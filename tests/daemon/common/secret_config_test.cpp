@@ -7,36 +7,26 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <memory>
 #include <filesystem>
 #include <fstream>
 
 #include "common/config.hpp"
+#include "common/config_environment.hpp"
 #include "webhook/test_support.hpp"  // TempDir
 
 namespace pgdialer::sync::testing {
 namespace {
-
-constexpr const char* kVariables[] = {
-    "DATABASE_URL",          "PHONEBURNER_BASE_URL",    "PHONEBURNER_TOKEN_FILE",
-    "PHONEBURNER_TOKEN",     "PHONEBURNER_OAUTH_URL",   "PGDIALER_CREDENTIALS_DIR",
-    "CREDENTIALS_DIRECTORY", "PGDIALER_WEBHOOK_SECRET", "PGDIALER_WEBHOOK_SECRET_FILE",
-    "STATE_DIRECTORY",       "PGDIALER_JOURNAL_DIR",    "PGDIALER_WEBHOOK_BASE_URL"};
 
 constexpr const char* kSecret = "webhook-secret-0123456789abcdef";
 
 class SecretConfigTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    for (const char* name : kVariables) {
-      if (const char* v = std::getenv(name)) saved_.emplace_back(name, v);
-      unsetenv(name);
-    }
+    env_ = std::make_unique<ConfigEnvironment>();
     setenv("DATABASE_URL", "postgresql:///crm", 1);
   }
-  void TearDown() override {
-    for (const char* name : kVariables) unsetenv(name);
-    for (const auto& [name, value] : saved_) setenv(name.c_str(), value.c_str(), 1);
-  }
+  void TearDown() override { env_.reset(); }
   static std::string error_of(CommandLine cl = {}) {
     try {
       load_config(cl);
@@ -55,7 +45,7 @@ class SecretConfigTest : public ::testing::Test {
   TempDir dir;
 
  private:
-  std::vector<std::pair<std::string, std::string>> saved_;
+  std::unique_ptr<ConfigEnvironment> env_;
 };
 
 TEST_F(SecretConfigTest, EveryUrlSettingRefusesUserinfoPosingAsALoopbackHost) {

@@ -2,6 +2,7 @@
 // where the secret comes from, its minimum size, the listen address and when
 // the listener runs, the journal directory, and --print-webhook-url needing no database or token.
 #include "common/config.hpp"
+#include "common/config_environment.hpp"
 #include "queue/launch_runner.hpp"
 #include "webhook/test_support.hpp"
 #include "webhook/token.hpp"
@@ -9,53 +10,20 @@
 #include <sys/stat.h>
 
 #include <cstdlib>
+#include <memory>
 
 namespace pgdialer::sync::testing {
 namespace {
-
-constexpr const char* kVariables[] = {"DATABASE_URL",
-                                      "PHONEBURNER_BASE_URL",
-                                      "PHONEBURNER_TOKEN_FILE",
-                                      "PHONEBURNER_TOKEN",
-                                      "PGDIALER_CONCURRENCY",
-                                      "PGDIALER_REQUESTS_PER_SECOND",
-                                      "PGDIALER_POLL_SECONDS",
-                                      "PGDIALER_LEASE_SECONDS",
-                                      "PGDIALER_WORKER_ID",
-                                      "PGDIALER_WEBHOOK_BASE_URL",
-                                      "PGDIALER_WEBHOOK_SECRET_FILE",
-                                      "PGDIALER_WEBHOOK_SECRET",
-                                      "PGDIALER_LISTEN",
-                                      "PGDIALER_WEBHOOK_TIME_ZONE",
-                                      "PGDIALER_JOURNAL_DIR",
-                                      "PGDIALER_WEBHOOK_MAX_BODY_BYTES",
-                                      "PGDIALER_WEBHOOK_REQUEST_TIMEOUT_SECONDS",
-                                      "PGDIALER_WEBHOOK_MAX_CONNECTIONS",
-                                      "PGDIALER_WEBHOOK_WORKERS",
-                                      "PGDIALER_WEBHOOK_QUEUE",
-                                      "PGDIALER_JOURNAL_MAX_BYTES",
-                                      "PGDIALER_REJECTED_MAX_BYTES",
-                                      "PGDIALER_WEBHOOK_MAX_ATTEMPTS",
-                                      "PGDIALER_CREDENTIALS_DIR",
-                                      "PHONEBURNER_OAUTH_URL",
-                                      "CREDENTIALS_DIRECTORY",
-                                      "STATE_DIRECTORY"};
 
 // Runs each test with only the variables it sets (restored afterwards).
 class WebhookConfigTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    for (const char* name : kVariables) {
-      if (const char* v = std::getenv(name)) saved_.emplace_back(name, v);
-      unsetenv(name);
-    }
+    env_ = std::make_unique<ConfigEnvironment>();
     setenv("DATABASE_URL", "postgresql:///crm", 1);
     setenv("PHONEBURNER_TOKEN", "pat-test", 1);
   }
-  void TearDown() override {
-    for (const char* name : kVariables) unsetenv(name);
-    for (const auto& [name, value] : saved_) setenv(name.c_str(), value.c_str(), 1);
-  }
+  void TearDown() override { env_.reset(); }
   static Config load(CommandLine cl = {}) { return load_config(cl); }
   // Secret files are mode 0600 (or the daemon refuses them).
   void write(const std::string& path, const std::string& text) {
@@ -66,7 +34,7 @@ class WebhookConfigTest : public ::testing::Test {
   TempDir dir;
 
  private:
-  std::vector<std::pair<std::string, std::string>> saved_;
+  std::unique_ptr<ConfigEnvironment> env_;
 };
 
 TEST_F(WebhookConfigTest, DefaultsWithoutASecret) {
