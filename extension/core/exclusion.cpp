@@ -98,6 +98,7 @@ std::string called_days_ago(long days) {
 
 std::optional<std::string> normalized_phone(const Contact& c, std::string_view region) {
   if (auto stored = present(c.phone_e164)) return str(*stored);
+  if (c.phone_e164_maintained) return std::nullopt;  // kept by pgdialer: blank means invalid
   if (auto raw = present(c.phone)) return to_e164(*raw, region);
   return std::nullopt;
 }
@@ -111,14 +112,15 @@ std::optional<Exclusion> classify(const Contact& c, const RuleSettings& s,
   bool listing = s.suppressions != nullptr && !s.suppressions->empty();
   if (dnc && (!dnc->overridable || !listing)) return dnc;
   // A stored number is trusted and only copied when the caller wants it: this
-  // is the per-row hot path of `WHERE dialer.exclusion(c) IS NULL`.
+  // is the per-row hot path of `WHERE dialer.exclusion(c) IS NULL`. So is a
+  // blank one that pgdialer maintains: the number did not normalize.
   bool normalizes = false;
   std::string_view number;
   std::optional<std::string> parsed;
   if (auto stored = present(c.phone_e164)) {
     normalizes = true;
     number = *stored;
-  } else if (auto raw = present(c.phone)) {
+  } else if (auto raw = c.phone_e164_maintained ? std::nullopt : present(c.phone)) {
     parsed = s.phone_memo ? s.phone_memo->to_e164(*raw, s.region) : to_e164(*raw, s.region);
     normalizes = parsed.has_value();
     if (parsed) number = *parsed;

@@ -41,8 +41,9 @@ struct RuleSettings {
 };
 
 // The contact's normalized number: a non-blank phone_e164 column is trusted
-// as is (so classification never re-parses), otherwise `phone` is parsed.
-// nullopt when there is no number or it does not normalize.
+// as is (so classification never re-parses), and so is a blank one that is
+// maintained (Contact::phone_e164_maintained: no number); otherwise `phone`
+// is parsed. nullopt when there is no number or it does not normalize.
 std::optional<std::string> normalized_phone(const Contact& contact, std::string_view region);
 
 // Checks 1-4; nullopt when the contact is ready to push. Between checks 1 and

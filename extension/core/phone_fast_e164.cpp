@@ -100,6 +100,9 @@ bool is_valid(const MetadataRules& rules, const Parsed& number) {
   const CountryRules* country = rules.country(number.country_code);
   if (!country) return false;
   if (country->regions.size() == 1) return country->main().has_known_type(number.national);
+  // One match of the union of every region's types settles most invalid
+  // numbers of a shared code without the walk below.
+  if (!country->may_have_known_type(number.national)) return false;
   for (const auto& region : country->regions) {
     if (const std::optional<bool> claimed = region->claims_by_leading_digits(number.national)) {
       if (*claimed) return region->has_known_type(number.national);

@@ -192,6 +192,34 @@ LengthCheck RegionRules::test_length(std::size_t length) const {
 
 // ---- CountryRules -----------------------------------------------------------
 
+CountryRules::CountryRules() = default;
+CountryRules::~CountryRules() = default;
+
+void CountryRules::compile_country_unions() {
+  if (regions.size() < 2) return;  // a single region answers in one step anyway
+  for (std::size_t length = 0; length <= kMaxNationalLength; ++length) {
+    std::string pattern;
+    for (const auto& region : regions) {
+      const RE2* any_type = region->any_type_for_length(length);
+      if (!any_type) continue;
+      if (!pattern.empty()) pattern += '|';
+      pattern += "(?:" + any_type->pattern() + ")";
+    }
+    if (pattern.empty()) {
+      has_union_[length] = true;  // no region has a type of this length
+      continue;
+    }
+    any_region_type_by_length_[length] = compile_pattern(pattern);
+    has_union_[length] = any_region_type_by_length_[length] != nullptr;
+  }
+}
+
+bool CountryRules::may_have_known_type(std::string_view number) const {
+  if (number.size() > kMaxNationalLength || !has_union_[number.size()]) return true;
+  const RE2* any = any_region_type_by_length_[number.size()].get();
+  return any && matches_fully(*any, number);
+}
+
 const RegionRules* CountryRules::find(std::string_view region_code) const {
   for (const auto& region : regions) {
     if (region->code() == region_code) return region.get();
@@ -249,6 +277,7 @@ std::unique_ptr<CountryRules> MetadataRules::compile(int country_code) const {
     if (!region) return nullptr;
     rules->regions.push_back(std::move(region));
   }
+  rules->compile_country_unions();
   return rules;
 }
 

@@ -20,14 +20,16 @@ AS 'MODULE_PATHNAME', 'pgdialer_rules_support'
 LANGUAGE C STRICT;
 
 -- The forms the support function rewrites to. Internal: column names first,
--- then the columns themselves.
-CREATE FUNCTION dialer._exclusion_columns(columns text[], min_days integer, as_of timestamptz,
-                                          VARIADIC "any")
+-- whether the table maintains phone_e164 itself (then a blank one means the
+-- number does not normalize, and phone is not parsed again), then the columns.
+CREATE FUNCTION dialer._exclusion_columns(columns text[], phone_e164_maintained boolean,
+                                          min_days integer, as_of timestamptz, VARIADIC "any")
 RETURNS dialer.exclusion
 AS 'MODULE_PATHNAME', 'pgdialer_exclusion_columns'
 LANGUAGE C STABLE PARALLEL SAFE;
 
-CREATE FUNCTION dialer._is_dialable_columns(columns text[], VARIADIC "any")
+CREATE FUNCTION dialer._is_dialable_columns(columns text[], phone_e164_maintained boolean,
+                                            VARIADIC "any")
 RETURNS boolean
 AS 'MODULE_PATHNAME', 'pgdialer_is_dialable_columns'
 LANGUAGE C STABLE PARALLEL SAFE;

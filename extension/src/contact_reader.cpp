@@ -6,6 +6,7 @@
 #include "contact_columns.hpp"
 
 #include "contact_reader.hpp"
+#include "maintained_phone.hpp"
 
 extern "C" {
 #include "catalog/pg_type.h"
@@ -104,7 +105,8 @@ struct RowLayout {
   TupleDesc tupdesc;  // rows only: to deform them
   Datum* values;      // rows only: deform scratch
   bool* nulls;
-  bool wants_date;  // also format last_contact_date (payload)
+  bool wants_date;             // also format last_contact_date (payload)
+  bool phone_e164_maintained;  // Contact::phone_e164_maintained for every row
   int count;
   ColumnRead reads[kMaxColumns];
   // Per-row scratch for read_arguments_into_scratch: zeroed once, then only
@@ -130,6 +132,10 @@ void add_column(RowLayout* layout, MemoryContext mcxt, int column, int position,
     fmgr_info_cxt(output, &read.output, mcxt);
   }
 }
+
+// The relation whose row type this is; InvalidOid for a composite type,
+// RECORD or a domain.
+Oid typrelid_of(Oid typid) { return typid == RECORDOID ? InvalidOid : get_typ_typrelid(typid); }
 
 LayoutCache* cache_of(FmgrInfo* flinfo) {
   if (flinfo->fn_extra == nullptr)
@@ -292,6 +298,7 @@ inline void clear_value(const ColumnRead& read, Contact* c) {
 }
 
 void fill(RowLayout* layout, const Datum* values, const bool* nulls, Contact* c) {
+  c->phone_e164_maintained = layout->phone_e164_maintained;
   for (int i = 0; i < layout->count; i++) {
     ColumnRead& read = layout->reads[i];
     if (nulls[read.position]) continue;
@@ -319,6 +326,10 @@ RowLayout* layout_for_row(FunctionCallInfo fcinfo, HeapTupleHeader row, ColumnSe
 
   RowLayout* layout = new_layout(flinfo, typid, typmod, set);
   layout->tupdesc = tupdesc;
+  // A table's own row type: does the table keep phone_e164 itself?
+  Oid relid = typrelid_of(typid);
+  layout->phone_e164_maintained =
+      OidIsValid(relid) && phone_e164_maintained(relid, get_func_namespace(flinfo->fn_oid));
   layout->values =
       static_cast<Datum*>(MemoryContextAlloc(flinfo->fn_mcxt, sizeof(Datum) * Max(tupdesc->natts, 1)));
   layout->nulls =
@@ -341,7 +352,7 @@ RowLayout* cached_argument_layout(FunctionCallInfo fcinfo) {
 }
 
 RowLayout* layout_for_arguments(FunctionCallInfo fcinfo, ArrayType* names, int first_arg,
-                                const char* function) {
+                                bool phone_e164_maintained, const char* function) {
   FmgrInfo* flinfo = fcinfo->flinfo;
   LayoutCache* cache = cache_of(flinfo);
   if (cache->count > 0) return cache->layouts[0];
@@ -355,6 +366,8 @@ RowLayout* layout_for_arguments(FunctionCallInfo fcinfo, ArrayType* names, int f
                     errmsg("%s: %d column names for %d columns", function, n, PG_NARGS() - first_arg)));
   RowLayout* layout = new_layout(flinfo, InvalidOid, -1, ColumnSet::everything);
   layout->wants_date = false;
+  layout->phone_e164_maintained = phone_e164_maintained;
+  layout->scratch.phone_e164_maintained = phone_e164_maintained;
   for (int i = 0; i < n && i < kMaxColumns; i++) {
     char* name = TextDatumGetCString(elements[i]);
     int column = nulls[i] ? -1 : column_index(name);
@@ -391,6 +404,7 @@ const Contact* read_arguments_into_scratch(RowLayout* layout, FunctionCallInfo f
 }
 
 void read_arguments(RowLayout* layout, FunctionCallInfo fcinfo, Contact* contact) {
+  contact->phone_e164_maintained = layout->phone_e164_maintained;
   for (int i = 0; i < layout->count; i++) {
     ColumnRead& read = layout->reads[i];
     NullableDatum arg = fcinfo->args[read.position];

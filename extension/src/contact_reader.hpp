@@ -22,14 +22,17 @@ namespace pgdialer::glue {
 
 struct RowLayout;
 
-// Layout for a composite datum's row type, cached in flinfo->fn_extra.
-// `function` names the SQL function in error messages.
+// Layout for a composite datum's row type, cached in flinfo->fn_extra. When
+// the row type is a table's own, whether that table maintains phone_e164 is
+// looked up once here (maintained_phone.hpp). `function` names the SQL
+// function in error messages.
 RowLayout* layout_for_row(FunctionCallInfo fcinfo, HeapTupleHeader row, ColumnSet set, const char* function);
 
 // Layout for the planner-rewritten form: `names` (a text[] constant) names the
-// arguments from `first_arg` on.
+// arguments from `first_arg` on; `phone_e164_maintained` is what the planner
+// found of the relation (maintained_phone.hpp).
 RowLayout* layout_for_arguments(FunctionCallInfo fcinfo, ArrayType* names, int first_arg,
-                                const char* function);
+                                bool phone_e164_maintained, const char* function);
 
 // The layout layout_for_arguments cached for this call site, or nullptr.
 RowLayout* cached_argument_layout(FunctionCallInfo fcinfo);

@@ -9,6 +9,12 @@
 //   -> dialer._exclusion_columns('{do_not_call,phone,...}', 7, now(),
 //                                c.do_not_call, c.phone, ...)
 //
+// It also tells the column form whether the table maintains phone_e164
+// itself (maintained_phone.hpp), so that a blank one is trusted as "does not
+// normalize" instead of parsing phone again on every row:
+//
+//   -> dialer._exclusion_columns('{...}', true, 7, now(), ...)
+//
 // It does so only where that is certainly equivalent: the argument is a
 // whole-row reference to a plain table that no outer join can null-extend,
 // or a ROW(...) expression (what a view's row becomes after the planner pulls
@@ -16,6 +22,7 @@
 #include "contact_columns.hpp"
 
 #include "cpp_boundary.hpp"
+#include "maintained_phone.hpp"
 
 extern "C" {
 #include "catalog/namespace.h"
@@ -74,6 +81,7 @@ bool nullable_or_unknown(Node* node, Index rtindex, bool nullable, bool* found) 
 struct ColumnArgs {
   List* names;  // of text Datums, as String nodes' values
   List* exprs;
+  bool phone_e164_maintained;
 };
 
 void add_column(ColumnArgs* out, const char* name, Expr* expr) {
@@ -82,7 +90,7 @@ void add_column(ColumnArgs* out, const char* name, Expr* expr) {
 }
 
 // Columns of a whole-row Var over a plain, never null-extended table.
-bool columns_of_var(PlannerInfo* root, Var* var, ColumnSet set, ColumnArgs* out) {
+bool columns_of_var(PlannerInfo* root, Var* var, ColumnSet set, Oid schema, ColumnArgs* out) {
   if (root == nullptr || var->varattno != InvalidAttrNumber || var->varlevelsup != 0) return false;
   if (var->varno < 1 || var->varno > static_cast<int>(list_length(root->parse->rtable))) return false;
   RangeTblEntry* rte = rt_fetch(var->varno, root->parse->rtable);
@@ -103,6 +111,7 @@ bool columns_of_var(PlannerInfo* root, Var* var, ColumnSet set, ColumnArgs* out)
                                                attr->attcollation, 0)));
   }
   ReleaseTupleDesc(desc);
+  out->phone_e164_maintained = glue::phone_e164_maintained(rte->relid, schema);
   return true;
 }
 
@@ -141,7 +150,7 @@ Const* text_array_const(List* names) {
 Oid column_form(Oid original, const char* name, int fixed_args, const Oid* fixed_types) {
   char* schema = get_namespace_name(get_func_namespace(original));
   List* qualified = list_make2(makeString(schema), makeString(pstrdup(name)));
-  Oid types[4];
+  Oid types[5];
   for (int i = 0; i < fixed_args; i++) types[i] = fixed_types[i];
   types[fixed_args] = ANYOID;
   return LookupFuncName(qualified, fixed_args + 1, types, true);
@@ -157,21 +166,22 @@ Node* rewrite(SupportRequestSimplify* req) {
 
   ColumnSet set = is_exclusion ? ColumnSet::exclusion : ColumnSet::dialable;
   Node* contact = static_cast<Node*>(linitial(call->args));
-  ColumnArgs columns{NIL, NIL};
+  ColumnArgs columns{NIL, NIL, false};
   bool ok = false;
   if (IsA(contact, Var))
-    ok = columns_of_var(req->root, castNode(Var, contact), set, &columns);
+    ok = columns_of_var(req->root, castNode(Var, contact), set, get_func_namespace(call->funcid), &columns);
   else if (IsA(contact, RowExpr))
     ok = columns_of_row(castNode(RowExpr, contact), set, &columns);
   if (!ok) return nullptr;
 
-  static const Oid exclusion_fixed[] = {TEXTARRAYOID, INT4OID, TIMESTAMPTZOID};
-  static const Oid dialable_fixed[] = {TEXTARRAYOID};
-  Oid target = is_exclusion ? column_form(call->funcid, "_exclusion_columns", 3, exclusion_fixed)
-                            : column_form(call->funcid, "_is_dialable_columns", 1, dialable_fixed);
+  static const Oid exclusion_fixed[] = {TEXTARRAYOID, BOOLOID, INT4OID, TIMESTAMPTZOID};
+  static const Oid dialable_fixed[] = {TEXTARRAYOID, BOOLOID};
+  Oid target = is_exclusion ? column_form(call->funcid, "_exclusion_columns", 4, exclusion_fixed)
+                            : column_form(call->funcid, "_is_dialable_columns", 2, dialable_fixed);
   if (!OidIsValid(target)) return nullptr;
 
-  List* args = list_make1(text_array_const(columns.names));
+  List* args =
+      list_make2(text_array_const(columns.names), makeBoolConst(columns.phone_e164_maintained, false));
   if (is_exclusion) args = lappend(lappend(args, lsecond(call->args)), lthird(call->args));
   args = list_concat(args, columns.exprs);
   if (list_length(args) > FUNC_MAX_ARGS) return nullptr;

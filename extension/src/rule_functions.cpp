@@ -75,7 +75,8 @@ Datum exclusion_datum(FunctionCallInfo fcinfo, const Contact* contact, int min_d
   ClassifyResult r = cpp_call([&] {
     // Only rows without a stored phone_e164 parse; make the memo for them.
     auto* memo = static_cast<PhoneMemo*>(*memo_slot);
-    if (memo == nullptr && !present(contact->phone_e164) && present(contact->phone))
+    if (memo == nullptr && !contact->phone_e164_maintained && !present(contact->phone_e164) &&
+        present(contact->phone))
       *memo_slot = memo = context_owned<PhoneMemo>(memo_context);
     settings.phone_memo = memo;
     auto exclusion = classify(*contact, settings);
@@ -113,13 +114,15 @@ extern "C" Datum pgdialer_exclusion(PG_FUNCTION_ARGS) {
   return exclusion_datum(fcinfo, &contact, min_days_argument(fcinfo, 1), as_of_argument(fcinfo, 2));
 }
 
-// dialer._exclusion_columns(columns text[], min_days integer, as_of timestamptz, VARIADIC "any")
+// dialer._exclusion_columns(columns text[], phone_e164_maintained boolean, min_days integer,
+//                           as_of timestamptz, VARIADIC "any")
 extern "C" Datum pgdialer_exclusion_columns(PG_FUNCTION_ARGS) {
   RowLayout* layout = cached_argument_layout(fcinfo);
   if (layout == nullptr)
-    layout = layout_for_arguments(fcinfo, PG_GETARG_ARRAYTYPE_P(0), 3, "dialer.exclusion");
+    layout = layout_for_arguments(fcinfo, PG_GETARG_ARRAYTYPE_P(0), 4, !PG_ARGISNULL(1) && PG_GETARG_BOOL(1),
+                                  "dialer.exclusion");
   const Contact* contact = read_arguments_into_scratch(layout, fcinfo);
-  return exclusion_datum(fcinfo, contact, min_days_argument(fcinfo, 1), as_of_argument(fcinfo, 2));
+  return exclusion_datum(fcinfo, contact, min_days_argument(fcinfo, 2), as_of_argument(fcinfo, 3));
 }
 
 // dialer.is_dialable(contact record)
@@ -129,11 +132,12 @@ extern "C" Datum pgdialer_is_dialable(PG_FUNCTION_ARGS) {
   PG_RETURN_BOOL(dialable(&contact));
 }
 
-// dialer._is_dialable_columns(columns text[], VARIADIC "any")
+// dialer._is_dialable_columns(columns text[], phone_e164_maintained boolean, VARIADIC "any")
 extern "C" Datum pgdialer_is_dialable_columns(PG_FUNCTION_ARGS) {
   RowLayout* layout = cached_argument_layout(fcinfo);
   if (layout == nullptr)
-    layout = layout_for_arguments(fcinfo, PG_GETARG_ARRAYTYPE_P(0), 1, "dialer.is_dialable");
+    layout = layout_for_arguments(fcinfo, PG_GETARG_ARRAYTYPE_P(0), 2, !PG_ARGISNULL(1) && PG_GETARG_BOOL(1),
+                                  "dialer.is_dialable");
   PG_RETURN_BOOL(dialable(read_arguments_into_scratch(layout, fcinfo)));
 }
 

@@ -105,6 +105,31 @@ TEST(Exclusion, StoredE164IsTrustedWithoutParsing) {
   EXPECT_EQ(e164.value_or(""), "+19195550123");
 }
 
+// A maintained phone_e164 that is blank means the number did not normalize:
+// believed as such, even where parsing phone would have found a number (a
+// row written before the trigger existed stays out until it is backfilled).
+TEST(Exclusion, BlankMaintainedE164IsTrustedAsInvalid) {
+  Contact c = ready_contact();  // (919) 555-0123 parses
+  c.phone_e164_maintained = true;
+  expect_exclusion(c, ExclusionCategory::invalid_phone, "Unrecognized phone number", false);
+  c.phone_e164 = "  ";
+  expect_exclusion(c, ExclusionCategory::invalid_phone, "Unrecognized phone number", false);
+  EXPECT_FALSE(is_dialable(c, "US"));
+  EXPECT_FALSE(normalized_phone(c, "US"));
+  // Flagged: not overridable, as for any number that does not normalize.
+  c.phone_number_invalid = true;
+  expect_exclusion(c, ExclusionCategory::invalid_phone, "Flagged as invalid", false);
+  // A stored number is used as ever.
+  c.phone_number_invalid = std::nullopt;
+  c.phone_e164 = "+19195550123";
+  EXPECT_FALSE(classify(c, settings()));
+  EXPECT_TRUE(is_dialable(c, "US"));
+  // Not maintained: a blank one sends the rules back to phone.
+  c.phone_e164_maintained = false;
+  c.phone_e164 = std::nullopt;
+  EXPECT_FALSE(classify(c, settings()));
+}
+
 TEST(Exclusion, RecencyBoundaries) {
   Contact c = ready_contact();
   c.last_call_attempt_at = kNow - 7 * kDay;  // exactly 7 days: allowed
