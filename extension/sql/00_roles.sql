@@ -13,7 +13,7 @@
 --                   rep's sessions
 --   dialer_sync     pgdialer-sync, and nothing else: the daemon's functions
 --
--- Every privilege is granted in one place, 18_privileges.sql.
+-- Every privilege is granted in one place, 90_privileges.sql.
 
 DO $$
 DECLARE

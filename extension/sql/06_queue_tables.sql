@@ -3,7 +3,7 @@
 --
 -- No role but the extension's owner writes these tables: reps and the app
 -- go through dialer.push and friends, the daemon through its API
--- (18_privileges.sql). A push is enqueued in the caller's transaction (dialer.push, 07_push.sql)
+-- (90_privileges.sql). A push is enqueued in the caller's transaction (dialer.push, 07_push.sql)
 -- and announced with NOTIFY dialer_push, delivered on commit. pgdialer-sync
 -- claims jobs with FOR UPDATE SKIP LOCKED under a lease it renews; every
 -- write it makes goes through its API (16_daemon_api_jobs.sql), which checks

@@ -1,4 +1,5 @@
--- Privileges, all in one place: who may run what (the roles are
+-- Privileges, all in one place and last (numbered to stay last as files are
+-- added): who may run what (the roles are
 -- 00_roles.sql). Nothing is PUBLIC's but the pure rules; no role but the
 -- extension's owner may write a table directly. Every write goes through a
 -- function; those that write what their caller may not are SECURITY DEFINER
