@@ -238,6 +238,7 @@ class FaultLoadRun {
   int pg_restarts() const { return pg_restarts_; }
   int kills() const { return kills_; }
   long push_retries() const { return push_retries_; }
+  long acknowledged_while_down() const { return acknowledged_while_down_; }
   long event_attempts() const { return event_attempts_; }
   long simulated_calls() const { return simulated_calls_; }
   long simulated_deliveries() const { return simulated_deliveries_; }
@@ -322,9 +323,11 @@ class FaultLoadRun {
       sleep_until(begin + std::chrono::duration_cast<Clock::duration>(plan_.fault_phase * at));
       if (!before_deadline()) return;
       if (what == 'r') {
+        postgres_down_ = true;
         test_cluster("stop");
         std::this_thread::sleep_for(1500ms);
         test_cluster("start");
+        postgres_down_ = false;
         ++pg_restarts_;
       } else {
         const int i = pick(plan_.daemons);
@@ -440,6 +443,7 @@ class FaultLoadRun {
         ++event_attempts_;
         HttpReply reply = http_post(slot.port, account_target_, calldone(call_id, lead));
         if (reply.status == 200) {
+          if (postgres_down_) ++acknowledged_while_down_;
           std::lock_guard<std::mutex> lock(mu_);
           EventOutcome& outcome = events_[key];
           outcome.acknowledged = true;
@@ -581,6 +585,9 @@ class FaultLoadRun {
   std::vector<std::string> errors_;
   std::map<std::string, long> hostile_sent_, hostile_answers_;
   std::atomic<int> pg_restarts_{0}, kills_{0};
+  // While PostgreSQL is stopped, deliveries are acknowledged from the journals.
+  std::atomic<bool> postgres_down_{false};
+  std::atomic<long> acknowledged_while_down_{0};
   std::atomic<long> push_retries_{0}, event_attempts_{0}, simulated_calls_{0}, simulated_deliveries_{0},
       simulations_run_{0};
 };
@@ -619,6 +626,9 @@ TEST(FaultLoad, NothingAcknowledgedIsLostAndNothingIsDoneTwice) {
   EXPECT_EQ(pushes.size(), static_cast<std::size_t>(plan.callers * plan.pushes_per_caller));
   EXPECT_EQ(job_ids, pushed_ids) << "the jobs in PostgreSQL are not the pushes the callers made";
   EXPECT_EQ(job_statuses["succeeded"], static_cast<long>(jobs.rows())) << joined(job_statuses);
+  // Jobs a kill, a restart or PhoneBurner's failures interrupted, taken up again.
+  const long long jobs_retried =
+      sql("SELECT count(*) FROM dialer.push_jobs WHERE kind = 'push' AND attempts > 1").integer(0, 0);
 
   // ---- contacts: each session's folder holds its contacts, each once
   std::map<long long, std::set<std::string>> expected;  // session -> contact ids
@@ -714,31 +724,38 @@ TEST(FaultLoad, NothingAcknowledgedIsLostAndNothingIsDoneTwice) {
 
   const long lost = contacts_lost + events_lost;
   const long duplicated = contacts_duplicated + events_duplicated;
+  std::printf("== fault and load run (%s): %.0f s (faults %lld s, load done at %.0f s, drained at %.0f s)\n",
+              plan.form.c_str(), seconds_between(run.started(), run.drained()),
+              static_cast<long long>(plan.fault_phase.count()),
+              seconds_between(run.started(), run.load_done()), seconds_between(run.started(), run.drained()));
+  std::printf("  callers: %d, each its own connection, %d pushes each; %ld retried after losing the server\n",
+              plan.callers, plan.pushes_per_caller, run.push_retries());
   std::printf(
-      "== fault and load run (%s): %.0f s (faults %lld s, load done at %.0f s, drained at %.0f s)\n"
-      "  callers: %d, each its own connection, %d pushes each; %ld retried after losing the server\n"
-      "  daemons: %d sharing the queue; SIGKILLed %d times (restarted in place); PostgreSQL restarts: %d\n"
-      "  jobs: %zu pushed, %s\n"
-      "  contacts: %ld pushed in %zu sessions (%ld distinct per session); items %s; links %lld\n"
-      "    held by the fake: %ld (%ld outside our folders); lost %ld, duplicated %ld, unexpected %ld\n"
-      "  faults injected by the fake (latency %d ms on every request): %ld: %s\n"
-      "  webhook events: sent %ld (%ld posted in %ld attempts, %ld simulated deliveries of %ld calls in %ld "
-      "runs), acknowledged %ld, stored %ld, rejected %ld, stored without being sent %ld, set aside %ld "
-      "bytes\n"
-      "    lost (acknowledged, not stored) %ld, duplicated %ld\n"
-      "  hostile requests: sent %ld (%s); answers %s; refused %ld, accepted %ld, stored %lld\n"
-      "  lost = %ld, duplicated = %ld\n",
-      plan.form.c_str(), seconds_between(run.started(), run.drained()),
-      static_cast<long long>(plan.fault_phase.count()), seconds_between(run.started(), run.load_done()),
-      seconds_between(run.started(), run.drained()), plan.callers, plan.pushes_per_caller, run.push_retries(),
-      plan.daemons, run.kills(), run.pg_restarts(), pushes.size(), joined(job_statuses).c_str(),
-      contacts_pushed, expected.size(), expected_total, joined(item_statuses).c_str(), links, held_total,
-      held_elsewhere, contacts_lost, contacts_duplicated, contacts_unexpected, plan.latency_ms, faults_total,
-      joined(faults).c_str(), sent, static_cast<long>(plan.senders * plan.events_per_sender),
-      run.event_attempts(), run.simulated_deliveries(), run.simulated_calls(), run.simulations_run(),
-      acknowledged, stored_of_sent, rejected, stored_unsent, set_aside, events_lost, events_duplicated,
-      hostile_total, joined(hostile_sent).c_str(), joined(hostile_answers).c_str(), hostile_refused,
-      hostile_accepted, hostile_stored, lost, duplicated);
+      "  daemons: %d sharing the queue; SIGKILLed %d times (restarted in place); PostgreSQL restarts: %d\n",
+      plan.daemons, run.kills(), run.pg_restarts());
+  std::printf("  jobs: %zu pushed, %s; %lld needed more than one attempt\n", pushes.size(),
+              joined(job_statuses).c_str(), jobs_retried);
+  std::printf("  contacts: %ld pushed in %zu sessions (%ld distinct per session); items %s; links %lld\n",
+              contacts_pushed, expected.size(), expected_total, joined(item_statuses).c_str(), links);
+  std::printf(
+      "    held by the fake: %ld (%ld outside our folders); lost %ld, duplicated %ld, unexpected %ld\n",
+      held_total, held_elsewhere, contacts_lost, contacts_duplicated, contacts_unexpected);
+  std::printf("  faults injected by the fake (latency %d ms on every request): %ld: %s\n", plan.latency_ms,
+              faults_total, joined(faults).c_str());
+  std::printf(
+      "  webhook events: sent %ld (%ld posted in %ld attempts; %ld simulated deliveries of %ld calls in %ld "
+      "runs)\n"
+      "    acknowledged %ld (%ld posted ones while PostgreSQL was down), stored %ld, rejected %ld, stored "
+      "without being sent %ld, set aside %ld bytes\n"
+      "    lost (acknowledged, not stored) %ld, duplicated %ld\n",
+      sent, static_cast<long>(plan.senders * plan.events_per_sender), run.event_attempts(),
+      run.simulated_deliveries(), run.simulated_calls(), run.simulations_run(), acknowledged,
+      run.acknowledged_while_down(), stored_of_sent, rejected, stored_unsent, set_aside, events_lost,
+      events_duplicated);
+  std::printf("  hostile requests: sent %ld (%s); answers %s; refused %ld, accepted %ld, stored %lld\n",
+              hostile_total, joined(hostile_sent).c_str(), joined(hostile_answers).c_str(), hostile_refused,
+              hostile_accepted, hostile_stored);
+  std::printf("  lost = %ld, duplicated = %ld\n", lost, duplicated);
   std::fflush(stdout);
 
   EXPECT_FALSE(timed_out) << "the run passed its hard deadline of " << plan.deadline.count() << " s";
