@@ -14,6 +14,11 @@
 #                        docs' file references and
 #                        the C++ formatting; prints the time of each suite
 #   make test-faults     make test with 20 SIGKILL cycles of the daemon mid-push (not 3)
+#                        and the full fault and load run (PGDIALER_FAULT_LOAD=full): 50
+#                        reps pushing, 3 daemons, fake PhoneBurner faults, 2 PostgreSQL
+#                        restarts, daemon SIGKILLs, webhooks (hostile too) for a few
+#                        minutes; fails unless lost = 0 and duplicated = 0. make test
+#                        runs it bounded (about 25 s)
 #   make fuzz            the libFuzzer targets of tests/fuzz/, 60 s each (FUZZ_SECONDS=N),
 #                        clang build in build-fuzz/
 #   make bench           benchmarks (prints ratios; never fails on timings)
@@ -119,7 +124,7 @@ test: deps check-regress-list
 	@scripts/run-tests.sh
 
 test-faults: deps check-regress-list
-	@PGDIALER_KILL_CYCLES=20 scripts/run-tests.sh
+	@PGDIALER_KILL_CYCLES=20 PGDIALER_FAULT_LOAD=full scripts/run-tests.sh
 
 # FUZZ_SECONDS per target (default 60); `make fuzz FUZZ_SECONDS=600`.
 fuzz: deps
