@@ -49,6 +49,49 @@ void write_text_or_null(Writer& w, const Text& value) {
     w.Null();
 }
 
+// The spec's "200+ contacts: split into multiple sessions by priority
+// tier": what the rep is told, and the sessions a split push would make
+// (names as dialer.push's split_by_tier gives them).
+void write_size_guidance(Writer& w, long ready, long limit, const std::array<long, kTierCount>& by_tier,
+                         double minutes_per_contact, const std::string& session_name) {
+  w.Key("size_guidance");
+  w.StartObject();
+  w.Key("recommended_max");
+  w.Int64(limit);
+  w.Key("ready");
+  w.Int64(ready);
+  int tiers = 0;
+  for (long n : by_tier) tiers += n > 0 ? 1 : 0;
+  std::string message = std::to_string(ready) + " contacts are ready, more than the recommended " +
+                        std::to_string(limit) + " per session: ";
+  if (tiers > 1)
+    message += "split them into " + std::to_string(tiers) +
+               " sessions by priority tier (engagement score), highest first.";
+  else
+    message += "they are all in one priority tier; consider narrowing the filters.";
+  w.Key("message");
+  write_string(w, message);
+  w.Key("proposed_split");
+  w.StartArray();
+  for (int i = 0; i < kTierCount; ++i) {
+    if (by_tier[i] == 0) continue;
+    w.StartObject();
+    w.Key("tier");
+    w.Int(i + 1);
+    w.Key("engagement");
+    write_string(w, tier_band(i + 1));
+    w.Key("contacts");
+    w.Int64(by_tier[i]);
+    w.Key("estimated_dial_time");
+    write_string(w, dial_time(by_tier[i], minutes_per_contact));
+    w.Key("session_name");
+    write_string(w, session_name + " - Tier " + std::to_string(i + 1));
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+}
+
 }  // namespace
 
 SessionNameFilters OwnedFilters::view() const {
@@ -149,6 +192,7 @@ PreviewBuilder::Decision PreviewBuilder::add(const Contact& c) {
     if (auto name = display_name(c)) it->second = *name;
   }
   ++ready_;
+  ++ready_by_tier_[priority_tier(c.engagement_score) - 1];
   return {Decision::Kind::ready, std::nullopt};
 }
 
@@ -207,8 +251,12 @@ const std::pmr::string& PreviewBuilder::finish_json() {
   w.Double(dial_minutes(ready_, settings_.minutes_per_contact));
   w.Key("estimated_dial_time");
   write_string(w, dial_time(ready_, settings_.minutes_per_contact));
+  const std::string suggested = names_.name(filters_.view(), settings_.year, settings_.month);
   w.Key("suggested_session_name");
-  write_string(w, names_.name(filters_.view(), settings_.year, settings_.month));
+  write_string(w, suggested);
+  if (settings_.size_limit > 0 && ready_ > settings_.size_limit)
+    write_size_guidance(w, ready_, settings_.size_limit, ready_by_tier_, settings_.minutes_per_contact,
+                        suggested);
   w.EndObject();
 
   static constexpr std::string_view kRowsKey = ",\"exclusions\":[";

@@ -14,6 +14,7 @@
 
 #include "contact.hpp"
 #include "exclusion.hpp"
+#include "priority_tier.hpp"
 #include "session_name.hpp"
 
 namespace pgdialer {
@@ -45,6 +46,10 @@ struct PreviewSettings {
   // of dialer.suppressions for every contact); shared, since the glue's
   // statement cache may move on while an aggregate still builds.
   std::shared_ptr<const SuppressionList> suppressions = nullptr;
+  // The list size guidance (dialer.configure_list_size): more ready contacts
+  // than this and the summary says so and proposes a split by priority tier.
+  // 0: no guidance.
+  long size_limit = 0;
 };
 
 // Builds the summary one contact at a time, in array order, so a very large
@@ -75,6 +80,10 @@ class PreviewBuilder {
 
   // {"total", "ready", "excluded", "excluded_by_category", "exclusions",
   //  "estimated_dial_minutes", "estimated_dial_time", "suggested_session_name"}
+  // and, when more contacts are ready than settings.size_limit,
+  // "size_guidance" {"recommended_max", "ready", "message", "proposed_split":
+  // [{"tier", "engagement", "contacts", "estimated_dial_time",
+  // "session_name"}]}, highest tier first, empty tiers left out.
   // The summary is kept in the builder (its memory is the builder's) and is
   // valid until the next call; calling again gives the same text, so an
   // aggregate's final function may run more than once.
@@ -92,6 +101,7 @@ class PreviewBuilder {
   long total_ = 0;
   long ready_ = 0;
   std::array<long, kExclusionCategoryCount> by_category_{};
+  std::array<long, kTierCount> ready_by_tier_{};
   std::pmr::memory_resource* memory_;
   std::pmr::unordered_set<std::pmr::string> seen_ids_;
   std::pmr::unordered_map<std::pmr::string, std::pmr::string> name_by_number_;  // ready contacts only
