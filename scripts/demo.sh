@@ -591,6 +591,16 @@ ORDER BY c.phone_e164, c.id;
 SELECT phone_e164, source, reason, added_by FROM dialer.suppressions ORDER BY added_at;
 SQL
 
+section "Success metrics (dialer.metrics_rep_weeks, metrics_push_quality, metrics_connection_rate)"
+run_psql <<'SQL'
+SELECT rep, week, lists_pushed, target_lists, met_target, contacts, avg_seconds_to_phoneburner
+FROM dialer.metrics_rep_weeks;
+SELECT push_id, requested_by, list_source, contacts, pushed, valid_phone_pct, recently_contacted_pct,
+       recently_contacted_band
+FROM dialer.metrics_push_quality;
+SELECT dimension, key, calls, connected, connection_rate FROM dialer.metrics_connection_rate ORDER BY dimension, key;
+SQL
+
 cat <<EOF
 
 ${bold}What you just saw:${off} the push modal for lists built with plain SQL:
@@ -616,6 +626,8 @@ pgdialer-sync's listener, which checked each URL's token and recorded every
 call once through dialer.record_call_event(); the dashboard and detail views
 are plain SQL over dialer.call_activity, and the write-back hook, run with the
 daemon's rights, put each outcome on the contact, so the next preview knows.
+The spec's success metrics (lists per rep per week, valid phones, recently
+contacted, connection rate) are views over the same tables.
 
 ${bold}Poke around:${off}
   scripts/pg-cluster.sh start demo && eval "\$(scripts/pg-cluster.sh env demo)" && psql

@@ -246,6 +246,34 @@ SELECT dialer.record_call_event(jsonb_build_object(
     'event', 'api_calldone', 'source', 'account', 'credential', 'mike', 'received_at', '2026-12-01 15:06:00+00',
     'call_id', 'call-3', 'phoneburner_contact_id', 'pb-5')) AS from_mikes_account;
 
+-- The list builder's settings, views and links, by role: admins configure
+-- (audited below), reps do not; analysts read the metrics, PUBLIC does not;
+-- a session's PhoneBurner link is its owner's or an admin's.
+SET SESSION AUTHORIZATION roles_sarah;
+SELECT dialer.configure_list_size(300);
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
+SELECT dialer.configure_deals(NULL);
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
+SELECT dialer.phoneburner_link(:sarah_session) LIKE 'https://www.phoneburner.com/contacts?category_id=%' AS sarah_link;
+SET SESSION AUTHORIZATION roles_mike;
+SELECT dialer.phoneburner_link(:sarah_session);
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
+SET SESSION AUTHORIZATION roles_admin;
+SELECT dialer.configure_list_size(300), dialer.configure_deals(NULL);
+SELECT dialer.phoneburner_link(:sarah_session) IS NOT NULL AS admin_link;
+SET SESSION AUTHORIZATION roles_analyst;
+SELECT count(*) >= 0 AS reads_metrics FROM dialer.metrics_push_time, dialer.metrics_rep_weeks;
+SELECT count(*) >= 0 AS reads_metrics FROM dialer.metrics_push_quality, dialer.metrics_connection_rate;
+SELECT dialer.configure_list_size(300);
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
+SET SESSION AUTHORIZATION roles_nobody;
+SELECT count(*) FROM dialer.metrics_rep_weeks;
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
+SELECT dialer.phoneburner_link(1);
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
+SELECT dialer.priority_tier('80') AS tier;
+RESET SESSION AUTHORIZATION;
+
 -- A search_path hijack: a rep's own schema first in the path, with
 -- look-alikes of pg_catalog's functions and operators. The definer
 -- functions never see them.

@@ -69,8 +69,10 @@ constexpr std::array<std::string_view, 11> kExclusionColumns{
 constexpr std::array<std::string_view, 5> kDialableColumns{"do_not_call", "suppressed", "phone", "phone_e164",
                                                            "phone_number_invalid"};
 
-// The exclusion columns plus what the List Summary shows and names sessions by.
-constexpr std::array<std::string_view, 4> kPreviewExtraColumns{"id", "company", "contact_type", "buyer_type"};
+// The exclusion columns plus what the List Summary shows, names sessions by
+// and splits an oversized list by (the priority tier of engagement_score).
+constexpr std::array<std::string_view, 5> kPreviewExtraColumns{"id", "company", "contact_type", "buyer_type",
+                                                               "engagement_score"};
 
 template <std::size_t N>
 bool contains(const std::array<std::string_view, N>& names, std::string_view name) {

@@ -33,7 +33,7 @@ std::optional<std::string> assistant_phone(const Contact& c, std::string_view re
   return std::string(*raw);
 }
 
-void custom_fields(Writer& w, const Contact& c, std::string_view region) {
+void custom_fields(Writer& w, const Contact& c, std::string_view region, const std::vector<Deal>* deals) {
   w.Key("custom_fields");
   w.StartObject();
   field(w, "sourceco_contact_id", c.id);
@@ -55,7 +55,7 @@ void custom_fields(Writer& w, const Contact& c, std::string_view region) {
   if (present(c.call_talking_points))
     field(w, "call_talking_points", c.call_talking_points);
   else
-    field(w, "call_talking_points", talking_points(c));
+    field(w, "call_talking_points", talking_points(c, deals));
   field(w, "preferred_contact_time", c.preferred_contact_time);
   field(w, "assistant_name", c.assistant_name);
   field(w, "assistant_phone", assistant_phone(c, region));
@@ -66,7 +66,7 @@ void custom_fields(Writer& w, const Contact& c, std::string_view region) {
 
 }  // namespace
 
-std::string payload_json(const Contact& c, std::string_view region) {
+std::string payload_json(const Contact& c, std::string_view region, const std::vector<Deal>* deals) {
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
   w.StartObject();
@@ -80,7 +80,7 @@ std::string payload_json(const Contact& c, std::string_view region) {
   field(w, "city", c.city);
   field(w, "state", c.state);
   field(w, "zip", c.zip);
-  custom_fields(w, c, region);
+  custom_fields(w, c, region, deals);
   w.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }

@@ -45,6 +45,48 @@ void write_string(Writer& w, std::string_view s) {
   w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
 }
 
+// The spec's "200+ contacts: split into multiple sessions by priority
+// tier": what the rep is told, and the sessions a split push would make
+// (names as dialer.push's split_by_tier gives them).
+void write_size_guidance(Writer& w, long ready, long limit, const std::array<long, kTierCount>& by_tier,
+                         double minutes_per_contact, const std::string& session_name) {
+  w.StartObject();
+  w.Key("recommended_max");
+  w.Int64(limit);
+  w.Key("ready");
+  w.Int64(ready);
+  int tiers = 0;
+  for (long n : by_tier) tiers += n > 0 ? 1 : 0;
+  std::string message = std::to_string(ready) + " contacts are ready, more than the recommended " +
+                        std::to_string(limit) + " per session: ";
+  if (tiers > 1)
+    message += "split them into " + std::to_string(tiers) +
+               " sessions by priority tier (engagement score), highest first.";
+  else
+    message += "they are all in one priority tier; consider narrowing the filters.";
+  w.Key("message");
+  write_string(w, message);
+  w.Key("proposed_split");
+  w.StartArray();
+  for (int i = 0; i < kTierCount; ++i) {
+    if (by_tier[i] == 0) continue;
+    w.StartObject();
+    w.Key("tier");
+    w.Int(i + 1);
+    w.Key("engagement");
+    write_string(w, tier_band(i + 1));
+    w.Key("contacts");
+    w.Int64(by_tier[i]);
+    w.Key("estimated_dial_time");
+    write_string(w, dial_time(by_tier[i], minutes_per_contact));
+    w.Key("session_name");
+    write_string(w, session_name + " - Tier " + std::to_string(i + 1));
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+}
+
 }  // namespace
 
 SessionNameFilters OwnedFilters::view() const {
@@ -136,6 +178,7 @@ PreviewBuilder::Decision PreviewBuilder::add(const Contact& c) {
     if (auto name = display_name(c)) it->second = *name;
   }
   ++ready_;
+  ++ready_by_tier_[priority_tier(c.engagement_score) - 1];
   return {Decision::Kind::ready, std::nullopt};
 }
 
@@ -165,6 +208,19 @@ void PreviewBuilder::record_exclusion(const Contact& c, const Exclusion& e) {
   ++by_category_[static_cast<int>(e.category)];
 }
 
+bool PreviewBuilder::wants_size_guidance() const {
+  return settings_.size_limit > 0 && ready_ > settings_.size_limit;
+}
+
+std::optional<std::string> PreviewBuilder::size_guidance_json() const {
+  if (!wants_size_guidance()) return std::nullopt;
+  rapidjson::StringBuffer out;
+  Writer w(out);
+  write_size_guidance(w, ready_, settings_.size_limit, ready_by_tier_, settings_.minutes_per_contact,
+                      names_.name(filters_.view(), settings_.year, settings_.month));
+  return std::string(out.GetString(), out.GetSize());
+}
+
 PreviewBuilder::Numbers PreviewBuilder::numbers() const {
   Numbers n{};
   n.total = total_;
@@ -192,7 +248,7 @@ const std::pmr::string& PreviewBuilder::finish_jsonb(const EncodedNumbers& numbe
 
   const std::string dial = dial_time(ready_, settings_.minutes_per_contact);
   const std::string name = names_.name(filters_.view(), settings_.year, settings_.month);
-  Member summary[] = {
+  Member summary[9] = {
       {"total", Value::numeric(numbers.total)},
       {"ready", Value::numeric(numbers.ready)},
       {"excluded", Value::numeric(numbers.excluded)},
@@ -202,10 +258,17 @@ const std::pmr::string& PreviewBuilder::finish_jsonb(const EncodedNumbers& numbe
       {"estimated_dial_time", Value::string(dial)},
       {"suggested_session_name", Value::string(name)},
   };
+  std::size_t count = 8;
+  if (!numbers.size_guidance.empty()) {
+    // A small object of its own (numbers inside): the glue made it with
+    // jsonb_in from size_guidance_json(); placed as it is.
+    summary[count++] = {"size_guidance", Value::container(numbers.size_guidance)};
+  }
   summary_.clear();
-  summary_.reserve(exclusions_.size_bound() + 4096);  // one allocation, not a doubling
-  summary_.append(4, '\0');                           // the varlena's length word, set by the caller
-  jsonb::append_object(summary_, summary, std::size(summary));
+  summary_.reserve(exclusions_.size_bound() + numbers.size_guidance.size() +
+                   4096);    // one allocation, not a doubling
+  summary_.append(4, '\0');  // the varlena's length word, set by the caller
+  jsonb::append_object(summary_, summary, count);
   return summary_;
 }
 
@@ -232,8 +295,14 @@ const std::pmr::string& PreviewBuilder::finish_json() {
   w.Double(dial_minutes(ready_, settings_.minutes_per_contact));
   w.Key("estimated_dial_time");
   write_string(w, dial_time(ready_, settings_.minutes_per_contact));
+  const std::string suggested = names_.name(filters_.view(), settings_.year, settings_.month);
   w.Key("suggested_session_name");
-  write_string(w, names_.name(filters_.view(), settings_.year, settings_.month));
+  write_string(w, suggested);
+  if (wants_size_guidance()) {
+    w.Key("size_guidance");
+    write_size_guidance(w, ready_, settings_.size_limit, ready_by_tier_, settings_.minutes_per_contact,
+                        suggested);
+  }
   w.EndObject();
 
   // The rows, read back from their jsonb form (keys in jsonb's order).

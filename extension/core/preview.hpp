@@ -15,6 +15,7 @@
 #include "contact.hpp"
 #include "exclusion.hpp"
 #include "jsonb_encoding.hpp"
+#include "priority_tier.hpp"
 #include "session_name.hpp"
 
 namespace pgdialer {
@@ -46,6 +47,10 @@ struct PreviewSettings {
   // of dialer.suppressions for every contact); shared, since the glue's
   // statement cache may move on while an aggregate still builds.
   std::shared_ptr<const SuppressionList> suppressions = nullptr;
+  // The list size guidance (dialer.configure_list_size): more ready contacts
+  // than this and the summary says so and proposes a split by priority tier.
+  // 0: no guidance.
+  long size_limit = 0;
 };
 
 // Builds the summary one contact at a time, in array order, so a very large
@@ -88,10 +93,20 @@ class PreviewBuilder {
     std::string_view total, ready, excluded;
     std::string_view by_category[kExclusionCategoryCount];
     std::string_view dial_minutes;
+    // size_guidance_json() as a jsonb container (jsonb_in's, without its
+    // length word); empty when there is none.
+    std::string_view size_guidance;
   };
+
+  // The "size_guidance" object as JSON text, when the list calls for one.
+  std::optional<std::string> size_guidance_json() const;
 
   // {"total", "ready", "excluded", "excluded_by_category", "exclusions",
   //  "estimated_dial_minutes", "estimated_dial_time", "suggested_session_name"}
+  // and, when more contacts are ready than settings.size_limit,
+  // "size_guidance" {"recommended_max", "ready", "message", "proposed_split":
+  // [{"tier", "engagement", "contacts", "estimated_dial_time",
+  // "session_name"}]}, highest tier first, empty tiers left out,
   // as a jsonb varlena whose first 4 bytes (the length word) the caller sets
   // (jsonb_encoding.hpp). Kept in the builder (its memory is the builder's)
   // and valid until the next call; calling again gives the same bytes, so an
@@ -106,6 +121,7 @@ class PreviewBuilder {
 
  private:
   void record_exclusion(const Contact& contact, const Exclusion& exclusion);
+  bool wants_size_guidance() const;
 
   PreviewSettings settings_;
   std::string region_;  // owns what settings_.rules.region views
@@ -113,6 +129,7 @@ class PreviewBuilder {
   long total_ = 0;
   long ready_ = 0;
   std::array<long, kExclusionCategoryCount> by_category_{};
+  std::array<long, kTierCount> ready_by_tier_{};
   std::pmr::memory_resource* memory_;
   std::pmr::unordered_set<std::pmr::string> seen_ids_;
   std::pmr::unordered_map<std::pmr::string, std::pmr::string> name_by_number_;  // ready contacts only

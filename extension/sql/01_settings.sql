@@ -22,7 +22,12 @@ CREATE TABLE dialer.configuration (
     -- (their OIDs do not survive), so the column cannot be of that type.
     -- NULL means the default, dialer.write_contact_state.
     writeback_hook    text,
-    session_idle_days integer NOT NULL DEFAULT 7 CHECK (session_idle_days BETWEEN 1 AND 365)
+    session_idle_days integer NOT NULL DEFAULT 7 CHECK (session_idle_days BETWEEN 1 AND 365),
+    -- The list size guidance: a preview with more ready contacts says so
+    -- and proposes a split by priority tier (23_list_size.sql).
+    list_size_limit   integer NOT NULL DEFAULT 200 CHECK (list_size_limit BETWEEN 1 AND 100000),
+    -- The app's deals, for the deal-aware talking points (24_deals.sql).
+    deal_relation     regclass
 );
 SELECT pg_catalog.pg_extension_config_dump('dialer.configuration', '');
 
@@ -145,3 +150,40 @@ $$;
 
 COMMENT ON FUNCTION dialer.configure_session_idle_days(integer) IS
 'After how many days without activity an active session shows as paused in activity_status (1..365, default 7).';
+
+-- The spec's "Optimal List Size": over this many ready contacts a preview
+-- says so and proposes a split by priority tier (23_list_size.sql).
+CREATE FUNCTION dialer.configure_list_size(contacts integer)
+RETURNS void
+LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    previous integer := (SELECT c.list_size_limit FROM dialer.configuration c);
+BEGIN
+    PERFORM dialer._require_admin('configure pgdialer');
+    IF contacts IS NULL OR contacts NOT BETWEEN 1 AND 100000 THEN
+        RAISE EXCEPTION 'the list size limit must be from 1 to 100000 contacts, not %', coalesce(contacts::text, 'NULL')
+            USING ERRCODE = '22023';
+    END IF;
+    INSERT INTO dialer.configuration AS c (list_size_limit, updated_by)
+    VALUES (contacts, dialer.acting_user())
+    ON CONFLICT (singleton) DO UPDATE
+        SET list_size_limit = excluded.list_size_limit, updated_at = now(), updated_by = excluded.updated_by;
+    PERFORM dialer._audit('configured', 'configuration', 'list_size_limit',
+                          details => jsonb_build_object('from', coalesce(previous, 200), 'to', contacts));
+END
+$$;
+
+COMMENT ON FUNCTION dialer.configure_list_size(integer) IS
+'Admin: over how many ready contacts dialer.preview says the list is large and proposes a split by priority tier (1..100000, default 200, the spec''s "200+ contacts: split into multiple sessions by priority tier").';
+
+-- The limit, for dialer.preview (which everyone may run): a definer
+-- function, so nobody needs a grant on dialer.configuration for it.
+CREATE FUNCTION dialer._list_size_limit()
+RETURNS integer
+LANGUAGE sql STABLE PARALLEL SAFE
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT coalesce((SELECT c.list_size_limit FROM dialer.configuration c), 200)
+$$;

@@ -18,4 +18,4 @@ AS 'MODULE_PATHNAME', 'pgdialer_talking_points'
 LANGUAGE C STABLE STRICT PARALLEL SAFE;
 
 COMMENT ON FUNCTION dialer.talking_points(record) IS
-'A call-prep line from last_deal_presented, last_deal_outcome, target_industries, target_ebitda_range and last_contact_outcome; only facts in the row. NULL when it has none.';
+'A call-prep line from last_deal_presented, last_deal_outcome, target_industries, target_ebitda_range and last_contact_outcome, then the active deals of the deals relation (dialer.configure_deals) that fit the buyer; only facts in the rows; at most 500 bytes. NULL when there is none.';

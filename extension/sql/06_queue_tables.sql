@@ -33,7 +33,10 @@ CREATE TABLE dialer.sessions (
     created_at            timestamptz NOT NULL DEFAULT now(),
     contact_count         integer NOT NULL DEFAULT 0,  -- contacts linked in PhoneBurner
     last_activity_at      timestamptz,
-    last_activity_by      text
+    last_activity_by      text,
+    -- What the session is for, given at creation; it becomes the PhoneBurner
+    -- folder's description when the daemon creates the folder.
+    description           text
 );
 SELECT pg_catalog.pg_extension_config_dump('dialer.sessions', '');
 SELECT pg_catalog.pg_extension_config_dump(pg_get_serial_sequence('dialer.sessions', 'id'), '');
@@ -70,6 +73,14 @@ CREATE TABLE dialer.push_jobs (
     lease_expires_at  timestamptz,
     started_at        timestamptz,
     finished_at       timestamptz,
+    -- Where the list came from, for the success metrics (25_metrics.sql):
+    -- a query (manual), a template, a smart list, a saved list, a segment.
+    list_source       text NOT NULL DEFAULT 'manual'
+                      CHECK (list_source IN ('manual', 'template', 'smart_list', 'list', 'segment')),
+    -- A push split by priority tier (split_by_tier): its tier, and the job
+    -- dialer.push returned (the first tier's), shared by every tier's job.
+    tier              integer CHECK (tier BETWEEN 1 AND 4),
+    split_group       bigint REFERENCES dialer.push_jobs,
     CHECK ((status = 'running') = (lease_owner IS NOT NULL))
 );
 SELECT pg_catalog.pg_extension_config_dump('dialer.push_jobs', '');

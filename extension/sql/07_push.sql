@@ -26,10 +26,29 @@ BEGIN
     END IF;
     SELECT string_agg(format('"%s"', k), ', ') INTO unknown
     FROM jsonb_object_keys(options) AS k
-    WHERE k NOT IN ('min_days', 'update_existing', 'include', 'override_reason', 'filters', 'auto_launch');
+    WHERE k NOT IN ('min_days', 'update_existing', 'include', 'override_reason', 'filters', 'auto_launch',
+                    'split_by_tier', 'description', 'filter_applied_at');
     IF unknown IS NOT NULL THEN
         RAISE EXCEPTION 'unknown push option %', unknown USING ERRCODE = '22023',
-            HINT = 'Valid options are min_days, update_existing, include, override_reason, filters and auto_launch.';
+            HINT = 'Valid options are min_days, update_existing, include, override_reason, filters, auto_launch, split_by_tier, description and filter_applied_at.';
+    END IF;
+    IF options ? 'split_by_tier' AND jsonb_typeof(options -> 'split_by_tier') <> 'boolean' THEN
+        RAISE EXCEPTION 'options.split_by_tier must be true or false' USING ERRCODE = '22023';
+    END IF;
+    IF options ? 'description' AND (jsonb_typeof(options -> 'description') <> 'string'
+                                    OR length(options ->> 'description') > 1000) THEN
+        RAISE EXCEPTION 'options.description must be a text of at most 1000 characters' USING ERRCODE = '22023';
+    END IF;
+    IF options ? 'filter_applied_at' THEN
+        IF jsonb_typeof(options -> 'filter_applied_at') <> 'string' THEN
+            RAISE EXCEPTION 'options.filter_applied_at must be a timestamp string' USING ERRCODE = '22023';
+        END IF;
+        BEGIN
+            PERFORM (options ->> 'filter_applied_at')::timestamptz;
+        EXCEPTION WHEN datetime_field_overflow OR invalid_datetime_format THEN
+            RAISE EXCEPTION 'options.filter_applied_at is not a timestamp: "%"', options ->> 'filter_applied_at'
+                USING ERRCODE = '22023';
+        END;
     END IF;
     IF options ? 'min_days' AND (jsonb_typeof(options -> 'min_days') <> 'number'
             OR (options ->> 'min_days')::numeric NOT BETWEEN 0 AND 365
@@ -85,14 +104,31 @@ AS $$
     WHERE v.category IS NOT NULL AND v.contact_id <> ALL (kept)
 $$;
 
+-- A contact's payload with the session it is pushed into, as the custom
+-- field session_name: the rep sees which list a contact came from.
+CREATE FUNCTION dialer._with_session_name(payload jsonb, session_name text)
+RETURNS jsonb
+LANGUAGE sql IMMUTABLE
+AS $$
+    SELECT CASE WHEN nullif(btrim(session_name), '') IS NULL THEN payload
+                ELSE jsonb_set(payload, '{custom_fields}',
+                               coalesce(payload -> 'custom_fields', '{}') || jsonb_build_object('session_name', session_name))
+           END
+$$;
+
 -- The enqueue itself, from the verdicts of the list. (PL/pgSQL cannot take
 -- arrays of anonymous records, so dialer.push classifies in SQL first.)
+-- list_source says which entry point the list came from (the metrics).
 CREATE FUNCTION dialer._enqueue_push(verdicts dialer.list_verdict[], session_name text,
-                                     session_id bigint, options jsonb)
+                                     session_id bigint, options jsonb, list_source text DEFAULT 'manual')
 RETURNS bigint
 LANGUAGE plpgsql
 AS $$
 DECLARE
+    t          record;
+    part       dialer.list_verdict[];
+    base_name  text;
+    first_job  bigint;
     opts       jsonb := dialer._push_options(options);
     rep        dialer.reps := dialer.current_rep();
     actor      text := rep.name;
@@ -111,6 +147,10 @@ BEGIN
         RAISE EXCEPTION 'every contact needs an id to be pushed' USING ERRCODE = '23502',
             HINT = 'The contact rows must have an "id" column with a value.';
     END IF;
+    IF _enqueue_push.session_id IS NOT NULL AND opts ? 'description' THEN
+        RAISE EXCEPTION 'options.description is for a new session; session % exists already', _enqueue_push.session_id
+            USING ERRCODE = '22023';
+    END IF;
     SELECT i AS id INTO refused FROM unnest(included) i
     WHERE i NOT IN (SELECT v.contact_id FROM unnest(verdicts) v) LIMIT 1;
     IF FOUND THEN
@@ -125,14 +165,51 @@ BEGIN
                   DETAIL = 'Legal do-not-call listings and numbers that do not normalize can never be overridden.';
     END IF;
 
+    -- Split by priority tier: one new session and job per tier that has
+    -- contacts to push, highest first, named "<name> - Tier N"; the first
+    -- tier's job carries the list's exclusions and is the one returned.
+    IF coalesce((opts ->> 'split_by_tier')::boolean, false) THEN
+        IF _enqueue_push.session_id IS NOT NULL THEN
+            RAISE EXCEPTION 'split_by_tier creates one new session per tier: session_id must be NULL'
+                USING ERRCODE = '22023';
+        END IF;
+        base_name := coalesce(nullif(btrim(_enqueue_push.session_name), ''),
+                              dialer.session_name(
+                                  ARRAY(SELECT v.payload -> 'custom_fields' ->> 'contact_type' FROM unnest(verdicts) v),
+                                  ARRAY(SELECT v.payload -> 'custom_fields' ->> 'buyer_type' FROM unnest(verdicts) v),
+                                  coalesce(opts -> 'filters', '{}')));
+        FOR t IN
+            SELECT DISTINCT dialer.priority_tier(v.payload -> 'custom_fields' ->> 'engagement_score') AS n
+            FROM unnest(verdicts) v WHERE v.category IS NULL OR v.contact_id = ANY (included)
+            ORDER BY 1
+        LOOP
+            part := ARRAY(SELECT v FROM unnest(verdicts) v
+                          WHERE ((v.category IS NULL OR v.contact_id = ANY (included))
+                                 AND dialer.priority_tier(v.payload -> 'custom_fields' ->> 'engagement_score') = t.n)
+                             OR (first_job IS NULL AND v.category IS NOT NULL AND v.contact_id <> ALL (included))
+                          ORDER BY v.list_position);
+            job_id := dialer._enqueue_push(
+                part, base_name || ' - Tier ' || t.n, NULL,
+                (opts - 'split_by_tier') || jsonb_build_object('include', to_jsonb(ARRAY(
+                    SELECT v.contact_id FROM unnest(part) v WHERE v.contact_id = ANY (included)))),
+                list_source);
+            first_job := coalesce(first_job, job_id);
+            UPDATE dialer.push_jobs j SET tier = t.n, split_group = first_job WHERE j.id = job_id;
+        END LOOP;
+        IF first_job IS NOT NULL THEN
+            RETURN first_job;
+        END IF;
+        -- Nothing passes: one session, as without the split.
+    END IF;
+
     IF _enqueue_push.session_id IS NULL THEN
-        INSERT INTO dialer.sessions (name, owner, created_by, last_activity_at, last_activity_by)
+        INSERT INTO dialer.sessions (name, owner, created_by, last_activity_at, last_activity_by, description)
         VALUES (coalesce(nullif(btrim(_enqueue_push.session_name), ''),
                          dialer.session_name(
                              ARRAY(SELECT v.payload -> 'custom_fields' ->> 'contact_type' FROM unnest(verdicts) v),
                              ARRAY(SELECT v.payload -> 'custom_fields' ->> 'buyer_type' FROM unnest(verdicts) v),
                              coalesce(opts -> 'filters', '{}'))),
-                actor, actor, now(), actor)
+                actor, actor, now(), actor, nullif(btrim(opts ->> 'description'), ''))
         RETURNING * INTO session;
         PERFORM dialer._audit('session_created', 'session', session.id::text,
                               details => jsonb_build_object('name', session.name, 'owner', session.owner));
@@ -146,13 +223,14 @@ BEGIN
         UPDATE dialer.sessions s SET last_activity_at = now(), last_activity_by = actor WHERE s.id = session.id;
     END IF;
 
-    INSERT INTO dialer.push_jobs (session_id, options, filters, requested_by, excluded, phoneburner_credential)
+    INSERT INTO dialer.push_jobs (session_id, options, filters, requested_by, excluded, phoneburner_credential,
+                                  list_source)
     VALUES (session.id, opts, opts -> 'filters', actor, dialer._excluded_by_category(verdicts, included),
-            dialer._session_credential(session))
+            dialer._session_credential(session), list_source)
     RETURNING id INTO job_id;
 
     INSERT INTO dialer.push_items (job_id, list_position, contact_id, payload, exclusion, override_reason)
-    SELECT job_id, v.list_position, v.contact_id, v.payload,
+    SELECT job_id, v.list_position, v.contact_id, dialer._with_session_name(v.payload, session.name),
            CASE WHEN v.category IS NOT NULL THEN ROW(v.category, v.reason, v.overridable)::dialer.exclusion END,
            CASE WHEN v.category IS NOT NULL THEN opts ->> 'override_reason' END
     FROM unnest(verdicts) v
@@ -212,7 +290,7 @@ AS $$
 $$;
 
 COMMENT ON FUNCTION dialer.push(anyarray, text, bigint, jsonb) IS
-'Enqueue a push of the contacts that pass the rules (plus force-included ones) into a session, in the caller''s transaction; pgdialer-sync is woken by NOTIFY dialer_push on commit. session_id NULL creates a session named session_name or the suggested name. Options: min_days, update_existing (default true), include + override_reason, filters, auto_launch. Returns the job id.';
+'Enqueue a push of the contacts that pass the rules (plus force-included ones) into a session, in the caller''s transaction; pgdialer-sync is woken by NOTIFY dialer_push on commit. session_id NULL creates a session named session_name or the suggested name. Options: min_days, update_existing (default true), include + override_reason, filters, auto_launch, split_by_tier (one new session per priority tier, "<name> - Tier N"), description (of a new session), filter_applied_at (for the time-to-push metric). Returns the job id (with split_by_tier: the first tier''s).';
 
 -- ---------------------------------------------------------------------------
 -- Progress and sessions, for the app

@@ -12,6 +12,9 @@ CREATE TABLE dialer.contact_state (
     last_call_attempt_at     timestamptz,
     last_contact_method      text,              -- 'call'
     last_contact_outcome     text,              -- an outcome of dialer.disposition_map
+    last_disposition         text,              -- PhoneBurner's disposition text of that call
+    next_action_type         text,              -- 'call' when the rep set a callback with a date
+    next_action_date         date,              -- that callback's date (PhoneBurner's clock)
     phone_number_invalid     boolean,
     phone_invalid_reason     text,
     do_not_call              boolean,
@@ -26,9 +29,9 @@ SELECT pg_catalog.pg_extension_config_dump('dialer.contact_state', '');
 COMMENT ON TABLE dialer.contact_state IS
 'What calls and pushes taught us about each contact, written by the default write-back hook dialer.write_contact_state. Join it into the contact relation so the rules read it.';
 
--- The default hook. Keys it does not know are ignored. The last_contact_*
--- keys travel with last_call_attempt_at and apply only when that attempt is
--- not older than the stored one: a late delivery of an older call never
+-- The default hook. Keys it does not know are ignored. The last_contact_*,
+-- last_disposition and next_action_* keys travel with last_call_attempt_at
+-- and apply only when that attempt is not older than the stored one: a late delivery of an older call never
 -- overwrites the outcome of a newer one. The flags (invalid phone, do not
 -- call) are set whenever given.
 -- SECURITY DEFINER: pgdialer-sync's role may run it (it is the hook) but
@@ -54,6 +57,18 @@ BEGIN
                                          AND (attempt IS NULL OR s.last_call_attempt_at IS NULL
                                               OR attempt >= s.last_call_attempt_at)
                                     THEN changes ->> 'last_contact_outcome' ELSE s.last_contact_outcome END,
+        last_disposition = CASE WHEN changes ? 'last_disposition'
+                                     AND (attempt IS NULL OR s.last_call_attempt_at IS NULL
+                                          OR attempt >= s.last_call_attempt_at)
+                                THEN changes ->> 'last_disposition' ELSE s.last_disposition END,
+        next_action_type = CASE WHEN changes ? 'next_action_type'
+                                     AND (attempt IS NULL OR s.last_call_attempt_at IS NULL
+                                          OR attempt >= s.last_call_attempt_at)
+                                THEN changes ->> 'next_action_type' ELSE s.next_action_type END,
+        next_action_date = CASE WHEN changes ? 'next_action_date'
+                                     AND (attempt IS NULL OR s.last_call_attempt_at IS NULL
+                                          OR attempt >= s.last_call_attempt_at)
+                                THEN (changes ->> 'next_action_date')::date ELSE s.next_action_date END,
         phone_number_invalid = coalesce((changes ->> 'phone_number_invalid')::boolean, s.phone_number_invalid),
         phone_invalid_reason = CASE WHEN changes ? 'phone_invalid_reason'
                                     THEN changes ->> 'phone_invalid_reason' ELSE s.phone_invalid_reason END,
@@ -71,4 +86,4 @@ END
 $$;
 
 COMMENT ON FUNCTION dialer.write_contact_state(text, jsonb) IS
-'The default write-back hook: upserts dialer.contact_state. last_contact_method/outcome apply only when last_call_attempt_at is not older than the stored one.';
+'The default write-back hook: upserts dialer.contact_state. last_contact_method/outcome, last_disposition and next_action_type/date apply only when last_call_attempt_at is not older than the stored one.';

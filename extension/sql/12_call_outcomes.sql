@@ -62,6 +62,7 @@ CREATE TABLE dialer.call_activity (
     connected              boolean,               -- as PhoneBurner reported it
     disposition            text,                  -- PhoneBurner's text
     outcome                text,                  -- dialer.disposition_outcome(disposition)
+    callback_date          date,                  -- the callback the rep scheduled, when PhoneBurner sent one
     notes                  text,
     recording_url          text,
     began_received_at      timestamptz,           -- when its api_callbegin arrived
@@ -136,8 +137,11 @@ END
 $$;
 
 -- What a call does to contacts, through the hook. Every call with a known
--- contact: last_call_attempt_at, last_contact_method 'call', and the outcome
--- when it maps to one. wrong_number flags the phone invalid and do_not_call
+-- contact: last_call_attempt_at, last_contact_method 'call', the outcome
+-- when it maps to one and the disposition text (last_disposition: the smart
+-- lists read the text, e.g. "Not a Fit"). A callback with a date PhoneBurner
+-- sent sets next_action_type 'call' and next_action_date (the smart list
+-- "Callback Due Today"); without a date the next action is left as it is. wrong_number flags the phone invalid and do_not_call
 -- sets DNC (source requested) and suppresses the number, for the contact
 -- called and for every other contact with that number. The changes are
 -- queued for the hook (13_write_back.sql).
@@ -157,7 +161,12 @@ BEGIN
     changes := jsonb_strip_nulls(jsonb_build_object(
         'last_call_attempt_at', coalesce(the_call.started_at, the_call.ended_at, the_call.created_at),
         'last_contact_method', 'call',
-        'last_contact_outcome', the_call.outcome));
+        'last_contact_outcome', the_call.outcome,
+        'last_disposition', the_call.disposition));
+    IF the_call.outcome = 'callback' AND the_call.callback_date IS NOT NULL THEN
+        changes := changes || jsonb_build_object('next_action_type', 'call',
+                                                 'next_action_date', the_call.callback_date);
+    END IF;
 
     IF the_call.outcome IN ('wrong_number', 'do_not_call') THEN
         -- The number dialed, else the one we pushed for this contact.

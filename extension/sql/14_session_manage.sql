@@ -101,7 +101,7 @@ AS $$
     SELECT dialer._audit('session_' || action, 'session', session_id::text, details => detail);
 $$;
 
-CREATE FUNCTION dialer.create_session(name text)
+CREATE FUNCTION dialer.create_session(name text, description text DEFAULT NULL)
 RETURNS bigint
 LANGUAGE plpgsql
 SECURITY DEFINER SET search_path = pg_catalog, pg_temp
@@ -113,16 +113,53 @@ BEGIN
     IF name IS NULL OR btrim(name) = '' THEN
         RAISE EXCEPTION 'a session needs a name' USING ERRCODE = '22023';
     END IF;
-    INSERT INTO dialer.sessions AS s (name, owner, created_by, last_activity_at, last_activity_by)
-    VALUES (btrim(create_session.name), actor, actor, now(), actor)
+    IF length(create_session.description) > 1000 THEN
+        RAISE EXCEPTION 'a session description has at most 1000 characters' USING ERRCODE = '22023';
+    END IF;
+    INSERT INTO dialer.sessions AS s (name, owner, created_by, last_activity_at, last_activity_by, description)
+    VALUES (btrim(create_session.name), actor, actor, now(), actor, nullif(btrim(create_session.description), ''))
     RETURNING s.id INTO id;
     PERFORM dialer._log_session_change(id, 'created', jsonb_build_object('name', btrim(create_session.name)));
     RETURN id;
 END
 $$;
 
-COMMENT ON FUNCTION dialer.create_session(text) IS
-'The spec''s "+ New Session": an empty active session, owned by the acting rep, to push contacts into later. Returns its id.';
+COMMENT ON FUNCTION dialer.create_session(text, text) IS
+'The spec''s "+ New Session": an empty active session, owned by the acting rep, to push contacts into later, with an optional description (it becomes the PhoneBurner folder''s). Returns its id.';
+
+-- "View in PhoneBurner": the session's folder in the owner's PhoneBurner
+-- web app. PhoneBurner documents no web address for a folder; its contacts
+-- list filtered by folder (category_id, the one filter its API honours for
+-- folders) is the closest one, and the owner must be logged in to their
+-- account to open it (docs/phoneburner.md). NULL until the daemon has made
+-- the folder. Owner or admin, like the login links.
+CREATE FUNCTION dialer.phoneburner_link(session_id bigint)
+RETURNS text
+LANGUAGE plpgsql STABLE
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    session dialer.sessions;
+BEGIN
+    SELECT * INTO session FROM dialer.sessions s WHERE s.id = phoneburner_link.session_id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'session % does not exist', phoneburner_link.session_id USING ERRCODE = '22023';
+    END IF;
+    PERFORM dialer._check_owner(session, 'open it in PhoneBurner');
+    IF session.phoneburner_folder_id IS NULL THEN
+        RETURN NULL;
+    END IF;
+    -- PhoneBurner's folder ids are digits; anything else is percent-encoded.
+    RETURN 'https://www.phoneburner.com/contacts?category_id=' || (
+        SELECT string_agg(CASE WHEN c.ch ~ '^[A-Za-z0-9._~-]$' THEN c.ch
+                               ELSE upper(regexp_replace(encode(convert_to(c.ch, 'UTF8'), 'hex'), '(..)', '%\1', 'g'))
+                          END, '' ORDER BY c.n)
+        FROM regexp_split_to_table(session.phoneburner_folder_id, '') WITH ORDINALITY AS c (ch, n));
+END
+$$;
+
+COMMENT ON FUNCTION dialer.phoneburner_link(bigint) IS
+'"View in PhoneBurner": the web address of the session''s folder in its owner''s PhoneBurner account (the contacts list filtered by the folder: the best PhoneBurner''s documented API allows), NULL before the folder exists. The session''s owner or an admin.';
 
 CREATE FUNCTION dialer.rename_session(session_id bigint, name text)
 RETURNS void

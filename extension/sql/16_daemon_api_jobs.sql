@@ -474,7 +474,7 @@ $$;
 -- The session a claimed job writes into: its id, name and PhoneBurner folder.
 CREATE FUNCTION dialer.push_job_session(job_id bigint, worker text,
     OUT session_id bigint, OUT session_name text, OUT phoneburner_folder_id text,
-    OUT update_existing boolean, OUT unknown_items integer)
+    OUT update_existing boolean, OUT unknown_items integer, OUT session_description text)
 RETURNS SETOF record
 LANGUAGE sql STABLE
 SECURITY DEFINER SET search_path = pg_catalog, pg_temp
@@ -487,7 +487,8 @@ AS $$
             FROM dialer.push_jobs sj JOIN dialer.push_items i ON i.job_id = sj.id
             WHERE sj.session_id = s.id AND sj.kind = 'push' AND i.status = 'unknown'
               AND NOT EXISTS (SELECT FROM dialer.contact_links l
-                              WHERE l.session_id = s.id AND l.contact_id = i.contact_id))
+                              WHERE l.session_id = s.id AND l.contact_id = i.contact_id)),
+           s.description
     FROM dialer.push_jobs j JOIN dialer.sessions s ON s.id = j.session_id
     WHERE j.id = push_job_session.job_id AND dialer._holds_lease(push_job_session.job_id, push_job_session.worker)
 $$;
@@ -590,7 +591,8 @@ BEGIN
                      AND o.category = v.category))
     )
     INSERT INTO dialer.push_items (job_id, list_position, contact_id, payload, exclusion, phoneburner_contact_id)
-    SELECT job.id, k.position, k.contact_id, k.payload,
+    SELECT job.id, k.position, k.contact_id,
+           dialer._with_session_name(k.payload, (SELECT s.name FROM dialer.sessions s WHERE s.id = job.session_id)),
            CASE WHEN k.category IS NOT NULL THEN ROW(k.category, k.reason, k.overridable)::dialer.exclusion END,
            l.phoneburner_contact_id
     FROM kept k

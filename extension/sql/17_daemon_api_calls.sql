@@ -68,6 +68,28 @@ BEGIN
 END
 $$;
 
+-- callback_date: the callback a rep scheduled, 'YYYY-MM-DD' or 'YYYY-MM-DD
+-- HH:MM:SS' on PhoneBurner's clock (docs/call-events.md); its date is kept.
+CREATE FUNCTION dialer._event_date(event jsonb, key text)
+RETURNS date
+LANGUAGE plpgsql IMMUTABLE
+AS $$
+DECLARE
+    v text := dialer._event_text(event, key);
+BEGIN
+    IF v IS NULL OR v LIKE '0000-00-00%' THEN
+        RETURN NULL;
+    END IF;
+    IF v !~ '^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}:\d{2}(\.\d+)?)?$' THEN
+        RAISE EXCEPTION 'call event: "%" must be YYYY-MM-DD or YYYY-MM-DD HH:MM:SS, not "%"', key, v
+            USING ERRCODE = '22023';
+    END IF;
+    RETURN left(v, 10)::date;
+EXCEPTION WHEN datetime_field_overflow OR invalid_datetime_format THEN
+    RAISE EXCEPTION 'call event: "%" is not a valid date: "%"', key, v USING ERRCODE = '22023';
+END
+$$;
+
 CREATE FUNCTION dialer._record_call_event(event jsonb)
 RETURNS text
 LANGUAGE plpgsql
@@ -97,6 +119,7 @@ DECLARE
     connected     boolean;
     disposition   text;
     outcome       text;
+    callback_date date;
     key           text;
     event_id      bigint;
     contact       text;
@@ -178,6 +201,7 @@ BEGIN
     END IF;
     connected := (dialer._event_value(event, 'connected', '{boolean}') #>> '{}')::boolean;
     disposition := dialer._event_text(event, 'disposition');
+    callback_date := dialer._event_date(event, 'callback_date');
     PERFORM dialer._event_value(event, 'notes', '{string}'), dialer._event_value(event, 'recording_url', '{string}'),
             dialer._event_value(event, 'phone', '{string}'), dialer._event_value(event, 'raw', '{object}');
 
@@ -239,12 +263,13 @@ BEGIN
         INSERT INTO dialer.call_activity AS c (
             call_id, session_id, dial_session_id, contact_id, phoneburner_contact_id, agent_name, agent_id,
             phone, started_at, ended_at, duration_seconds, connected, disposition, outcome, notes,
-            recording_url, began_received_at, done_received_at)
+            recording_url, began_received_at, done_received_at, callback_date)
         VALUES (pb_call_id, session, ds_id, contact, pb_contact, agent_name, agent_id,
                 dialer._event_text(event, 'phone'), started, ended, round(duration)::integer, connected,
                 disposition, outcome, dialer._event_value(event, 'notes', '{string}') #>> '{}',
                 dialer._event_text(event, 'recording_url'),
-                CASE WHEN NOT done_event THEN received END, CASE WHEN done_event THEN received END)
+                CASE WHEN NOT done_event THEN received END, CASE WHEN done_event THEN received END,
+                callback_date)
         ON CONFLICT (call_id) DO UPDATE SET
             session_id = CASE WHEN done_event THEN coalesce(excluded.session_id, c.session_id)
                               ELSE coalesce(c.session_id, excluded.session_id) END,
@@ -276,6 +301,8 @@ BEGIN
                          ELSE coalesce(c.notes, excluded.notes) END,
             recording_url = CASE WHEN done_event THEN coalesce(excluded.recording_url, c.recording_url)
                                  ELSE coalesce(c.recording_url, excluded.recording_url) END,
+            callback_date = CASE WHEN done_event THEN coalesce(excluded.callback_date, c.callback_date)
+                                 ELSE coalesce(c.callback_date, excluded.callback_date) END,
             began_received_at = coalesce(c.began_received_at, excluded.began_received_at),
             done_received_at = coalesce(c.done_received_at, excluded.done_received_at),
             updated_at = now()
@@ -286,8 +313,10 @@ BEGIN
         -- 6. Effects on the contact, when this event changed what they
         --    depend on (the other event of the call may have applied them).
         IF after.contact_id IS NOT NULL AND (before.call_id IS NULL
-               OR (before.contact_id, before.outcome, before.started_at, before.ended_at, before.phone)
-                  IS DISTINCT FROM (after.contact_id, after.outcome, after.started_at, after.ended_at, after.phone)) THEN
+               OR (before.contact_id, before.outcome, before.started_at, before.ended_at, before.phone,
+                   before.disposition, before.callback_date)
+                  IS DISTINCT FROM (after.contact_id, after.outcome, after.started_at, after.ended_at, after.phone,
+                                    after.disposition, after.callback_date)) THEN
             PERFORM dialer._apply_call_effects(after, event_id);
         END IF;
 

@@ -32,7 +32,8 @@ GRANT EXECUTE ON FUNCTION
     dialer.payload(record), dialer.talking_points(record),
     dialer.preview(anyarray, jsonb), dialer.preview_agg(anyelement, jsonb),
     dialer._preview_step(internal, anyelement, jsonb), dialer._preview_final(internal),
-    dialer.classify_list(anyarray, jsonb)
+    dialer.classify_list(anyarray, jsonb),
+    dialer.priority_tier(text), dialer._list_size_limit(), dialer._deal_relation(), dialer._active_deals()
 TO PUBLIC;
 
 -- ---------------------------------------------------------------------------
@@ -42,7 +43,9 @@ TO PUBLIC;
 -- ---------------------------------------------------------------------------
 GRANT SELECT ON dialer.sessions_overview, dialer.session_stats, dialer.session_contacts,
                 dialer.session_activity, dialer.unmapped_dispositions,
-                dialer.configuration, dialer.disposition_map, dialer.reps, dialer.contact_state
+                dialer.configuration, dialer.disposition_map, dialer.reps, dialer.contact_state,
+                dialer.metrics_push_time, dialer.metrics_rep_weeks, dialer.metrics_push_quality,
+                dialer.metrics_connection_rate
 TO dialer_analyst;
 GRANT EXECUTE ON FUNCTION
     dialer.acting_user(), dialer.current_rep(),
@@ -59,9 +62,9 @@ GRANT EXECUTE ON FUNCTION
     dialer.push(anyarray, text, bigint, jsonb), dialer.push_status(bigint), dialer.cancel(bigint),
     dialer.suggest_session(jsonb),
     dialer.launch(bigint), dialer.launch_link(bigint),
-    dialer.create_session(text), dialer.rename_session(bigint, text), dialer.pause_session(bigint),
+    dialer.create_session(text, text), dialer.rename_session(bigint, text), dialer.pause_session(bigint),
     dialer.resume_session(bigint), dialer.complete_session(bigint), dialer.delete_session(bigint),
-    dialer.add_suppression(text, text, text)
+    dialer.add_suppression(text, text, text), dialer.phoneburner_link(bigint)
 TO dialer_rep;
 
 -- ---------------------------------------------------------------------------
@@ -71,7 +74,8 @@ TO dialer_rep;
 GRANT EXECUTE ON FUNCTION
     dialer.add_rep(text, text, text, text), dialer.update_rep(text, text, text, text, boolean),
     dialer.configure(regclass), dialer.configure_writeback(regprocedure, text),
-    dialer.configure_session_idle_days(integer),
+    dialer.configure_session_idle_days(integer), dialer.configure_list_size(integer),
+    dialer.configure_deals(regclass),
     dialer.map_disposition(text, text), dialer.remap_dispositions(text), dialer.retry_writebacks(),
     dialer.remove_suppression(text, text), dialer.assign_session(bigint, text, text)
 TO dialer_admin;

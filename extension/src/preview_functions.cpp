@@ -21,6 +21,7 @@
 #include "payload.hpp"
 #include "preview.hpp"
 
+#include "deals_cache.hpp"
 #include "suppression_cache.hpp"  // before postgres.h: it includes a core header
 
 #include "context_memory.hpp"
@@ -31,6 +32,7 @@
 
 extern "C" {
 #include "access/xact.h"
+#include "executor/spi.h"
 #include "fmgr.h"
 #include "miscadmin.h"
 #include "utils/array.h"
@@ -87,6 +89,23 @@ void check_contact_array(FunctionCallInfo fcinfo, ArrayType* contacts) {
                           "WHERE ...")));
 }
 
+// The list size guidance's limit (dialer.configure_list_size), read once per
+// preview through a definer function: the configuration table needs no
+// grant. 0 when the function is not there to ask.
+long list_size_limit() {
+  if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "dialer: SPI_connect failed");
+  int rc = SPI_execute("SELECT dialer._list_size_limit()", true, 1);
+  if (rc != SPI_OK_SELECT) elog(ERROR, "dialer: reading the list size limit failed");
+  long limit = 0;
+  bool isnull = true;
+  if (SPI_processed == 1) {
+    Datum d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+    if (!isnull) limit = DatumGetInt32(d);
+  }
+  SPI_finish();
+  return limit;
+}
+
 // One preview under way: its builder and the memory context holding all of
 // its state. Plain pointers, so PostgreSQL may longjmp over it.
 struct Preview {
@@ -97,7 +116,8 @@ struct Preview {
 // A builder for one preview, in a new memory context under `parent` that
 // holds its whole state: options parsed and validated, settings captured
 // once. `what` (a string literal) names the SQL function in errors.
-Preview begin_preview(const char* options_json, MemoryContext parent, const char* what) {
+Preview begin_preview(const char* options_json, MemoryContext parent, const char* what,
+                      bool size_guidance = true) {
   MemoryContext state = AllocSetContextCreate(parent, "dialer.preview state", ALLOCSET_DEFAULT_SIZES);
   // Never destroyed: it holds no resources, and its storage is the context's.
   auto* memory = new (MemoryContextAlloc(state, sizeof(ContextMemory)))
@@ -114,9 +134,14 @@ Preview begin_preview(const char* options_json, MemoryContext parent, const char
   double minutes = minutes_per_contact();
   // The whole list is classified against one load of dialer.suppressions.
   statement_suppressions();
+  long size_limit = size_guidance ? list_size_limit() : 0;
   PreviewBuilder* builder = cpp_call([&] {
-    PreviewSettings settings{RuleSettings{min_days, as_of_unix, region}, minutes, year, month,
-                             current_suppressions_shared()};
+    PreviewSettings settings{RuleSettings{min_days, as_of_unix, region},
+                             minutes,
+                             year,
+                             month,
+                             current_suppressions_shared(),
+                             size_limit};
     return context_owned<PreviewBuilder>(state, std::move(settings), *options, memory);
   });
   return Preview{state, builder};
@@ -164,6 +189,16 @@ Datum finish_preview(PreviewBuilder* builder) {
   encoded.excluded = numeric_bytes(n.excluded);
   for (int i = 0; i < kExclusionCategoryCount; ++i) encoded.by_category[i] = numeric_bytes(n.by_category[i]);
   encoded.dial_minutes = numeric_bytes(n.dial_minutes);
+  // The list-size guidance, when there is one: small, so jsonb_in makes it.
+  char* guidance = cpp_call([&]() -> char* {
+    auto json = builder->size_guidance_json();
+    return json ? pstrdup_noerr(*json) : nullptr;
+  });
+  if (guidance != nullptr) {
+    Jsonb* made = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(guidance)));
+    encoded.size_guidance =
+        std::string_view(reinterpret_cast<const char*>(&made->root), VARSIZE(made) - VARHDRSZ);
+  }
   const std::pmr::string* bytes = cpp_call([&] { return &builder->finish_jsonb(encoded); });
   auto* result = static_cast<struct varlena*>(palloc(bytes->size()));
   memcpy(result, bytes->data(), bytes->size());
@@ -266,9 +301,10 @@ extern "C" Datum pgdialer_classify_list(PG_FUNCTION_ARGS) {
   ArrayType* contacts = PG_GETARG_ARRAYTYPE_P(0);
   check_contact_array(fcinfo, contacts);
   MemoryContext call_context = CurrentMemoryContext;
-  Preview preview = begin_preview(jsonb_arg_text(fcinfo, 1), call_context, "dialer.classify_list");
+  Preview preview = begin_preview(jsonb_arg_text(fcinfo, 1), call_context, "dialer.classify_list", false);
   PreviewBuilder* builder = preview.builder;
   const char* region = default_region();
+  const std::vector<Deal>* deals = statement_deals();
   MemoryContext row_context =
       AllocSetContextCreate(call_context, "dialer.classify_list row", ALLOCSET_SMALL_SIZES);
   ArrayIterator it = array_create_iterator(contacts, 0, nullptr);
@@ -299,7 +335,7 @@ extern "C" Datum pgdialer_classify_list(PG_FUNCTION_ARGS) {
         out.reason = text_noerr(d.exclusion->reason);
         out.overridable = d.exclusion->overridable;
       }
-      out.payload = pstrdup_noerr(payload_json(contact, region));
+      out.payload = pstrdup_noerr(payload_json(contact, region, deals));
       return out;
     });
     if (!v.duplicate_id) {

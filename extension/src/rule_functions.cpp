@@ -11,6 +11,7 @@
 #include "phone_memo.hpp"
 #include "talking_points.hpp"
 
+#include "deals_cache.hpp"
 #include "suppression_cache.hpp"  // before postgres.h: it includes a core header
 
 #include "contact_reader.hpp"
@@ -146,7 +147,8 @@ extern "C" Datum pgdialer_payload(PG_FUNCTION_ARGS) {
   Contact contact;
   read_contact_arg(fcinfo, ColumnSet::everything, "dialer.payload", &contact);
   const char* region = default_region();
-  char* json = cpp_call([&] { return pstrdup_noerr(payload_json(contact, region)); });
+  const std::vector<Deal>* deals = statement_deals();
+  char* json = cpp_call([&] { return pstrdup_noerr(payload_json(contact, region, deals)); });
   return DirectFunctionCall1(jsonb_in, CStringGetDatum(json));
 }
 
@@ -154,8 +156,9 @@ extern "C" Datum pgdialer_payload(PG_FUNCTION_ARGS) {
 extern "C" Datum pgdialer_talking_points(PG_FUNCTION_ARGS) {
   Contact contact;
   read_contact_arg(fcinfo, ColumnSet::everything, "dialer.talking_points", &contact);
+  const std::vector<Deal>* deals = statement_deals();
   text* result = cpp_call([&]() -> text* {
-    auto points = talking_points(contact);
+    auto points = talking_points(contact, deals);
     return points ? text_noerr(*points) : nullptr;
   });
   if (result == nullptr) PG_RETURN_NULL();

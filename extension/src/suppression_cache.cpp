@@ -42,6 +42,7 @@
 #include "suppression_list.hpp"
 
 #include "cpp_boundary.hpp"
+#include "statement_snapshot.hpp"
 #include "suppression_cache.hpp"
 
 extern "C" {
@@ -59,27 +60,6 @@ namespace pgdialer::glue {
 namespace {
 
 constexpr const char* kLoadQuery = "SELECT phone_e164, source FROM dialer._suppressed_numbers()";
-
-struct SnapshotKey {
-  LocalTransactionId lxid;
-  SubTransactionId subxid;
-  CommandId curcid;
-  TransactionId xmin;
-  TransactionId xmax;
-  uint32 xcnt;
-  uint64 completions;
-
-  bool operator==(const SnapshotKey& o) const {
-    return lxid == o.lxid && subxid == o.subxid && curcid == o.curcid && xmin == o.xmin && xmax == o.xmax &&
-           xcnt == o.xcnt && completions == o.completions;
-  }
-};
-
-SnapshotKey key_of(Snapshot snapshot) {
-  return SnapshotKey{
-      MyProc->lxid,   GetCurrentSubTransactionId(),     snapshot->curcid, snapshot->xmin, snapshot->xmax,
-      snapshot->xcnt, snapshot->snapXactCompletionCount};
-}
 
 // The backend's one cached list. A static shared_ptr: builders that copied
 // it keep their list alive when the cache moves on to the next statement.

@@ -85,12 +85,22 @@ TEST_F(PushTest, HappyPathLandsEveryReadyContactOnceWithItsContext) {
   db_->add_contacts(1, 40);  // ids 10, 20, 30, 40 are do-not-call
   db_->sql().exec("UPDATE contacts SET call_talking_points = 'Ask about add-ons' WHERE id = 7");
   auto daemon = start_daemon();
-  long long job = push(*db_, "true", "PE Buyers - Feb 2026 Outreach");
+  long long job = push(*db_, "true", "PE Buyers - Feb 2026 Outreach", "",
+                       R"({"description": "Q1 outreach to PE buyers"})");
   ASSERT_EQ(db_->wait_for_job(job, seconds(90)), "succeeded");
   EXPECT_EQ(count_of(*db_, job, "created"), "36");
 
   std::string folder = folder_of(*db_, session_of(*db_, job));
   ASSERT_FALSE(folder.empty());
+  // The session's description went to PhoneBurner as the folder's.
+  {
+    rapidjson::Document state;
+    state.Parse(fake_->state_json().c_str());
+    std::string description = "<no folder " + folder + ">";
+    for (const auto& f : state["folders"].GetArray())
+      if (std::string(f["folder_id"].GetString()) == folder) description = f["description"].GetString();
+    EXPECT_EQ(description, "Q1 outreach to PE buyers");
+  }
   auto held = held_once(*fake_);
   EXPECT_EQ(held.size(), 36u);
   for (int id = 1; id <= 40; ++id) {
@@ -103,6 +113,7 @@ TEST_F(PushTest, HappyPathLandsEveryReadyContactOnceWithItsContext) {
     EXPECT_EQ(it->second.first_name, "First" + std::to_string(id));
     EXPECT_EQ(it->second.custom_fields["sourceco_contact_id"], std::to_string(id));
     EXPECT_EQ(it->second.custom_fields["company"], "Company " + std::to_string(id % 50));
+    EXPECT_EQ(it->second.custom_fields["session_name"], "PE Buyers - Feb 2026 Outreach");
   }
   EXPECT_EQ(held[std::make_pair(folder, std::string("7"))].custom_fields["call_talking_points"],
             "Ask about add-ons");

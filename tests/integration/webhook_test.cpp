@@ -393,9 +393,21 @@ TEST_F(WebhookTest, StatsViewsMatchTheSimulatedCallsFromBothWebhookSources) {
                             R"(","calls":7,"seed":12,)"
                             R"("start":"2026-11-23 13:00:00",)"
                             R"("dispositions":{"Call Back":2,"No Answer":3,"Interested":1,"Appointment":1},)"
-                            R"("agent":{"user_id":"77","name":"Sarah Johnson"}})");
+                            R"("callback_days":3,"agent":{"user_id":"77","name":"Sarah Johnson"}})");
   expect_all_delivered(by_folder);
   ASSERT_EQ(member(by_folder["calls"][0], "agent_name"), "Sarah Johnson");
+  // The callbacks' dates came back: on the calls, and as the contacts' next
+  // action through the default write-back hook (the folder's calls are the
+  // contacts' latest).
+  EXPECT_EQ(count("SELECT count(*) FROM dialer.call_activity WHERE outcome = 'callback' "
+                  "AND callback_date = (started_at AT TIME ZONE 'America/Chicago')::date + 3"),
+            2);
+  EXPECT_EQ(count("SELECT count(*) FROM dialer.call_activity WHERE callback_date IS NOT NULL"), 2);
+  EXPECT_EQ(count("SELECT count(*) FROM dialer.contact_state s JOIN dialer.call_activity a "
+                  "ON a.contact_id = s.contact_id AND a.outcome = 'callback' "
+                  "WHERE s.next_action_type = 'call' AND s.next_action_date = a.callback_date "
+                  "AND s.last_disposition = 'Call Back'"),
+            2);
 
   auto all = parse(fake_->calls_json());
   auto truth = truth_calls(all);

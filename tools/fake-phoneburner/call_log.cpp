@@ -71,6 +71,7 @@ void write_call(JsonWriter& w, long simulation, const std::string& account, cons
   for (const auto& n : c.notes) w.String(n.c_str());
   w.EndArray();
   put_text_or_null(w, "recording_url", c.recording_url);
+  put_text_or_null(w, "callback_at", c.callback_at);
   write_variant(w, c.variant);
   w.EndObject();
 }

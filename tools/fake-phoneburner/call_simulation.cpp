@@ -255,6 +255,8 @@ bool plan_calls(Account& account, const SimulationRequest& req, const std::strin
     SimulatedCall& call = out.calls[i];
     call.start_time = format_datetime(start + offsets[i]);
     call.end_time = format_datetime(start + offsets[i] + call.duration);
+    if (req.callback_days && is_callback_disposition(call.disposition))
+      call.callback_at = format_datetime(start + offsets[i] + *req.callback_days * 86400);
     Contact* c = account.find_live_contact(call.contact.id);
     ++c->total_calls;
     c->last_call_time = call.start_time;

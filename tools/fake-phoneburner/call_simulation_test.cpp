@@ -464,3 +464,45 @@ TEST_F(CallSimulationTest, AccountHookIsPartOfConfigAndState) {
 
 }  // namespace
 }  // namespace fake_pb::testing
+
+namespace fake_pb::testing {
+namespace {
+
+// callback_days: a callback disposition's api_calldone carries the callback's
+// date in events.next_event; other calls do not; the truth records it.
+TEST_F(CallSimulationTest, CallbackDispositionsCarryTheCallbackDate) {
+  const std::string folder = folder_with_contacts(2);
+  set_account_hook();
+  auto run = simulate(R"({"folder_id":")" + folder +
+                      R"(","dispositions":["Call Back","Interested"],)"
+                      R"("seed":3,"start":"2026-11-24 09:00:00","callback_days":2})");
+  const auto hits = receiver_.hits();
+  ASSERT_EQ(hits.size(), 2u);
+  std::map<std::string, std::string> next_event_date;
+  for (const auto& h : hits) {
+    auto body = parse(h.body);
+    const std::string status = str(body["status"]);
+    if (status == "Call Back") {
+      ASSERT_TRUE(body.HasMember("events"));
+      EXPECT_EQ(str(body["events"]["next_event"]["type"]), "callback");
+      next_event_date[status] = str(body["events"]["next_event"]["date"]);
+    } else if (body.HasMember("events")) {
+      EXPECT_TRUE(body["events"]["next_event"].IsNull());
+    }
+  }
+  EXPECT_EQ(next_event_date["Call Back"].substr(0, 10), "2026-11-26");
+  int with_callback = 0;
+  for (const auto& c : run["calls"].GetArray())
+    if (c["callback_at"].IsString()) {
+      ++with_callback;
+      EXPECT_EQ(str(c["callback_at"]), next_event_date["Call Back"]);
+    }
+  EXPECT_EQ(with_callback, 1);
+
+  auto bad = simulate_raw(R"({"folder_id":")" + folder + R"(","callback_days":400})");
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 400);
+}
+
+}  // namespace
+}  // namespace fake_pb::testing

@@ -55,6 +55,7 @@ struct SimulatedCall {
   std::string start_time, end_time;  // Central wall clock, zoneless
   std::vector<std::string> notes;    // this call's call_notes
   std::string recording_url;         // "" when none
+  std::string callback_at;           // the callback scheduled ("" none), Central wall clock
   PayloadVariant variant;
 };
 

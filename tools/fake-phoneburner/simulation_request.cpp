@@ -1,5 +1,7 @@
 #include "simulation_request.hpp"
 
+#include <cctype>
+
 #include "clock.hpp"
 #include "json_util.hpp"
 
@@ -274,6 +276,12 @@ const std::vector<std::string>& default_unconnected_dispositions() {
   return list;
 }
 
+bool is_callback_disposition(const std::string& disposition) {
+  std::string lower;
+  for (char c : disposition) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower == "call back" || lower == "callback" || lower == "call back later";
+}
+
 bool parse_simulation_request(const rapidjson::Value& body, SimulationRequest& out, std::string& error) {
   if (!body.IsObject()) {
     error = "the body must be a JSON object";
@@ -299,7 +307,8 @@ bool parse_simulation_request(const rapidjson::Value& body, SimulationRequest& o
                                            "also_account_webhook",
                                            "timeout_ms",
                                            "retries",
-                                           "retry_delay_ms"};
+                                           "retry_delay_ms",
+                                           "callback_days"};
   for (const auto& m : body.GetObject()) {
     if (!known.count(m.name.GetString())) {
       error = std::string("unknown key: ") + m.name.GetString();
@@ -307,21 +316,24 @@ bool parse_simulation_request(const rapidjson::Value& body, SimulationRequest& o
     }
   }
   long seed = 1, duplicates = 0, timeout_ms = out.timeout_ms, retries = out.retries,
-       retry_delay_ms = out.retry_delay_ms;
-  const bool ok = read_target(body, out, error) && read_calls(body, out, error) &&
-                  read_contact_ids(body, out, error) && read_dispositions(body, out, error) &&
-                  read_connected(body, out, error) && read_range(body, "talk_seconds", out.talk, error) &&
-                  read_range(body, "ring_seconds", out.ring, error) &&
-                  read_range(body, "wrap_seconds", out.wrap, error) &&
-                  read_long(body, "seed", 0, LONG_MAX, seed, error) &&
-                  read_long(body, "duplicates", 0, kMaxCalls * 3, duplicates, error) &&
-                  read_bool(body, "out_of_order", out.out_of_order, error) && read_agents(body, out, error) &&
-                  read_start(body, out, error) &&
-                  read_bool(body, "also_account_webhook", out.also_account_webhook, error) &&
-                  read_long(body, "timeout_ms", 1, 60000, timeout_ms, error) &&
-                  read_long(body, "retries", 0, 5, retries, error) &&
-                  read_long(body, "retry_delay_ms", 0, 10000, retry_delay_ms, error);
+       retry_delay_ms = out.retry_delay_ms, callback_days = -1;
+  const bool ok =
+      read_target(body, out, error) && read_calls(body, out, error) && read_contact_ids(body, out, error) &&
+      read_dispositions(body, out, error) && read_connected(body, out, error) &&
+      read_range(body, "talk_seconds", out.talk, error) &&
+      read_range(body, "ring_seconds", out.ring, error) &&
+      read_range(body, "wrap_seconds", out.wrap, error) &&
+      read_long(body, "seed", 0, LONG_MAX, seed, error) &&
+      read_long(body, "duplicates", 0, kMaxCalls * 3, duplicates, error) &&
+      read_bool(body, "out_of_order", out.out_of_order, error) && read_agents(body, out, error) &&
+      read_start(body, out, error) &&
+      read_bool(body, "also_account_webhook", out.also_account_webhook, error) &&
+      read_long(body, "timeout_ms", 1, 60000, timeout_ms, error) &&
+      read_long(body, "retries", 0, 5, retries, error) &&
+      read_long(body, "retry_delay_ms", 0, 10000, retry_delay_ms, error) &&
+      (!member(body, "callback_days") || read_long(body, "callback_days", 0, 365, callback_days, error));
   if (!ok) return false;
+  if (callback_days >= 0) out.callback_days = callback_days;
   out.seed = static_cast<std::uint64_t>(seed);
   out.duplicates = duplicates;
   out.timeout_ms = static_cast<int>(timeout_ms);

@@ -47,6 +47,11 @@ struct SimulationRequest {
   int timeout_ms = 3000;  // per POST: PhoneBurner expects an answer within ~3 s
   int retries = 0;        // extra attempts after a transport error, 408, 429 or 5xx
   int retry_delay_ms = 200;
+  // When set, a call with a callback disposition (callback_dispositions())
+  // schedules a callback this many days after its start, and its
+  // api_calldone says when in "events": {"next_event": {"type": "callback",
+  // "date": "YYYY-MM-DD HH:MM:SS"}}.
+  std::optional<long> callback_days;
 };
 
 // False with `error` on anything unusable (the call then fires nothing).
@@ -55,5 +60,9 @@ bool parse_simulation_request(const rapidjson::Value& body, SimulationRequest& o
 // The disposition texts that do not count as connected unless the request
 // lists its own: nobody (live) answered.
 const std::vector<std::string>& default_unconnected_dispositions();
+
+// The disposition texts that schedule a callback when callback_days is set
+// (compared case-insensitively): the default map's callback texts.
+bool is_callback_disposition(const std::string& disposition);
 
 }  // namespace fake_pb

@@ -171,13 +171,20 @@ std::string calldone_body(const SimulatedCall& call) {
   w.StartArray();
   for (const auto& n : call.notes) w.String(n.c_str());
   w.EndArray();
-  if (call.variant.events_block) {
+  if (call.variant.events_block || !call.callback_at.empty()) {
     w.Key("events");
     w.StartObject();
     w.Key("last_event");
     w.Null();
     w.Key("next_event");
-    w.Null();
+    if (call.callback_at.empty()) {
+      w.Null();
+    } else {
+      w.StartObject();
+      put_str(w, "type", "callback");
+      put_str(w, "date", call.callback_at);
+      w.EndObject();
+    }
     w.EndObject();
   }
   w.EndObject();

@@ -39,12 +39,16 @@ LeaseState PushQueue::renew(long long job_id, std::chrono::seconds lease) {
 
 std::optional<JobSession> PushQueue::session(long long job_id) {
   PgResult r = db_.exec(
-      "SELECT session_id, session_name, phoneburner_folder_id, update_existing, unknown_items "
-      "FROM dialer.push_job_session($1, $2)",
+      "SELECT session_id, session_name, phoneburner_folder_id, update_existing, unknown_items, "
+      "session_description FROM dialer.push_job_session($1, $2)",
       {std::to_string(job_id), worker_});
   if (r.rows() == 0) return std::nullopt;
-  return JobSession{r.integer(0, 0), r.text(0, 1), r.optional_text(0, 2), r.boolean(0, 3),
-                    static_cast<int>(r.integer(0, 4))};
+  return JobSession{r.integer(0, 0),
+                    r.text(0, 1),
+                    r.optional_text(0, 2),
+                    r.boolean(0, 3),
+                    static_cast<int>(r.integer(0, 4)),
+                    r.optional_text(0, 5)};
 }
 
 std::vector<PushItem> PushQueue::items(long long job_id, int after_position, int max_items) {

@@ -29,7 +29,8 @@ struct JobSession {
   std::string name;
   std::optional<std::string> folder_id;
   bool update_existing = true;
-  int unknown_items = 0;  // writes whose outcome was lost: read the folder back first
+  int unknown_items = 0;                   // writes whose outcome was lost: read the folder back first
+  std::optional<std::string> description;  // the session's, for its PhoneBurner folder
 };
 
 struct PushItem {

@@ -165,6 +165,11 @@ class ActionPool {
 
 }  // namespace
 
+std::string folder_description(const JobSession& session) {
+  if (session.description && !session.description->empty()) return *session.description;
+  return "SourceCo dial session " + std::to_string(session.id);
+}
+
 std::string folder_name(long long session_id, const std::string& session_name) {
   return session_name + " " + tag_of(session_id);
 }
@@ -215,8 +220,8 @@ void PushRunner::run(const ClaimedJob& job) {
         if (ends_with(f.name, tag_of(session->id))) folder_id = f.id;  // made before a crash
       if (!folder_id.empty()) break;
       Folder created;
-      r = client.create_folder(folder_name(session->id, session->name),
-                               "SourceCo dial session " + std::to_string(session->id), &created);
+      r = client.create_folder(folder_name(session->id, session->name), folder_description(*session),
+                               &created);
       if (r.ok()) folder_id = created.id;
       if (r.failure != Failure::unknown) break;
     }

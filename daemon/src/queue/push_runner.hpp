@@ -30,4 +30,10 @@ class PushRunner {
 // crash is found again instead of created twice.
 std::string folder_name(long long session_id, const std::string& session_name);
 
+// The folder's description in PhoneBurner: the session's description (the
+// rep's, from dialer.push or dialer.create_session), else one naming the
+// session. PhoneBurner keeps a folder's description (GET /folders shows it);
+// it is written once, when the folder is made.
+std::string folder_description(const JobSession& session);
+
 }  // namespace pgdialer::sync

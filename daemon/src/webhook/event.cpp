@@ -105,6 +105,35 @@ std::optional<std::string> local_time(const Value* v) {
   return s;
 }
 
+// A callback the rep scheduled: "YYYY-MM-DD HH:MM:SS" (as local_time reads
+// it) or a bare "YYYY-MM-DD"; anything else is not a date.
+std::optional<std::string> local_date_or_time(const Value* v) {
+  if (auto t = local_time(v)) return t;
+  auto t = text_of(v);
+  if (!t || t->size() != 10) return std::nullopt;
+  static const char kPattern[] = "dddd-dd-dd";
+  for (size_t i = 0; i < 10; ++i) {
+    if (kPattern[i] == 'd' ? !std::isdigit(static_cast<unsigned char>((*t)[i])) : (*t)[i] != kPattern[i])
+      return std::nullopt;
+  }
+  if (t->compare("0000-00-00") == 0) return std::nullopt;
+  return t;
+}
+
+// The callback date, where an api_calldone carries one: its "events" block's
+// next_event (null when the rep scheduled nothing), a date-time or an object
+// with one under date, start_time, datetime or start. PhoneBurner documents
+// none of this (docs/phoneburner.md); a shape we do not know yields nothing
+// and the body stays in raw.
+std::optional<std::string> callback_date(const Value& body) {
+  const Value* next = member(member(&body, "events"), "next_event");
+  if (!next) return std::nullopt;
+  if (!next->IsObject()) return local_date_or_time(next);
+  for (const char* key : {"date", "start_time", "datetime", "start"})
+    if (auto t = local_date_or_time(member(next, key))) return t;
+  return std::nullopt;
+}
+
 // The sourceco_contact_id custom field from the places PhoneBurner puts
 // custom fields: a flat object (or false), typed_custom_fields
 // [{type,name,value}], or the contact's own custom_fields array.
@@ -311,6 +340,8 @@ NormalizedEvent normalize_event(const std::string& body, const EventOrigin& orig
   w.integer("duration_seconds", whole_seconds(member(&doc, "duration")));
   w.boolean("connected", flag(member(&doc, "connected")));
   w.text("disposition", text_of(member(&doc, "status")));
+  // Only when the body has one, so the 23 keys stay as they were otherwise.
+  if (auto when = callback_date(doc)) w.text("callback_date", when);
   w.text("notes", call_notes(member(&doc, "call_notes")));
   w.text("recording_url",
          first_text(member(&doc, "recording_url"), member(&doc, "recording_link"),
