@@ -112,6 +112,17 @@ BEGIN
        OR kind = 'number' AND jsonb_typeof(value) = 'number'
        OR kind = 'bool' AND jsonb_typeof(value) = 'boolean'
        OR kind = 'list' AND jsonb_typeof(value) = 'string' THEN
+        -- When compiling, a value the column's type cannot take (an id "abc"
+        -- for a bigint id) is the filter's error, not the query's.
+        IF column_type IS NOT NULL AND kind IN ('text', 'id') THEN
+            BEGIN
+                EXECUTE format('SELECT ($1)::%s', CASE WHEN column_type LIKE '%[]' THEN 'text' ELSE column_type END)
+                    USING value #>> '{}';
+            EXCEPTION WHEN data_exception THEN
+                PERFORM dialer._filter_error(format('value of field "%s" is not a valid %s: %s', field, column_type,
+                                                    value::text), path);
+            END;
+        END IF;
         RETURN value #>> '{}';
     END IF;
     IF kind = 'time' AND jsonb_typeof(value) = 'string' THEN
@@ -271,7 +282,7 @@ BEGIN
         END IF;
         PERFORM dialer._filter_error(format('a filter node is one of {"and": [...]}, {"or": [...]}, {"not": {...}}, '
                                             '{"field", "op", "value"} or a quick filter, not one with the keys %s',
-                                            array_to_string(keys, ', ')), path);
+                                            coalesce(nullif(array_to_string(keys, ', '), ''), '(none)')), path);
     END IF;
     IF jsonb_typeof(node -> 'field') <> 'string' THEN
         PERFORM dialer._filter_error('"field" must be a string', path);
