@@ -235,14 +235,15 @@ END
 $$;
 
 -- `contacts`: rows of any type (their "id"), or ids of any type. SQL, not
--- PL/pgSQL: PL/pgSQL cannot take arrays of anonymous records.
+-- PL/pgSQL: PL/pgSQL cannot take arrays of anonymous records; and through
+-- to_jsonb, since unnest cannot expand them either.
 CREATE FUNCTION dialer.add_to_list(list_id bigint, contacts anyarray)
 RETURNS integer
 LANGUAGE sql
 SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT dialer._change_list_members(list_id,
-                                       ARRAY(SELECT dialer._element_id(to_jsonb(e)) FROM unnest(contacts) e), true)
+                                       ARRAY(SELECT dialer._element_id(e) FROM jsonb_array_elements(to_jsonb(contacts)) e), true)
 $$;
 
 COMMENT ON FUNCTION dialer.add_to_list(bigint, anyarray) IS
@@ -254,7 +255,7 @@ LANGUAGE sql
 SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT dialer._change_list_members(list_id,
-                                       ARRAY(SELECT dialer._element_id(to_jsonb(e)) FROM unnest(contacts) e), false)
+                                       ARRAY(SELECT dialer._element_id(e) FROM jsonb_array_elements(to_jsonb(contacts)) e), false)
 $$;
 
 COMMENT ON FUNCTION dialer.remove_from_list(bigint, anyarray) IS

@@ -74,7 +74,7 @@ GRANT EXECUTE ON FUNCTION
     dialer.list_contacts(bigint), dialer.list_contacts(bigint, anyelement),
     dialer.segment_contacts(bigint), dialer.segment_contacts(bigint, anyelement),
     dialer.dialable_count(bigint, bigint), dialer.list_export(bigint, bigint, jsonb),
-    dialer._contact_relation(text), dialer._deal_contacts_relation(),
+    dialer._is_admin(), dialer._contact_relation(text), dialer._deal_contacts_relation(),
     dialer._list_member_ids(bigint), dialer._segment_filter(bigint),
     dialer._source_query(text, text), dialer._id_array(anyarray), dialer._list_or_segment(bigint, bigint),
     dialer._preview_source(text, text, jsonb), dialer._source_ids(text, text),
