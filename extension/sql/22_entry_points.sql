@@ -79,7 +79,8 @@ LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    relation  regclass := dialer._contact_relation(format('a %s''s contacts', kind));
+    relation  regclass := dialer._contact_relation(
+                  CASE kind WHEN 'contacts' THEN 'reading contacts by id' ELSE format('reading a %s''s contacts', kind) END);
     id_type   text := dialer._filter_column(relation, 'id', 'id');
     deals     regclass;
     condition text;
@@ -235,7 +236,8 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     q record;
-    relation regclass := dialer._contact_relation(format('a %s''s contacts', kind));
+    relation regclass := dialer._contact_relation(
+                  CASE kind WHEN 'contacts' THEN 'reading contacts by id' ELSE format('reading a %s''s contacts', kind) END);
 BEGIN
     IF pg_typeof(row_type) <> (SELECT c.reltype FROM pg_class c WHERE c.oid = relation)::regtype THEN
         RAISE EXCEPTION 'row_type must be the contact relation''s row type (NULL::%), not %', relation, pg_typeof(row_type)
