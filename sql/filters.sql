@@ -91,6 +91,7 @@ BEGIN
 END
 $$;
 SELECT plan('{"field": "state", "op": "eq", "value": "NY"}');
+SELECT plan('{"field": "state", "op": "in", "value": ["NY", "CT"]}');
 RESET enable_seqscan;
 
 -- Injection attempts, through every string position. Keys, fields and

@@ -336,9 +336,17 @@ BEGIN
         IF NOT compile THEN
             RETURN;
         END IF;
-        -- The array's own text form (quoted as array_in reads it), cast to the column's array type.
-        params := params || elements::text;
-        param := format('($1[%s])::%s', cardinality(params), CASE WHEN is_array THEN col_type ELSE col_type || '[]' END);
+        -- One parameter element per value, each cast to the column's (element)
+        -- type, in an ARRAY[...] as the parser makes of IN (a, b): a cast of
+        -- the array's text form would go through array_in, which is only
+        -- STABLE, so the planner would not fold it into a constant.
+        param := format('ARRAY[%s]', (SELECT string_agg(format('($1[%s])::%s', cardinality(params) + o,
+                                                               CASE WHEN is_array THEN 'text' ELSE col_type END), ', ')
+                                      FROM generate_series(1, cardinality(elements)) o));
+        IF is_array THEN
+            param := format('%s::%s', param, col_type);
+        END IF;
+        params := params || elements;
         sql := CASE op
             WHEN 'in' THEN format('%s = ANY (%s)', col, param)
             WHEN 'not_in' THEN format('(%1$s IS NULL OR %1$s <> ALL (%2$s))', col, param)
