@@ -28,6 +28,7 @@ CREATE INDEX IF NOT EXISTS contacts_last_call_idx ON bench.contacts (last_call_a
 ANALYZE bench.contacts;
 
 DELETE FROM dialer.segments;
+DELETE FROM bench.results WHERE key LIKE 'seg%';  -- a second run in the same database
 SELECT dialer.configure('bench.contacts');
 INSERT INTO dialer.reps (name, display_name) VALUES (session_user, 'Bench') ON CONFLICT DO NOTHING;
 
@@ -61,7 +62,7 @@ SELECT count(dialer.create_segment(c.key, c.filter)) AS segments FROM cases c \g
 -- The plan of a compiled filter, planned the way the extension runs it
 -- (EXECUTE ... USING: a one-shot plan with the values known), and of the hand
 -- query; compared by their nodes (types, relations, indexes), not conditions.
-CREATE FUNCTION bench.plan_shape(query text, params text[] DEFAULT NULL)
+CREATE OR REPLACE FUNCTION bench.plan_shape(query text, params text[] DEFAULT NULL)
 RETURNS text
 LANGUAGE plpgsql
 AS $$
