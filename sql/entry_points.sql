@@ -73,6 +73,11 @@ SELECT dialer.preview_deal('two');
 SELECT * FROM dialer.dialable_count((SELECT array_agg(c) FROM contacts c));
 SELECT (dialer.dialable_count(array_agg(c))).summary FROM contacts c WHERE c.contact_type = 'buyer';
 SELECT (dialer.dialable_count(NULL::contacts[])).summary AS no_rows;
+SELECT (dialer.dialable_count(array_agg(r))).summary AS anonymous_rows
+FROM (VALUES (1, '(919) 555-0101'), (2, NULL)) AS r(id, phone);
+SELECT count(*) AS exported_anonymous_rows
+FROM (SELECT array_agg(r) AS a FROM (VALUES (1, '(919) 555-0101', 'Ann', 'Lee')) AS r(id, phone, first_name, last_name)) q,
+     dialer.list_export(q.a) e;
 SELECT * FROM dialer.dialable_count(list_id => 1, segment_id => 1);
 \echo SQLSTATE :LAST_ERROR_SQLSTATE
 SELECT * FROM dialer.dialable_count();

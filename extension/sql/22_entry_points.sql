@@ -272,8 +272,9 @@ RETURNS TABLE (dialable bigint, total bigint, summary text)
 LANGUAGE sql STABLE
 AS $$
     SELECT n.dialable, n.total, format('%s dialable of %s total', n.dialable, n.total)
-    FROM (SELECT count(*) FILTER (WHERE dialer.is_dialable(e)) AS dialable, count(*) AS total
-          FROM unnest(contacts) e) n
+    -- By subscript, not unnest: unnest cannot expand an array of anonymous records.
+    FROM (SELECT count(*) FILTER (WHERE dialer.is_dialable(contacts[i])) AS dialable, count(*) AS total
+          FROM generate_subscripts(contacts, 1) AS i) n
 $$;
 
 CREATE FUNCTION dialer.dialable_count(list_id bigint DEFAULT NULL, segment_id bigint DEFAULT NULL)
