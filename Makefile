@@ -14,6 +14,11 @@
 #                        docs' file references and
 #                        the C++ formatting; prints the time of each suite
 #   make test-faults     make test with 20 SIGKILL cycles of the daemon mid-push (not 3)
+#                        and the full fault and load run (PGDIALER_FAULT_LOAD=full): 50
+#                        reps pushing, 3 daemons, fake PhoneBurner faults, 2 PostgreSQL
+#                        restarts, daemon SIGKILLs, webhooks (hostile too) for a few
+#                        minutes; fails unless lost = 0 and duplicated = 0. make test
+#                        runs it bounded (about 25 s)
 #   make fuzz            the libFuzzer targets of tests/fuzz/, 60 s each (FUZZ_SECONDS=N),
 #                        clang build in build-fuzz/
 #   make bench           benchmarks (prints ratios; never fails on timings)
@@ -39,7 +44,7 @@ DATA_built = extension/pgdialer--1.0.sql
 
 # One pg_regress file per feature, in sql/ with expected output in expected/.
 REGRESS = e164 phone_info settings exclusion is_dialable contact_rows planner_support maintained_phone \
-          session_name dial_time payload talking_points preview preview_limits push_queue launch call_events \
+          session_name dial_time payload talking_points preview preview_jsonb preview_limits push_queue launch call_events \
           session_manage session_stats no_crash suppressions roles filters lists segments entry_points
 REGRESS_OPTS = --load-extension=pgdialer
 # installcheck first checks that REGRESS names exactly the files in sql/.
@@ -119,7 +124,7 @@ test: deps check-regress-list
 	@scripts/run-tests.sh
 
 test-faults: deps check-regress-list
-	@PGDIALER_KILL_CYCLES=20 scripts/run-tests.sh
+	@PGDIALER_KILL_CYCLES=20 PGDIALER_FAULT_LOAD=full scripts/run-tests.sh
 
 # FUZZ_SECONDS per target (default 60); `make fuzz FUZZ_SECONDS=600`.
 fuzz: deps

@@ -34,6 +34,8 @@ SELECT clock_timestamp() AS t0 \gset
 -- Area codes and exchanges drawn from all of 200..999: many area codes are
 -- not assigned, so roughly half of the numbers fail libphonenumber's
 -- validity check, nearly every one a distinct string.
+DROP TABLE IF EXISTS bench.messy, bench.messy_kept, bench.messy_raw CASCADE;
+DELETE FROM bench.results WHERE key LIKE 'm\_%';
 CREATE TABLE bench.messy (
     id bigint PRIMARY KEY,
     first_name text,

@@ -191,3 +191,19 @@ SELECT id = :job7 AS claimed, attempts FROM dialer.claim_push_job('daemon-a');
 SELECT dialer.fail_push_attempt(:job7, 'daemon-a', 'database error: boom', interrupted => true) AS out_of_attempts;
 SELECT status, attempts, lease_owner, error, step FROM dialer.push_jobs WHERE id = :job7;
 SELECT list_position, status, error FROM dialer.push_items WHERE job_id = :job7;
+
+-- Jobs of one session run one at a time, in the order they were enqueued,
+-- however many daemons claim: run side by side, two pushes would both create
+-- a contact that is in both lists. The later waits until the earlier is done.
+SELECT dialer.push(array_agg(r), 'One at a time') AS job8
+FROM (SELECT 400 AS id, 'Di' AS first_name, 'Ng' AS last_name, '919-555-0140' AS phone) r \gset
+SELECT dialer.push(array_agg(r), session_id => (SELECT session_id FROM dialer.push_jobs WHERE id = :job8)) AS job9
+FROM (SELECT 400 AS id, 'Di' AS first_name, 'Ng' AS last_name, '919-555-0140' AS phone) r \gset
+UPDATE dialer.push_jobs SET run_at = now() - interval '2 days' WHERE id IN (:job8, :job9);
+SELECT id = :job8 AS first_claimed FROM dialer.claim_push_job('daemon-a');
+SELECT count(*) FILTER (WHERE id = :job9) AS second_not_claimed FROM dialer.claim_push_job('daemon-b');
+SELECT status FROM dialer.push_jobs WHERE id = :job9;
+SELECT dialer.record_push_item(:job8, 'daemon-a', 1, 'created', '30919250');
+SELECT dialer.finish_push_job(:job8, 'daemon-a') AS first_outcome;
+SELECT id = :job9 AS second_claimed FROM dialer.claim_push_job('daemon-b');
+SELECT contact_id, phoneburner_contact_id FROM dialer.push_job_items(:job9, 'daemon-b');

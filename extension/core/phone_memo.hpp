@@ -1,15 +1,17 @@
 // A bounded memo of to_e164 answers, for the per-row rules.
 //
 // A contacts table without a stored phone_e164 for some rows (numbers that
-// did not normalize, or a table with no such column) sends the rules back to
-// libphonenumber for every one of those rows, and a failed parse is its
-// slowest answer (microseconds). Real lists repeat such values a lot ("n/a",
-// "TBD", "000-000-0000", the company switchboard), so the glue keeps one memo
-// per call site: the answer for a raw string depends only on that string,
-// the default region and libphonenumber, never on table data, so it may live
-// across rows and statements. The region is part of the key (a changed
-// setting starts afresh). Bounded: at most kMaxEntries answers for inputs up
-// to kMaxKeyLength bytes; beyond that numbers are parsed as before.
+// did not normalize, or a table with no such column) parses those rows'
+// phones on every call. Plain digit shapes, valid or not, are answered by the
+// fast path for less than a lookup would cost; what it cannot answer ("n/a",
+// "TBD", numbers with letters or unusual prefixes) goes to libphonenumber,
+// whose failed parse is its slowest answer (microseconds), and real lists
+// repeat such values a lot. So the glue keeps one memo per call site of the
+// libphonenumber answers: the answer for a raw string depends only on that
+// string, the default region and libphonenumber, never on table data, so it
+// may live across rows and statements. The region is part of the key (a
+// changed setting starts afresh). Bounded: at most kMaxEntries answers for
+// inputs up to kMaxKeyLength bytes; beyond that numbers are parsed as before.
 #pragma once
 #include "pg_free.hpp"
 
@@ -32,7 +34,8 @@ class PhoneMemo {
   std::size_t size() const { return answers_.size(); }
 
  private:
-  std::string region_;
+  std::string region_;  // as given
+  std::string code_;    // canonical ("US"), checked once per region
   std::unordered_map<std::string, std::optional<std::string>> answers_;
 };
 

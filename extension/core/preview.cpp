@@ -7,6 +7,9 @@
 #include "dial_time.hpp"
 #include "errors.hpp"
 
+#include <cstdio>
+#include <vector>
+
 namespace pgdialer {
 
 namespace {
@@ -40,13 +43,6 @@ OwnedFilters filters_from(const rapidjson::Value& v) {
 
 void write_string(Writer& w, std::string_view s) {
   w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
-}
-
-void write_text_or_null(Writer& w, const Text& value) {
-  if (auto v = present(value))
-    write_string(w, *v);
-  else
-    w.Null();
 }
 
 }  // namespace
@@ -96,14 +92,6 @@ std::optional<std::string> display_name(const Contact& c) {
   return std::nullopt;
 }
 
-// One excluded row is written here, then appended to exclusion_rows_. The
-// buffer and the writer's stack keep their capacity, so after the first row
-// this allocates nothing.
-struct PreviewBuilder::RowWriter {
-  rapidjson::StringBuffer buffer;
-  Writer writer{buffer};
-};
-
 PreviewBuilder::PreviewBuilder(PreviewSettings settings, const PreviewOptions& options,
                                std::pmr::memory_resource* memory)
     : settings_(std::move(settings)),
@@ -112,9 +100,8 @@ PreviewBuilder::PreviewBuilder(PreviewSettings settings, const PreviewOptions& o
       memory_(memory),
       seen_ids_(memory),
       name_by_number_(memory),
-      exclusion_rows_(memory),
-      summary_(memory),
-      row_writer_(std::make_unique<RowWriter>()) {
+      exclusions_(memory),
+      summary_(memory) {
   settings_.rules.region = region_;
   if (settings_.suppressions) settings_.rules.suppressions = settings_.suppressions.get();
   if (options.min_days) settings_.rules.min_days = *options.min_days;
@@ -153,35 +140,73 @@ PreviewBuilder::Decision PreviewBuilder::add(const Contact& c) {
 }
 
 void PreviewBuilder::record_exclusion(const Contact& c, const Exclusion& e) {
-  RowWriter& row = *row_writer_;
-  row.buffer.Clear();
-  row.writer.Reset(row.buffer);
-  Writer& w = row.writer;
-  w.StartObject();
-  w.Key("contact_id");
-  if (c.id)
-    write_string(w, *c.id);
-  else
-    w.Null();
-  w.Key("name");
-  if (auto name = display_name(c))
-    write_string(w, *name);
-  else
-    w.Null();
-  w.Key("company");
-  write_text_or_null(w, c.company);
-  w.Key("category");
-  write_string(w, category_name(e.category));
-  w.Key("reason");
-  write_string(w, e.reason);
-  w.Key("overridable");
-  w.Bool(e.overridable);
-  w.EndObject();
+  auto text_or_null = [](const Text& value) {
+    auto v = present(value);
+    return v ? jsonb::Value::string(*v) : jsonb::Value::null();
+  };
+  const std::optional<std::string> name = display_name(c);
+  jsonb::Member row[] = {
+      {"contact_id", c.id ? jsonb::Value::string(*c.id) : jsonb::Value::null()},
+      {"name", name ? jsonb::Value::string(*name) : jsonb::Value::null()},
+      {"company", text_or_null(c.company)},
+      {"category", jsonb::Value::string(category_name(e.category))},
+      {"reason", jsonb::Value::string(e.reason)},
+      {"overridable", jsonb::Value::of(e.overridable)},
+  };
   // Counted only once the row is stored, so a failed append (the memory
   // limit) leaves counts and rows in step.
-  if (!exclusion_rows_.empty()) exclusion_rows_ += ',';
-  exclusion_rows_.append(row.buffer.GetString(), row.buffer.GetSize());
+  try {
+    jsonb::append_object(exclusions_.begin_element(), row, std::size(row));
+  } catch (...) {
+    exclusions_.abandon_element();
+    throw;
+  }
+  exclusions_.end_element();
   ++by_category_[static_cast<int>(e.category)];
+}
+
+PreviewBuilder::Numbers PreviewBuilder::numbers() const {
+  Numbers n{};
+  n.total = total_;
+  n.ready = ready_;
+  n.excluded = total_ - ready_;
+  for (int i = 0; i < kExclusionCategoryCount; ++i) n.by_category[i] = by_category_[i];
+  rapidjson::StringBuffer minutes;
+  Writer w(minutes);
+  w.Double(dial_minutes(ready_, settings_.minutes_per_contact));
+  std::snprintf(n.dial_minutes, sizeof n.dial_minutes, "%s", minutes.GetString());
+  return n;
+}
+
+const std::pmr::string& PreviewBuilder::finish_jsonb(const EncodedNumbers& numbers) {
+  using jsonb::Member;
+  using jsonb::Value;
+  // excluded_by_category first, on its own (numerics inside: written from a
+  // 4-byte boundary, as it will be placed).
+  std::pmr::string by_category(memory_);
+  Member categories[kExclusionCategoryCount];
+  for (int i = 0; i < kExclusionCategoryCount; ++i)
+    categories[i] = {category_name(static_cast<ExclusionCategory>(i)),
+                     Value::numeric(numbers.by_category[i])};
+  jsonb::append_object(by_category, categories, kExclusionCategoryCount);
+
+  const std::string dial = dial_time(ready_, settings_.minutes_per_contact);
+  const std::string name = names_.name(filters_.view(), settings_.year, settings_.month);
+  Member summary[] = {
+      {"total", Value::numeric(numbers.total)},
+      {"ready", Value::numeric(numbers.ready)},
+      {"excluded", Value::numeric(numbers.excluded)},
+      {"excluded_by_category", Value::container(by_category)},
+      {"exclusions", Value::of(exclusions_)},
+      {"estimated_dial_minutes", Value::numeric(numbers.dial_minutes)},
+      {"estimated_dial_time", Value::string(dial)},
+      {"suggested_session_name", Value::string(name)},
+  };
+  summary_.clear();
+  summary_.reserve(exclusions_.size_bound() + 4096);  // one allocation, not a doubling
+  summary_.append(4, '\0');                           // the varlena's length word, set by the caller
+  jsonb::append_object(summary_, summary, std::size(summary));
+  return summary_;
 }
 
 const std::pmr::string& PreviewBuilder::finish_json() {
@@ -211,13 +236,34 @@ const std::pmr::string& PreviewBuilder::finish_json() {
   write_string(w, names_.name(filters_.view(), settings_.year, settings_.month));
   w.EndObject();
 
-  static constexpr std::string_view kRowsKey = ",\"exclusions\":[";
+  // The rows, read back from their jsonb form (keys in jsonb's order).
+  rapidjson::StringBuffer rows;
+  Writer r(rows);
+  r.StartArray();
+  std::vector<jsonb::Member> members;
+  for (std::string_view element : exclusions_.elements()) {
+    if (!jsonb::read_scalar_object(element, &members))
+      throw Error(sqlstate::internal_error, "preview: an exclusion row could not be read back");
+    r.StartObject();
+    for (const jsonb::Member& m : members) {
+      write_string(r, m.key);
+      switch (m.value.kind) {
+        case jsonb::Value::Kind::string: write_string(r, m.value.bytes); break;
+        case jsonb::Value::Kind::boolean: r.Bool(m.value.boolean); break;
+        default: r.Null(); break;
+      }
+    }
+    r.EndObject();
+  }
+  r.EndArray();
+
+  static constexpr std::string_view kRowsKey = ",\"exclusions\":";
   summary_.clear();
-  summary_.reserve(head.GetSize() + kRowsKey.size() + exclusion_rows_.size() + 2);
+  summary_.reserve(head.GetSize() + kRowsKey.size() + rows.GetSize() + 1);
   summary_.append(head.GetString(), head.GetSize() - 1);  // without the closing '}'
   summary_ += kRowsKey;
-  summary_ += exclusion_rows_;
-  summary_ += "]}";
+  summary_.append(rows.GetString(), rows.GetSize());
+  summary_ += '}';
   return summary_;
 }
 

@@ -14,6 +14,7 @@
 
 #include "contact.hpp"
 #include "exclusion.hpp"
+#include "jsonb_encoding.hpp"
 #include "session_name.hpp"
 
 namespace pgdialer {
@@ -73,11 +74,31 @@ class PreviewBuilder {
   };
   Decision add(const Contact& contact);
 
+  // The summary's numbers, for the glue to make PostgreSQL numerics of.
+  // Trivially destructible, so it may sit in frames PostgreSQL longjmps over.
+  struct Numbers {
+    long total, ready, excluded;
+    long by_category[kExclusionCategoryCount];
+    char dial_minutes[32];  // as JSON writes the double, e.g. "7785.0"
+  };
+  Numbers numbers() const;
+
+  // The same numbers as numeric varlenas (4-byte header), in the same order.
+  struct EncodedNumbers {
+    std::string_view total, ready, excluded;
+    std::string_view by_category[kExclusionCategoryCount];
+    std::string_view dial_minutes;
+  };
+
   // {"total", "ready", "excluded", "excluded_by_category", "exclusions",
   //  "estimated_dial_minutes", "estimated_dial_time", "suggested_session_name"}
-  // The summary is kept in the builder (its memory is the builder's) and is
-  // valid until the next call; calling again gives the same text, so an
+  // as a jsonb varlena whose first 4 bytes (the length word) the caller sets
+  // (jsonb_encoding.hpp). Kept in the builder (its memory is the builder's)
+  // and valid until the next call; calling again gives the same bytes, so an
   // aggregate's final function may run more than once.
+  const std::pmr::string& finish_jsonb(const EncodedNumbers& numbers);
+
+  // The same summary as JSON text (for tests and tools without PostgreSQL).
   const std::pmr::string& finish_json();
 
   long total() const { return total_; }
@@ -96,10 +117,8 @@ class PreviewBuilder {
   std::pmr::unordered_set<std::pmr::string> seen_ids_;
   std::pmr::unordered_map<std::pmr::string, std::pmr::string> name_by_number_;  // ready contacts only
   SessionNameCollector names_;
-  std::pmr::string exclusion_rows_;  // the excluded rows' JSON objects, comma-separated
-  std::pmr::string summary_;         // what finish_json() returned last
-  struct RowWriter;                  // scratch for one excluded row
-  std::unique_ptr<RowWriter> row_writer_;
+  jsonb::ContainerArray exclusions_;  // the excluded rows, as jsonb objects
+  std::pmr::string summary_;          // what finish_jsonb() or finish_json() returned last
 };
 
 // "First Last" from whichever parts are present; nullopt when neither is.

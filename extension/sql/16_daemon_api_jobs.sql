@@ -107,6 +107,12 @@ BEGIN
             stranded.attempts, stranded.lease_owner), interrupted => true);
     END LOOP;
 
+    -- One job per session at a time, in the order they were enqueued: a
+    -- job waits while an earlier job of its session is open (queued, backing
+    -- off or running). Run side by side, two pushes into one session would
+    -- each find a contact missing from the folder and create it twice, or
+    -- each make the session a folder. Safe under concurrent claims: an
+    -- earlier job stops blocking only once its final status is committed.
     RETURN QUERY
     UPDATE dialer.push_jobs j
     SET status = 'running', lease_owner = claim_push_job.worker,
@@ -115,9 +121,12 @@ BEGIN
         step = coalesce(j.step, 'Queued')
     WHERE j.id = (
         SELECT c.id FROM dialer.push_jobs c
-        WHERE (c.status = 'queued' AND c.run_at <= clock_timestamp())
-           OR (c.status = 'running' AND c.lease_expires_at < clock_timestamp()
-               AND dialer._retry_in(c, interval '0') IS NOT NULL)
+        WHERE ((c.status = 'queued' AND c.run_at <= clock_timestamp())
+               OR (c.status = 'running' AND c.lease_expires_at < clock_timestamp()
+                   AND dialer._retry_in(c, interval '0') IS NOT NULL))
+          AND NOT EXISTS (SELECT FROM dialer.push_jobs e
+                          WHERE e.session_id = c.session_id AND e.id < c.id
+                            AND e.status IN ('queued', 'running'))
         ORDER BY c.run_at, c.id
         LIMIT 1
         FOR UPDATE SKIP LOCKED)
@@ -126,7 +135,7 @@ END
 $$;
 
 COMMENT ON FUNCTION dialer.claim_push_job(text, integer) IS
-'Daemon: claim one queued job (or one whose lease expired and has attempts left) for worker, leased for lease_seconds. No row when there is nothing to do. Closes expired jobs with no attempts left.';
+'Daemon: claim one queued job (or one whose lease expired and has attempts left) for worker, leased for lease_seconds; a session''s jobs run one at a time, in order. No row when there is nothing to do. Closes expired jobs with no attempts left.';
 
 -- Renew the lease. Returns the job's status as the daemon should see it:
 -- 'running' to go on, 'cancel' when a cancel was requested, NULL when the

@@ -201,6 +201,37 @@ TEST_F(PushTest, TwoDaemonsShareOneQueue) {
   EXPECT_EQ(held_once(*fake_).size(), 180u);
 }
 
+// Pushes into one session run one after another, in the order they were
+// made, even with idle daemons at hand: run side by side, two jobs would both
+// find a contact missing from the folder and create it twice (or each make
+// the session a folder of its own). Found by the fault and load run.
+TEST_F(PushTest, PushesIntoOneSessionRunInOrderOneAtATimeAcrossDaemons) {
+  db_->add_contacts(1, 100);  // 90 pass the rules
+  fake_->control("config", R"({"latency_ms": 10})");
+  long long first = push(*db_, "true", "One session, three pushes");
+  const std::string session = std::to_string(session_of(*db_, first));
+  long long second = push(*db_, "id <= 60", "", session);
+  long long third = push(*db_, "id > 40", "", session);
+  auto a = start_daemon({{"PGDIALER_WORKER_ID", "daemon-a"}});
+  auto b = start_daemon({{"PGDIALER_WORKER_ID", "daemon-b"}});
+  auto c = start_daemon({{"PGDIALER_WORKER_ID", "daemon-c"}});
+  for (long long job : {first, second, third}) ASSERT_EQ(db_->wait_for_job(job, seconds(120)), "succeeded");
+  EXPECT_EQ(count_of(*db_, first, "created"), "90");
+  EXPECT_EQ(count_of(*db_, second, "updated"), "54");
+  EXPECT_EQ(count_of(*db_, third, "updated"), "54");
+  auto held = held_once(*fake_);
+  EXPECT_EQ(held.size(), 90u);
+  const std::string folder = folder_of(*db_, std::stoll(session));
+  for (auto& [key, contact] : held) EXPECT_EQ(key.first, folder) << "contact " << key.second;
+  // Each started after the one before it finished.
+  auto order = db_->sql().exec(
+      "SELECT bool_and(started_at >= prev) FROM (SELECT started_at, lag(finished_at) OVER (ORDER BY id) AS "
+      "prev "
+      "FROM dialer.push_jobs WHERE session_id = $1) j WHERE prev IS NOT NULL",
+      {session});
+  EXPECT_TRUE(order.boolean(0, 0));
+}
+
 TEST_F(PushTest, OnceProcessesWhatIsQueuedAndExits) {
   db_->add_contacts(1, 5);
   long long job = push(*db_, "true", "Once");

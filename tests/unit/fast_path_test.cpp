@@ -6,6 +6,7 @@
 
 #include "exclusion.hpp"
 #include "phone.hpp"
+#include "errors.hpp"
 #include "phone_memo.hpp"
 
 using namespace pgdialer;
@@ -71,4 +72,20 @@ TEST(FastPath, PhoneMemoAnswersAsToE164) {
       for (const auto& raw : inputs)
         EXPECT_EQ(memo.to_e164(raw, region), to_e164(raw, region)) << raw << " " << region;
   EXPECT_LE(memo.size(), inputs.size());
+  EXPECT_EQ(memo.to_e164("(919) 555-0123", "us"), to_e164("(919) 555-0123", "us"));
+  EXPECT_EQ(memo.to_e164(std::string(1001, '5'), "US"), std::nullopt);
+  EXPECT_THROW(memo.to_e164("(919) 555-0123", "XX"), Error);
+}
+
+// Plain shapes, valid or not, are the fast path's: remembering them would
+// only cost lookups. What goes to libphonenumber is remembered.
+TEST(FastPath, PhoneMemoRemembersOnlyWhatTheFastPathCannotAnswer) {
+  PhoneMemo memo;
+  for (int i = 0; i < 5000; ++i) {
+    const std::string raw = "(" + std::to_string(200 + i % 800) + ") 555-" + std::to_string(1000 + i);
+    EXPECT_EQ(memo.to_e164(raw, "US"), to_e164(raw, "US")) << raw;
+  }
+  EXPECT_EQ(memo.size(), 0u);
+  EXPECT_EQ(memo.to_e164("n/a", "US"), std::nullopt);
+  EXPECT_EQ(memo.size(), 1u);
 }

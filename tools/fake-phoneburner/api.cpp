@@ -153,6 +153,7 @@ ApiResponse Api::handle_rest(const ApiRequest& req) {
     } else {
       const Fault fault = faults_.decide(req.method, req.path, is_write(req.method), rec.account);
       rec.fault = fault.source;
+      rec.fault_kind = fault_kind_name(fault);
       if (fault.kind == FaultKind::status) {
         res = error(fault.status);
         if (fault.retry_after_s >= 0)

@@ -220,6 +220,17 @@ Fault FaultPlan::decide_oauth(const std::string& method, const std::string& path
   return take_rule(method, path, method != "GET", account, true).value_or(Fault{});
 }
 
+std::string fault_kind_name(const Fault& fault) {
+  switch (fault.kind) {
+    case FaultKind::none: return "";
+    case FaultKind::status: return std::to_string(fault.status);
+    case FaultKind::drop_before_write: return "drop_before_write";
+    case FaultKind::drop_after_write: return "drop_after_write";
+    case FaultKind::malformed: return "malformed";
+  }
+  return "";
+}
+
 Fault FaultPlan::decide(const std::string& method, const std::string& path, bool is_write,
                         const std::string& account) {
   if (auto rule = take_rule(method, path, is_write, account, false)) return *rule;

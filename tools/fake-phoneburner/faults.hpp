@@ -53,6 +53,10 @@ struct Fault {
   std::string source;      // "fail_next", "error_rate", ... (request log)
 };
 
+// What a fault does, as the request counters name it: the status ("429",
+// "503"), "drop_before_write", "drop_after_write" or "malformed"; "" for none.
+std::string fault_kind_name(const Fault& fault);
+
 // One POST /_control/fail_next: the next `remaining` matching requests fail.
 // Drops match writes only (POST/PUT/PATCH/DELETE); `method`, `path` (a
 // prefix) and `account` (requests authenticated as it) narrow the match

@@ -107,6 +107,38 @@ TEST_F(FaultsTest, RatesOfOneAlwaysFire) {
   EXPECT_EQ(get("/rest/1/members/me")->status, 200);
 }
 
+// The state's counters say how many faults were injected, by what they did,
+// whether from a fail_next rule or a rate (a fault run reports them), and
+// count nothing for requests that were not faulted.
+TEST_F(FaultsTest, InjectedFaultsAreCountedByKind) {
+  EXPECT_EQ(get("/rest/1/members/me")->status, 200);
+  EXPECT_EQ(state()["counters"]["faults"].MemberCount(), 0u);
+
+  control("fail_next", R"({"count":2,"status":503})");
+  control("fail_next", R"({"drop_after_write":true})");
+  control("fail_next", R"({"drop_before_write":true})");
+  for (int i = 0; i < 2; ++i) EXPECT_EQ(get("/rest/1/members/me")->status, 503);
+  EXPECT_FALSE(post_form("/rest/1/contacts", "first_name=A"));
+  EXPECT_FALSE(post_form("/rest/1/contacts", "first_name=B"));
+  control("config", R"({"rate_limit_rate":1})");
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(get("/rest/1/members/me")->status, 429);
+  control("config", R"({"rate_limit_rate":0,"malformed_rate":1})");
+  EXPECT_EQ(get("/rest/1/members/me")->status, 200);
+  control("config", R"({"malformed_rate":0})");
+  EXPECT_EQ(get("/rest/1/members/me")->status, 200);
+
+  auto counters = state();
+  const auto& faults = counters["counters"]["faults"];
+  EXPECT_EQ(faults.MemberCount(), 5u);
+  EXPECT_EQ(faults["503"].GetInt(), 2);
+  EXPECT_EQ(faults["drop_after_write"].GetInt(), 1);
+  EXPECT_EQ(faults["drop_before_write"].GetInt(), 1);
+  EXPECT_EQ(faults["429"].GetInt(), 3);
+  EXPECT_EQ(faults["malformed"].GetInt(), 1);
+  // The account's own counters have them too (the requests authenticated).
+  EXPECT_EQ(counters["accounts"]["default"]["counters"]["faults"]["429"].GetInt(), 3);
+}
+
 TEST_F(FaultsTest, SameSeedSameFaults) {
   auto run = [&] {
     control("reset");

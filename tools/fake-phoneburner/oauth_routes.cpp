@@ -127,6 +127,7 @@ ApiResponse Api::oauth_token(const ApiRequest& req, bool refresh_only, RequestRe
 
   const Fault fault = faults_.decide_oauth(req.method, req.path, rec.account);
   rec.fault = fault.source;
+  rec.fault_kind = fault_kind_name(fault);
   if (fault.kind == FaultKind::drop_before_write) {
     ApiResponse dropped;
     dropped.drop_connection = true;

@@ -67,6 +67,7 @@ void RequestLog::write_records(JsonWriter& w, std::uint64_t since) const {
 void RequestLog::Counters::count(const RequestRecord& r) {
   ++total;
   ++by_route[r.route][r.status == 0 ? "dropped" : std::to_string(r.status)];
+  if (!r.fault_kind.empty()) ++faults[r.fault_kind];
 }
 
 void RequestLog::write_counters(JsonWriter& w) const { all_.write(w); }
@@ -87,6 +88,10 @@ void RequestLog::Counters::write(JsonWriter& w) const {
     for (const auto& [status, n] : statuses) put_num(w, status.c_str(), n);
     w.EndObject();
   }
+  w.EndObject();
+  w.Key("faults");
+  w.StartObject();
+  for (const auto& [kind, n] : faults) put_num(w, kind.c_str(), n);
   w.EndObject();
   w.EndObject();
 }

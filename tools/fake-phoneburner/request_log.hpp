@@ -20,6 +20,9 @@ struct RequestRecord {
   int status = 0;          // what the client got; 0 = connection dropped
   int handler_status = 0;  // what the route produced, when it ran (0 = did not)
   std::string fault;       // "", or the fault's source ("fail_next", "error_rate", ...)
+  // What the injected fault did, for the counters: "429", "503" (a status),
+  // "drop_before_write", "drop_after_write" or "malformed"; "" = none.
+  std::string fault_kind;
   long long duration_ms = 0;
   // Set by RequestLog::add, i.e. when the answer is ready (after any latency
   // knob): microseconds since the Unix epoch, and on CLOCK_MONOTONIC
@@ -38,8 +41,9 @@ class RequestLog {
   void clear();
   // {"requests":[...],"next_seq":N,"capacity":C}, records with seq > since.
   void write_records(JsonWriter& w, std::uint64_t since) const;
-  // {"requests_total":N,"by_route":{"POST /rest/1/contacts":{"201":2,"dropped":1}}}
-  // over every request.
+  // {"requests_total":N,"by_route":{"POST /rest/1/contacts":{"201":2,"dropped":1}},
+  //  "faults":{"429":3,"drop_after_write":1}} over every request: `faults`
+  // counts the injected faults (fail_next rules and rates) by what they did.
   void write_counters(JsonWriter& w) const;
   // The same over the requests that authenticated as `account`.
   void write_account_counters(JsonWriter& w, const std::string& account) const;
@@ -48,6 +52,7 @@ class RequestLog {
   struct Counters {
     long total = 0;
     std::map<std::string, std::map<std::string, long>> by_route;
+    std::map<std::string, long> faults;
     void count(const RequestRecord& r);
     void write(JsonWriter& w) const;
   };
