@@ -8,7 +8,9 @@
 #      10,000-contact list, dialer.e164 over the dumped numbers; then
 #      bench/messy_bench.sql: the same on a 10-column CRM export where about
 #      half of the numbers do not normalize, with a maintained phone_e164,
-#      with one kept by hand, and without the column;
+#      with one kept by hand, and without the column; then
+#      bench/segments_bench.sql: segments (the filter language compiled to SQL)
+#      against the same filters written by hand, counts, plans and timings;
 #   3. build/push_bench: the push queue end to end (a fresh database on the
 #      bench cluster, the real pgdialer-sync, the fake PhoneBurner): enqueue ->
 #      first contact over 100 small pushes, 1,000 and 10,000 contacts against
@@ -89,6 +91,12 @@ if [[ $only != push ]]; then
     echo "bench/messy_bench.sql failed" >&2
     exit 1
   fi
+  echo
+  echo "==> bench/segments_bench.sql (segments against the same filters written by hand, $rows contacts)"
+  if ! psql -X -f bench/segments_bench.sql 2>&1 | tee "$tmp/segments_bench.out"; then
+    echo "bench/segments_bench.sql failed" >&2
+    exit 1
+  fi
 fi
 
 push_failed=0
@@ -109,7 +117,8 @@ echo
 echo "Done in $(( $(date +%s) - started )) s. Timings never fail the bench; ratios are against"
 echo "baselines measured in this run on this machine (SQL: one backend, no parallel workers, no JIT;"
 echo "push queue: one pgdialer-sync, the fake PhoneBurner on loopback)."
-if grep -qs 'DIFFERENT' "$tmp/rules_bench.out" "$tmp/messy_bench.out" || [[ $differences -ne 0 ]]; then
+if grep -qs 'DIFFERENT' "$tmp/rules_bench.out" "$tmp/messy_bench.out" "$tmp/segments_bench.out" \
+   || [[ $differences -ne 0 ]]; then
   echo "Some answers differed (lines marked DIFFERENT above)." >&2
   exit 1
 fi

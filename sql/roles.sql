@@ -324,6 +324,63 @@ TRUNCATE dialer.audit_log;
 TRUNCATE dialer.session_changes;
 \echo SQLSTATE :LAST_ERROR_SQLSTATE
 
+-- Lists and segments (sql/lists.sql and sql/segments.sql try them as each
+-- role): reps and the app make and push them, analysts read shared ones,
+-- PUBLIC only validates filters and counts or exports its own rows; admins
+-- manage anyone's (checked inside) and register the deal-contacts relation.
+SELECT f::regprocedure AS function,
+       has_function_privilege('roles_nobody', f, 'EXECUTE') AS nobody,
+       has_function_privilege('roles_analyst', f, 'EXECUTE') AS analyst,
+       has_function_privilege('roles_sarah', f, 'EXECUTE') AS rep,
+       has_function_privilege('roles_app', f, 'EXECUTE') AS app,
+       has_function_privilege('roles_admin', f, 'EXECUTE') AS admin,
+       has_function_privilege('roles_sync', f, 'EXECUTE') AS sync
+FROM unnest(ARRAY['dialer.validate_filter(jsonb)', 'dialer.never_contacted(record)',
+                  'dialer.dialable_count(anyarray)', 'dialer.list_export(anyarray, jsonb)',
+                  'dialer.filter_sql(jsonb, regclass)', 'dialer.preview_list(bigint, jsonb)',
+                  'dialer.segment_contacts(bigint)', 'dialer.dialable_count(bigint, bigint)',
+                  'dialer.list_export(bigint, bigint, jsonb)', 'dialer.preview_deal(text, jsonb)',
+                  'dialer.create_list(text, boolean, text)', 'dialer.add_to_list(bigint, anyarray)',
+                  'dialer.create_segment(text, jsonb, boolean, text)', 'dialer.push_list(bigint, text, bigint, jsonb)',
+                  'dialer.push_segment(bigint, text, bigint, jsonb)', 'dialer.push_contacts(anyarray, text, bigint, jsonb)',
+                  'dialer.push_deal(text, text, bigint, jsonb)', 'dialer.configure_deal_contacts(regclass)',
+                  'dialer._change_list_members(bigint, text[], boolean)']::regprocedure[]) f;
+SELECT v AS relation, has_table_privilege('roles_nobody', v, 'SELECT') AS nobody,
+       has_table_privilege('roles_analyst', v, 'SELECT') AS analyst,
+       has_table_privilege('roles_sarah', v, 'SELECT') AS rep, has_table_privilege('roles_admin', v, 'SELECT') AS admin
+FROM unnest(ARRAY['dialer.lists_overview', 'dialer.segments_overview', 'dialer.lists', 'dialer.list_members',
+                  'dialer.segments']::regclass[]) v;
+-- Sarah's private list and segment: Mike may not read them, an analyst reads
+-- them once shared, and only an admin (or Sarah) changes them.
+SET SESSION AUTHORIZATION roles_sarah;
+SELECT dialer.create_list('Sarah''s list') AS sarah_list \gset
+SELECT dialer.add_to_list(:sarah_list, array_agg(c)) FROM contacts c WHERE id <= 2;
+SELECT dialer.create_segment('Sarah''s segment', '{"field": "company", "op": "starts_with", "value": "Company"}')
+    AS sarah_segment \gset
+SET SESSION AUTHORIZATION roles_mike;
+SELECT dialer.preview_list(:sarah_list);
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
+SELECT dialer.segment_contacts(:sarah_segment);
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
+SET SESSION AUTHORIZATION roles_sarah;
+SELECT dialer.share_list(:sarah_list, true), dialer.update_segment(:sarah_segment, shared => true);
+-- The contacts are read with the caller's rights: this analyst may not read
+-- them (granted to the reps above), so it may not count them either.
+SET SESSION AUTHORIZATION roles_analyst;
+SELECT (dialer.dialable_count(list_id => :sarah_list)).summary AS list_count;
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
+SELECT name, shared FROM dialer.lists_overview;
+RESET SESSION AUTHORIZATION;
+GRANT SELECT ON contacts TO roles_analyst;
+SET SESSION AUTHORIZATION roles_analyst;
+SELECT (dialer.dialable_count(list_id => :sarah_list)).summary AS list_count,
+       (dialer.dialable_count(segment_id => :sarah_segment)).summary AS segment_count;
+SELECT dialer.rename_list(:sarah_list, 'Analyst''s now');
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
+SET SESSION AUTHORIZATION roles_admin;
+SELECT dialer.rename_list(:sarah_list, 'Checked'), dialer.delete_segment(:sarah_segment);
+RESET SESSION AUTHORIZATION;
+
 -- Clean up the roles (the cluster outlives this file).
 REVOKE CREATE ON DATABASE contrib_regression FROM roles_sarah;
 DROP SCHEMA sarah_evil CASCADE;

@@ -33,7 +33,18 @@ GRANT EXECUTE ON FUNCTION
     dialer.preview(anyarray, jsonb), dialer.preview_agg(anyelement, jsonb),
     dialer._preview_step(internal, anyelement, jsonb), dialer._preview_final(internal),
     dialer.classify_list(anyarray, jsonb),
-    dialer.priority_tier(text), dialer._list_size_limit(), dialer._deal_relation(), dialer._active_deals()
+    dialer.priority_tier(text), dialer._list_size_limit(), dialer._deal_relation(), dialer._active_deals(),
+    dialer.never_contacted(record), dialer.called_this_week(record),
+    dialer.filter_fields(), dialer.validate_filter(jsonb), dialer.dialable_count(anyarray),
+    dialer.list_export(anyarray, jsonb)
+TO PUBLIC;
+
+-- The filter language's internal steps (19_filters.sql) are pure and run with
+-- the caller's rights wherever a filter is validated or compiled.
+GRANT EXECUTE ON FUNCTION
+    dialer._filter_operator_kinds(text), dialer._filter_error(text, text, text),
+    dialer._filter_value(text, text, jsonb, text, text), dialer._like_literal(text),
+    dialer._filter_sql(jsonb, regclass, text[], text, integer), dialer._filter_column(regclass, text, text)
 TO PUBLIC;
 
 -- ---------------------------------------------------------------------------
@@ -54,6 +65,25 @@ GRANT EXECUTE ON FUNCTION
     dialer.session_export(bigint)
 TO dialer_analyst;
 
+-- Lists and segments, read (20_lists.sql, 21_segments.sql, 22_entry_points.sql):
+-- shared ones, and their own. These run with the caller's rights over the
+-- contact relation; the definer steps check who may read which list or
+-- segment.
+GRANT SELECT ON dialer.lists_overview, dialer.segments_overview TO dialer_analyst;
+GRANT EXECUTE ON FUNCTION
+    dialer.filter_sql(jsonb, regclass),
+    dialer.preview_list(bigint, jsonb), dialer.preview_segment(bigint, jsonb),
+    dialer.preview_contacts(anyarray, jsonb), dialer.preview_deal(text, jsonb),
+    dialer.list_contacts(bigint), dialer.list_contacts(bigint, anyelement),
+    dialer.segment_contacts(bigint), dialer.segment_contacts(bigint, anyelement),
+    dialer.dialable_count(bigint, bigint), dialer.list_export(bigint, bigint, jsonb),
+    dialer._is_admin(), dialer._contact_relation(text), dialer._deal_contacts_relation(),
+    dialer._list_member_ids(bigint), dialer._segment_filter(bigint),
+    dialer._source_query(text, text), dialer._id_array(anyarray), dialer._list_or_segment(bigint, bigint),
+    dialer._preview_source(text, text, jsonb), dialer._source_ids(text, text),
+    dialer._source_rows(text, text, anyelement)
+TO dialer_analyst;
+
 -- ---------------------------------------------------------------------------
 -- dialer_rep (and so dialer_app and dialer_admin): push, launch, and their
 -- own sessions; ownership is checked inside.
@@ -64,7 +94,14 @@ GRANT EXECUTE ON FUNCTION
     dialer.launch(bigint), dialer.launch_link(bigint),
     dialer.create_session(text, text), dialer.rename_session(bigint, text), dialer.pause_session(bigint),
     dialer.resume_session(bigint), dialer.complete_session(bigint), dialer.delete_session(bigint),
-    dialer.add_suppression(text, text, text), dialer.phoneburner_link(bigint)
+    dialer.add_suppression(text, text, text), dialer.phoneburner_link(bigint),
+    dialer.create_list(text, boolean, text), dialer.rename_list(bigint, text), dialer.share_list(bigint, boolean),
+    dialer.delete_list(bigint), dialer.add_to_list(bigint, anyarray), dialer.remove_from_list(bigint, anyarray),
+    dialer.create_segment(text, jsonb, boolean, text),
+    dialer.update_segment(bigint, text, jsonb, boolean, text), dialer.delete_segment(bigint),
+    dialer.push_list(bigint, text, bigint, jsonb), dialer.push_segment(bigint, text, bigint, jsonb),
+    dialer.push_contacts(anyarray, text, bigint, jsonb), dialer.push_deal(text, text, bigint, jsonb),
+    dialer._push_source(text, text, text, bigint, jsonb)
 TO dialer_rep;
 
 -- ---------------------------------------------------------------------------
@@ -77,8 +114,10 @@ GRANT EXECUTE ON FUNCTION
     dialer.configure_session_idle_days(integer), dialer.configure_list_size(integer),
     dialer.configure_deals(regclass),
     dialer.map_disposition(text, text), dialer.remap_dispositions(text), dialer.retry_writebacks(),
-    dialer.remove_suppression(text, text), dialer.assign_session(bigint, text, text)
+    dialer.remove_suppression(text, text), dialer.assign_session(bigint, text, text),
+    dialer.configure_deal_contacts(regclass)
 TO dialer_admin;
+GRANT SELECT ON dialer.lists, dialer.list_members, dialer.segments TO dialer_admin;
 GRANT SELECT ON dialer.audit_log, dialer.overrides, dialer.session_changes, dialer.suppressions,
                 dialer.writeback_failures, dialer.writeback_queue, dialer.webhook_events, dialer.call_activity
 TO dialer_admin;

@@ -1,0 +1,131 @@
+-- Segments against the same filters written by hand: the filter language
+-- compiles to a parameterised query that must run as fast as hand-written SQL
+-- (within 1.2x, with the same plan and the same indexes). Run by
+-- scripts/bench.sh (`make bench`) after bench/rules_bench.sql and
+-- bench/messy_bench.sql, in the same database: it reuses rules_bench.sql's
+-- 1M-row bench.contacts and its timing harness (bench.time_query,
+-- bench.results). Prints timings and ratios, never fails on them; a count
+-- that differs is marked DIFFERENT.
+--
+--   psql -X -f bench/segments_bench.sql
+
+\set ON_ERROR_STOP on
+\set QUIET on
+SET client_min_messages = warning;
+SET max_parallel_workers_per_gather = 0;
+SET jit = off;
+\pset format unaligned
+\pset tuples_only on
+\pset footer off
+
+\echo
+\echo '== Segments: the compiled filter against the same filter written by hand'
+
+-- The indexes a CRM would have for these filters.
+CREATE INDEX IF NOT EXISTS contacts_type_state_idx ON bench.contacts (contact_type, state);
+CREATE INDEX IF NOT EXISTS contacts_engagement_idx ON bench.contacts (engagement_score);
+CREATE INDEX IF NOT EXISTS contacts_last_call_idx ON bench.contacts (last_call_attempt_at);
+ANALYZE bench.contacts;
+
+DELETE FROM dialer.segments;
+DELETE FROM bench.results WHERE key LIKE 'seg%';  -- a second run in the same database
+SELECT dialer.configure('bench.contacts');
+INSERT INTO dialer.reps (name, display_name) VALUES (session_user, 'Bench') ON CONFLICT DO NOTHING;
+
+-- The filters: (key, what, segment filter, the same WHERE by hand).
+CREATE TEMP TABLE cases (key text, name text, filter jsonb, hand text);
+INSERT INTO cases VALUES
+('ne_pe', 'PE buyers in 3 states, engagement > 75 (index)',
+ '{"and": [{"field": "contact_type", "op": "eq", "value": "buyer"},
+           {"field": "state", "op": "in", "value": ["NY", "CT", "MA"]},
+           {"field": "engagement_score", "op": "gt", "value": 75}]}',
+ $h$c.contact_type = 'buyer' AND c.state IN ('NY', 'CT', 'MA') AND c.engagement_score > 75$h$),
+('inactive', 'Inactive buyers: > 90 days, engagement > 50, not DNC (scan)',
+ '{"and": [{"field": "contact_type", "op": "eq", "value": "buyer"},
+           {"field": "last_call_attempt_at", "op": "lt", "value": {"days_ago": 90}},
+           {"field": "engagement_score", "op": "gt", "value": 50},
+           {"field": "do_not_call", "op": "eq", "value": false}]}',
+ $h$c.contact_type = 'buyer' AND c.last_call_attempt_at < now() - interval '90 days'
+    AND c.engagement_score > 50 AND c.do_not_call = false$h$),
+('recent', 'Called within 3 days, dialable (index + rules)',
+ '{"and": [{"called_within_days": 3}, {"is_dialable": true}]}',
+ $h$c.last_call_attempt_at >= now() - interval '3 days' AND dialer.is_dialable(c)$h$),
+('sectors', 'Sellers in 2 industries or tagged HVAC, never called (scan)',
+ '{"and": [{"field": "contact_type", "op": "eq", "value": "seller"},
+           {"or": [{"field": "industry", "op": "in", "value": ["Collision Repair", "HVAC Services"]},
+                   {"field": "target_industries", "op": "has_any", "value": ["HVAC"]}]},
+           {"never_contacted": true}]}',
+ $h$c.contact_type = 'seller' AND (c.industry IN ('Collision Repair', 'HVAC Services')
+    OR c.target_industries && ARRAY['HVAC']) AND c.last_call_attempt_at IS NULL$h$);
+SELECT count(dialer.create_segment(c.key, c.filter)) AS segments FROM cases c \gset
+
+-- The plan of a compiled filter, planned the way the extension runs it
+-- (EXECUTE ... USING: a one-shot plan with the values known), and of the hand
+-- query; compared by their nodes (types, relations, indexes), not conditions.
+CREATE OR REPLACE FUNCTION bench.plan_shape(query text, params text[] DEFAULT NULL)
+RETURNS text
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    line text;
+    shape text[] := '{}';
+BEGIN
+    FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || query USING params LOOP
+        IF position(':' IN line) = 0 THEN  -- a node, not a condition
+            shape := shape || btrim(regexp_replace(line, '^\s*(->\s*)?', ''));
+        END IF;
+    END LOOP;
+    RETURN array_to_string(shape, ' > ');
+END
+$$;
+
+BEGIN;  -- one now() for every query below
+SELECT bench.time_query('seg_' || c.key || '_hand', 'hand: ' || c.name,
+           format('SELECT format(''%%s dialable of %%s total'', count(*) FILTER (WHERE dialer.is_dialable(c)), count(*))
+                   FROM bench.contacts c WHERE %s', c.hand))
+       || E'\n' ||
+       bench.time_query('seg_' || c.key, 'segment: ' || c.name,
+           format('SELECT (dialer.dialable_count(segment_id => %s)).summary', s.id))
+FROM cases c JOIN dialer.segments s ON s.name = c.key ORDER BY s.id;
+
+SELECT bench.time_query('segids_' || c.key || '_hand', 'hand ids: ' || c.name,
+           format('SELECT count(*) FROM (SELECT c.id::text FROM bench.contacts c WHERE %s ORDER BY c.id) x', c.hand))
+       || E'\n' ||
+       bench.time_query('segids_' || c.key, 'segment_contacts: ' || c.name,
+           format('SELECT count(*) FROM dialer.segment_contacts(%s)', s.id))
+FROM cases c JOIN dialer.segments s ON s.name = c.key ORDER BY s.id;
+
+CREATE TEMP TABLE plans AS
+SELECT c.key, bench.plan_shape(format('SELECT count(*) FROM bench.contacts c WHERE %s', c.hand)) AS hand,
+       bench.plan_shape(format('SELECT count(*) FROM bench.contacts AS c WHERE %s', f.where_clause), f.params) AS compiled
+FROM cases c, dialer.filter_sql(c.filter) f;
+COMMIT;
+
+\echo
+\echo '== Segment results (same counts, same plans, within 1.2x of the hand-written query)'
+SELECT format('%-62s %-10s %s', c.name || ':', CASE WHEN h.result = s.result THEN 'same' ELSE 'DIFFERENT' END,
+              s.result)
+FROM cases c JOIN bench.results h ON h.key = 'seg_' || c.key || '_hand' JOIN bench.results s ON s.key = 'seg_' || c.key
+UNION ALL
+SELECT format('%-62s %-10s %s ids', c.name || ' (ids):', CASE WHEN h.result = s.result THEN 'same' ELSE 'DIFFERENT' END,
+              s.result)
+FROM cases c JOIN bench.results h ON h.key = 'segids_' || c.key || '_hand' JOIN bench.results s ON s.key = 'segids_' || c.key;
+SELECT format('   plan %-9s %s: %s', p.key, CASE WHEN p.hand = p.compiled THEN 'same' ELSE 'DIFFERENT' END, p.compiled)
+       || CASE WHEN p.hand = p.compiled THEN '' ELSE E'\n      by hand: ' || p.hand END
+FROM plans p ORDER BY p.key;
+
+\pset tuples_only off
+\pset format aligned
+\echo
+\echo 'Targets'
+SELECT c.name AS "segment (count of dialable and total)",
+       to_char(h.ms, 'FM99990.0') AS "by hand ms", to_char(s.ms, 'FM99990.0') AS "segment ms",
+       to_char(s.ms / h.ms, 'FM990.00') || 'x' AS ratio,
+       CASE WHEN s.ms / h.ms <= 1.2 AND p.hand = p.compiled THEN 'yes' ELSE 'NO' END AS "within 1.2x, same plan"
+FROM cases c JOIN bench.results h ON h.key = 'seg_' || c.key || '_hand' JOIN bench.results s ON s.key = 'seg_' || c.key
+JOIN plans p ON p.key = c.key
+UNION ALL
+SELECT c.name || ' (ids)', to_char(h.ms, 'FM99990.0'), to_char(s.ms, 'FM99990.0'), to_char(s.ms / h.ms, 'FM990.00') || 'x',
+       CASE WHEN s.ms / h.ms <= 1.2 AND p.hand = p.compiled THEN 'yes' ELSE 'NO' END
+FROM cases c JOIN bench.results h ON h.key = 'segids_' || c.key || '_hand' JOIN bench.results s ON s.key = 'segids_' || c.key
+JOIN plans p ON p.key = c.key;
