@@ -135,7 +135,7 @@ std::optional<std::string> display_name(const Contact& c) {
 }
 
 PreviewBuilder::PreviewBuilder(PreviewSettings settings, const PreviewOptions& options,
-                               std::pmr::memory_resource* memory)
+                               std::pmr::memory_resource* memory, std::pmr::memory_resource* summary_memory)
     : settings_(std::move(settings)),
       region_(settings_.rules.region),
       filters_(options.filters),
@@ -143,7 +143,7 @@ PreviewBuilder::PreviewBuilder(PreviewSettings settings, const PreviewOptions& o
       seen_ids_(memory),
       name_by_number_(memory),
       exclusions_(memory),
-      summary_(memory) {
+      summary_(summary_memory != nullptr ? summary_memory : memory) {
   settings_.rules.region = region_;
   if (settings_.suppressions) settings_.rules.suppressions = settings_.suppressions.get();
   if (options.min_days) settings_.rules.min_days = *options.min_days;
@@ -155,7 +155,7 @@ PreviewBuilder::~PreviewBuilder() = default;
 PreviewBuilder::Decision PreviewBuilder::add(const Contact& c) {
   // The same contact twice in one list counts once; the first occurrence wins.
   if (auto id = c.id) {
-    if (!seen_ids_.emplace(*id).second) return {Decision::Kind::duplicate_id, std::nullopt};
+    if (seen_ids_.insert(*id)) return {Decision::Kind::duplicate_id, std::nullopt};
   }
   ++total_;
   names_.add(c.contact_type, c.buyer_type);
@@ -168,14 +168,13 @@ PreviewBuilder::Decision PreviewBuilder::add(const Contact& c) {
   // Two ready contacts sharing a number (a firm's switchboard) would be dialed
   // twice; the later one is held back, and the rep may still include it.
   if (e164) {
-    auto [it, inserted] = name_by_number_.try_emplace(std::pmr::string(*e164, memory_));
-    if (!inserted) {
-      Exclusion duplicate{ExclusionCategory::invalid_phone, "Duplicate number of " + std::string(it->second),
+    const std::optional<std::string> name = display_name(c);
+    if (auto first = name_by_number_.insert(*e164, name ? std::string_view(*name) : std::string_view())) {
+      Exclusion duplicate{ExclusionCategory::invalid_phone, "Duplicate number of " + std::string(*first),
                           true};
       record_exclusion(c, duplicate);
       return {Decision::Kind::excluded, std::move(duplicate)};
     }
-    if (auto name = display_name(c)) it->second = *name;
   }
   ++ready_;
   ++ready_by_tier_[priority_tier(c.engagement_score) - 1];

@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "compact_string_map.hpp"
 #include "contact.hpp"
 #include "exclusion.hpp"
 #include "jsonb_encoding.hpp"
@@ -66,8 +67,10 @@ struct PreviewSettings {
 // two types) use the ordinary heap.
 class PreviewBuilder {
  public:
+  // `summary_memory` holds only the finished summary (default: `memory`).
   PreviewBuilder(PreviewSettings settings, const PreviewOptions& options,
-                 std::pmr::memory_resource* memory = std::pmr::get_default_resource());
+                 std::pmr::memory_resource* memory = std::pmr::get_default_resource(),
+                 std::pmr::memory_resource* summary_memory = nullptr);
   ~PreviewBuilder();
   PreviewBuilder(const PreviewBuilder&) = delete;
   PreviewBuilder& operator=(const PreviewBuilder&) = delete;
@@ -131,8 +134,8 @@ class PreviewBuilder {
   std::array<long, kExclusionCategoryCount> by_category_{};
   std::array<long, kTierCount> ready_by_tier_{};
   std::pmr::memory_resource* memory_;
-  std::pmr::unordered_set<std::pmr::string> seen_ids_;
-  std::pmr::unordered_map<std::pmr::string, std::pmr::string> name_by_number_;  // ready contacts only
+  CompactStringMap seen_ids_;        // ids, no values
+  CompactStringMap name_by_number_;  // ready contacts' numbers -> display name
   SessionNameCollector names_;
   jsonb::ContainerArray exclusions_;  // the excluded rows, as jsonb objects
   std::pmr::string summary_;          // what finish_jsonb() or finish_json() returned last

@@ -45,6 +45,8 @@ void* ContextMemory::do_allocate(std::size_t bytes, std::size_t alignment) {
   return p;
 }
 
-void ContextMemory::do_deallocate(void* p, std::size_t, std::size_t) { pfree(p); }
+void ContextMemory::do_deallocate(void* p, std::size_t, std::size_t) {
+  if (frees_) pfree(p);
+}
 
 }  // namespace pgdialer::glue

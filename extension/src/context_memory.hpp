@@ -30,6 +30,17 @@ class ContextMemory final : public std::pmr::memory_resource {
   ContextMemory(MemoryContextData* context, std::size_t limit_bytes, const char* what) noexcept
       : context_(context), limit_(limit_bytes), what_(what) {}
 
+  // A resource whose deallocate does nothing: for a context that PostgreSQL
+  // may delete before the C++ object using it is destroyed (a child context
+  // goes before its parent's reset callbacks run), so nothing is pfree'd
+  // twice. Its memory goes with the context.
+  static ContextMemory never_freeing(MemoryContextData* context, std::size_t limit_bytes,
+                                     const char* what) noexcept {
+    ContextMemory m(context, limit_bytes, what);
+    m.frees_ = false;
+    return m;
+  }
+
   std::size_t limit_bytes() const noexcept { return limit_; }
 
  private:
@@ -40,6 +51,7 @@ class ContextMemory final : public std::pmr::memory_resource {
   MemoryContextData* context_;
   std::size_t limit_;
   const char* what_;  // a string literal
+  bool frees_ = true;
 };
 
 }  // namespace pgdialer::glue

@@ -122,6 +122,13 @@ Preview begin_preview(const char* options_json, MemoryContext parent, const char
   // Never destroyed: it holds no resources, and its storage is the context's.
   auto* memory = new (MemoryContextAlloc(state, sizeof(ContextMemory)))
       ContextMemory(state, preview_memory_limit_bytes(), what);
+  // The finished summary is the result, not working memory: a child context
+  // of its own (the limit counts only the state context), bounded by jsonb's
+  // size. PostgreSQL deletes it before the builder's destructor runs (child
+  // contexts go first), hence a resource that never frees.
+  MemoryContext summary = AllocSetContextCreate(state, "dialer.preview summary", ALLOCSET_DEFAULT_SIZES);
+  auto* summary_memory = new (MemoryContextAlloc(state, sizeof(ContextMemory)))
+      ContextMemory(ContextMemory::never_freeing(summary, MaxAllocSize, what));
   PreviewOptions* options =
       cpp_call([&] { return context_owned<PreviewOptions>(state, parse_preview_options(options_json)); });
   TimestampTz as_of =
@@ -142,7 +149,7 @@ Preview begin_preview(const char* options_json, MemoryContext parent, const char
                              month,
                              current_suppressions_shared(),
                              size_limit};
-    return context_owned<PreviewBuilder>(state, std::move(settings), *options, memory);
+    return context_owned<PreviewBuilder>(state, std::move(settings), *options, memory, summary_memory);
   });
   return Preview{state, builder};
 }
