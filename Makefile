@@ -61,7 +61,7 @@ PG_CXXFLAGS += -Werror
 endif
 SHLIB_LINK = $(addprefix -l,$(EXTENSION_LIBS)) -lstdc++
 # scripts/test-sanitize.sh builds a copy of the extension (in build-sanitize/)
-# with AddressSanitizer and UBSan, for a server started with their runtimes
+# with AddressSanitizer and UBSan, for a server started with libasan
 # preloaded (scripts/pg-cluster-asan.sh).
 ifeq ($(PGDIALER_SANITIZE),ON)
 PG_CXXFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
