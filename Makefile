@@ -19,6 +19,11 @@
 #                        restarts, daemon SIGKILLs, webhooks (hostile too) for a few
 #                        minutes; fails unless lost = 0 and duplicated = 0. make test
 #                        runs it bounded (about 25 s)
+#   make test-sanitize   ASan + UBSan build (gcc, build-sanitize/) of the core, the daemon,
+#                        the fake and their tests: the GoogleTest suites, then pg_regress and
+#                        the integration tests with the extension under ASan inside the
+#                        test cluster (libasan preloaded); any report fails (not in make test:
+#                        docs/sanitizers.md)
 #   make fuzz            the libFuzzer targets of tests/fuzz/, 60 s each (FUZZ_SECONDS=N),
 #                        clang build in build-fuzz/
 #   make bench           benchmarks (prints ratios; never fails on timings)
@@ -61,6 +66,13 @@ ifeq ($(PGDIALER_WERROR),ON)
 PG_CXXFLAGS += -Werror
 endif
 SHLIB_LINK = $(addprefix -l,$(EXTENSION_LIBS)) -lstdc++
+# scripts/test-sanitize.sh builds a copy of the extension (in build-sanitize/)
+# with AddressSanitizer and UBSan, for a server started with libasan
+# preloaded (scripts/pg-cluster-asan.sh).
+ifeq ($(PGDIALER_SANITIZE),ON)
+PG_CXXFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+SHLIB_LINK += -fsanitize=address,undefined
+endif
 
 # PGXS would also build LLVM bitcode with clang, which does not get our -std.
 # The extension gains nothing from JIT inlining of these calls.
@@ -110,7 +122,7 @@ check-regress-list:
 	  echo "Makefile: REGRESS lists a test twice" >&2; status=1; fi; \
 	exit $$status
 
-.PHONY: deps demo demo-stop test test-faults unit bench build-core format fuzz
+.PHONY: deps demo demo-stop test test-faults test-sanitize unit bench build-core format fuzz
 deps:
 	@scripts/install-deps.sh
 
@@ -126,6 +138,10 @@ test: deps check-regress-list
 
 test-faults: deps check-regress-list
 	@PGDIALER_KILL_CYCLES=20 PGDIALER_FAULT_LOAD=full scripts/run-tests.sh
+
+# Takes the PostgreSQL lock itself for the phase that installs and starts a cluster.
+test-sanitize: deps check-regress-list
+	@scripts/test-sanitize.sh
 
 # FUZZ_SECONDS per target (default 60); `make fuzz FUZZ_SECONDS=600`.
 fuzz: deps

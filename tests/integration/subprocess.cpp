@@ -1,5 +1,7 @@
 #include "subprocess.hpp"
 
+#include <gtest/gtest.h>
+
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -10,10 +12,15 @@
 #include <stdexcept>
 #include <thread>
 
+#include "sanitizer_report.hpp"
+
 namespace pgdialer::testing {
 
 Subprocess::Subprocess(std::vector<std::string> argv, std::map<std::string, std::string> env,
-                       const std::string& stderr_path) {
+                       const std::string& stderr_path)
+    : argv0_(argv.empty() ? std::string() : argv[0]),
+      stderr_path_(stderr_path),
+      stderr_start_(file_size_or_zero(stderr_path)) {
   int out[2];
   if (pipe(out) != 0) throw std::runtime_error("pipe failed");
   pid_ = fork();
@@ -44,6 +51,10 @@ Subprocess::~Subprocess() {
     }
   }
   if (stdout_fd_ >= 0) close(stdout_fd_);
+  // After the child is gone its report, if any, is complete in the log.
+  if (auto report = find_sanitizer_report(stderr_path_, stderr_start_))
+    ADD_FAILURE() << "sanitizer report from " << argv0_ << " (pid " << pid_ << ") in " << stderr_path_ << ": "
+                  << *report;
 }
 
 std::optional<std::string> Subprocess::read_line(std::chrono::milliseconds timeout) {

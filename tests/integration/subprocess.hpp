@@ -1,9 +1,12 @@
 // A child process for integration tests: started with its own environment,
 // its stdout readable line by line, killed (SIGTERM, then SIGKILL) when the
-// object goes away, so a failing test never leaves a daemon behind.
+// object goes away, so a failing test never leaves a daemon behind. A
+// sanitizer report in the child's stderr (sanitizer_report.hpp) then fails
+// the running test.
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -32,6 +35,9 @@ class Subprocess {
  private:
   int pid_ = -1;
   int stdout_fd_ = -1;
+  std::string argv0_;
+  std::string stderr_path_;
+  std::uintmax_t stderr_start_ = 0;  // where this child's output begins in the (shared) log
   std::string buffer_;
   std::optional<int> status_;
 };

@@ -43,13 +43,14 @@ PgResult PgConnection::exec(const std::string& sql, const std::vector<std::optio
   if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return PgResult(raw);
 
   std::string message = raw ? PQresultErrorMessage(raw) : PQerrorMessage(conn_);
-  const char* sqlstate = raw ? PQresultErrorField(raw, PG_DIAG_SQLSTATE) : nullptr;
-  if (sqlstate) message = std::string(sqlstate) + ": " + message;
+  // Copied: the field lives in `raw`, which is freed before it is looked at.
+  const char* field = raw ? PQresultErrorField(raw, PG_DIAG_SQLSTATE) : nullptr;
+  const std::string sqlstate = field ? field : "";
+  if (!sqlstate.empty()) message = sqlstate + ": " + message;
   PQclear(raw);
   while (!message.empty() && message.back() == '\n') message.pop_back();
-  bool lost = PQstatus(conn_) != CONNECTION_OK ||
-              (sqlstate && (std::string(sqlstate).rfind("08", 0) == 0 || std::string(sqlstate) == "57P01" ||
-                            std::string(sqlstate) == "57P02" || std::string(sqlstate) == "57P03"));
+  bool lost = PQstatus(conn_) != CONNECTION_OK || sqlstate.rfind("08", 0) == 0 || sqlstate == "57P01" ||
+              sqlstate == "57P02" || sqlstate == "57P03";
   throw DbError(message, lost);
 }
 
