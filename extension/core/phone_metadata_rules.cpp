@@ -57,6 +57,16 @@ bool matches_fully(const RE2& re, std::string_view text) {
 }
 
 // ICU's lookingAt(), which libphonenumber's Consume() uses.
+FirstCharRange first_chars(const std::unique_ptr<RE2>& re) {
+  FirstCharRange range;
+  std::string min, max;
+  if (!re || !re->PossibleMatchRange(&min, &max, 1) || min.empty() || max.empty()) return range;
+  range.known = true;
+  range.low = min.front();
+  range.high = max.front();
+  return range;
+}
+
 bool matches_start(const RE2& re, std::string_view text) {
   return re.Match(text, 0, text.size(), RE2::ANCHOR_START, nullptr, 0);
 }
@@ -117,6 +127,9 @@ std::unique_ptr<RegionRules> RegionRules::compile(const PhoneMetadata& m) {
                         compile_into(r->international_prefix_, m.international_prefix()) &&
                         compile_unless_empty(r->national_prefix_, m.national_prefix_for_parsing());
   if (!compiled) return nullptr;
+  r->leading_digits_first_ = first_chars(r->leading_digits_);
+  r->international_prefix_first_ = first_chars(r->international_prefix_);
+  r->national_prefix_first_ = first_chars(r->national_prefix_);
   return r;
 }
 
@@ -163,14 +176,17 @@ bool RegionRules::has_known_type(std::string_view number) const {
 
 std::optional<bool> RegionRules::claims_by_leading_digits(std::string_view number) const {
   if (!leading_digits_) return std::nullopt;
+  if (leading_digits_first_.excludes(number)) return false;
   return matches_start(*leading_digits_, number);
 }
 
 bool RegionRules::may_strip_international_prefix(std::string_view digits) const {
+  if (international_prefix_first_.excludes(digits)) return false;
   return matches_start(*international_prefix_, digits);
 }
 
 std::optional<std::size_t> RegionRules::national_prefix_length(std::string_view number) const {
+  if (national_prefix_first_.excludes(number)) return std::nullopt;
   re2::StringPiece match;
   if (!national_prefix_ || !national_prefix_->Match(number, 0, number.size(), RE2::ANCHOR_START, &match, 1)) {
     return std::nullopt;

@@ -55,6 +55,18 @@ struct LengthSet {
   bool admits(std::size_t length) const { return !listed || contains(length); }
 };
 
+// The characters a match of a pattern can start with, as a range: a number
+// starting outside it cannot match at its start, which spares RE2 the call
+// (most numbers do not start with their region's IDD or national prefix).
+struct FirstCharRange {
+  bool known = false;  // false: the pattern may match the empty string, or RE2 could not tell
+  char low = 0, high = 0;
+
+  bool excludes(std::string_view text) const {
+    return known && (text.empty() || text.front() < low || text.front() > high);
+  }
+};
+
 class RegionRules {
  public:
   // nullptr when one of the region's patterns does not compile with RE2.
@@ -112,6 +124,7 @@ class RegionRules {
   std::unique_ptr<re2::RE2> leading_digits_;  // null: the region has none
   std::unique_ptr<re2::RE2> international_prefix_;
   std::unique_ptr<re2::RE2> national_prefix_;  // null: the region has none
+  FirstCharRange leading_digits_first_, international_prefix_first_, national_prefix_first_;
   bool national_prefix_has_transform_ = false;
 };
 

@@ -89,5 +89,26 @@ TEST_F(PhoneMetadataRules, PrefixesAndLeadingDigits) {
   EXPECT_TRUE(rules().region("AG")->national_prefix_has_transform());  // "1|([457]\d{6})$" -> "268$1"
 }
 
+// The first-character shortcut in front of the IDD, national-prefix and
+// leading-digits patterns keeps their answers (the differential tests and
+// bench_e164 compare every answer with libphonenumber's).
+TEST_F(PhoneMetadataRules, FirstCharacterShortcutKeepsThePatternsAnswers) {
+  const RegionRules* us = rules().region("US");
+  ASSERT_NE(us, nullptr);
+  EXPECT_TRUE(us->may_strip_international_prefix("0114420794609"));
+  EXPECT_FALSE(us->may_strip_international_prefix("9195550123"));
+  EXPECT_EQ(us->national_prefix_length("19195550123"), std::optional<std::size_t>(1));
+  EXPECT_EQ(us->national_prefix_length("9195550123"), std::nullopt);
+  const RegionRules* gb = rules().region("GB");
+  ASSERT_NE(gb, nullptr);
+  EXPECT_TRUE(gb->may_strip_international_prefix("0019195550123"));
+  EXPECT_EQ(gb->national_prefix_length("02079460958"), std::optional<std::size_t>(1));
+  EXPECT_EQ(gb->national_prefix_length("2079460958"), std::nullopt);
+  const RegionRules* ag = rules().region("AG");  // leading digits 268
+  ASSERT_NE(ag, nullptr);
+  EXPECT_EQ(ag->claims_by_leading_digits("2684601234"), std::optional<bool>(true));
+  EXPECT_EQ(ag->claims_by_leading_digits("9195550123"), std::optional<bool>(false));
+}
+
 }  // namespace
 }  // namespace pgdialer::phone_fast
