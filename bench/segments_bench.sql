@@ -27,7 +27,7 @@ CREATE INDEX IF NOT EXISTS contacts_engagement_idx ON bench.contacts (engagement
 CREATE INDEX IF NOT EXISTS contacts_last_call_idx ON bench.contacts (last_call_attempt_at);
 ANALYZE bench.contacts;
 
-DELETE FROM dialer.segments;
+DELETE FROM dialer.segments WHERE NOT builtin;
 DELETE FROM bench.results WHERE key LIKE 'seg%';  -- a second run in the same database
 SELECT dialer.configure('bench.contacts');
 INSERT INTO dialer.reps (name, display_name) VALUES (session_user, 'Bench') ON CONFLICT DO NOTHING;
