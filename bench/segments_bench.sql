@@ -129,3 +129,25 @@ SELECT c.name || ' (ids)', to_char(h.ms, 'FM99990.0'), to_char(s.ms, 'FM99990.0'
        CASE WHEN s.ms / h.ms <= 1.2 AND p.hand = p.compiled THEN 'yes' ELSE 'NO' END
 FROM cases c JOIN bench.results h ON h.key = 'segids_' || c.key || '_hand' JOIN bench.results s ON s.key = 'segids_' || c.key
 JOIN plans p ON p.key = c.key;
+
+-- The five smart lists (extension/sql/26_smart_lists.sql): their counts in
+-- one call, which counts them all in one scan, against the same counts taken
+-- one segment at a time (five scans).
+\pset tuples_only on
+\pset format unaligned
+\echo
+\echo '== Smart lists: dialer.suggested_lists() (one scan) against five dialable_count calls'
+DELETE FROM bench.results WHERE key LIKE 'smart%';
+BEGIN;
+SELECT bench.time_query('smart_suggested', 'suggested_lists(): 5 smart lists, both counts',
+           $q$SELECT string_agg(format('%s: %s/%s', segment_id, dialable, contacts), ', ' ORDER BY segment_id)
+              FROM dialer.suggested_lists()$q$)
+       || E'\n' ||
+       bench.time_query('smart_one_by_one', 'dialable_count of each smart list in turn',
+           $q$SELECT string_agg(format('%s: %s/%s', s.id, d.dialable, d.total), ', ' ORDER BY s.id)
+              FROM dialer.segments s, dialer.dialable_count(segment_id => s.id) d WHERE s.builtin$q$);
+COMMIT;
+SELECT format('   suggested_lists %s the per-list counts; %s ms, %sx the time of five dialable_count calls',
+              CASE WHEN a.result = b.result THEN 'gives' ELSE 'DIFFERENT from' END,
+              to_char(a.ms, 'FM99990.0'), to_char(a.ms / b.ms, 'FM990.00'))
+FROM bench.results a JOIN bench.results b ON b.key = 'smart_one_by_one' WHERE a.key = 'smart_suggested';
