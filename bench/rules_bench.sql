@@ -73,7 +73,7 @@ INSERT INTO bench.contacts (id, contact_type, first_name, last_name, company, ti
     target_ebitda_range, target_industries, target_geographies, engagement_score,
     relationship_strength, active_deals_count, last_deal_presented, last_deal_outcome,
     call_talking_points, preferred_contact_time, assistant_name, assistant_phone, contact_owner,
-    contact_source, industry, created_at, last_disposition, next_action_type, next_action_date)
+    contact_source, industry, created_at)
 SELECT id, contact_type, first_name, last_name, company, title, email, phone,
        dialer.e164(phone), address_line1, city, state, zip, do_not_call, do_not_call_reason,
        do_not_call_source, suppressed, phone_number_invalid, phone_invalid_reason,
@@ -81,7 +81,7 @@ SELECT id, contact_type, first_name, last_name, company, title, email, phone,
        target_ebitda_range, target_industries, target_geographies, engagement_score,
        relationship_strength, active_deals_count, last_deal_presented, last_deal_outcome,
        call_talking_points, preferred_contact_time, assistant_name, assistant_phone,
-       contact_owner, contact_source, industry, created_at, last_disposition, next_action_type, next_action_date
+       contact_owner, contact_source, industry, created_at
 FROM sourceco.contacts ORDER BY id;
 ALTER TABLE bench.contacts ADD PRIMARY KEY (id);
 
