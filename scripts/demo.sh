@@ -639,6 +639,9 @@ pgdialer-sync's listener, which checked each URL's token and recorded every
 call once through dialer.record_call_event(); the dashboard and detail views
 are plain SQL over dialer.call_activity, and the write-back hook, run with the
 daemon's rights, put each outcome on the contact, so the next preview knows.
+The five smart lists are segments installed with the extension;
+dialer.suggested_lists() counts them all in one scan, "today" in the rep's time
+zone, and a push of one is counted as list_source smart_list.
 The spec's success metrics (lists per rep per week, valid phones, recently
 contacted, connection rate) are views over the same tables.
 
