@@ -27,7 +27,7 @@ CREATE INDEX IF NOT EXISTS contacts_engagement_idx ON bench.contacts (engagement
 CREATE INDEX IF NOT EXISTS contacts_last_call_idx ON bench.contacts (last_call_attempt_at);
 ANALYZE bench.contacts;
 
-DELETE FROM dialer.segments;
+DELETE FROM dialer.segments WHERE NOT builtin;
 DELETE FROM bench.results WHERE key LIKE 'seg%';  -- a second run in the same database
 SELECT dialer.configure('bench.contacts');
 INSERT INTO dialer.reps (name, display_name) VALUES (session_user, 'Bench') ON CONFLICT DO NOTHING;
@@ -129,3 +129,33 @@ SELECT c.name || ' (ids)', to_char(h.ms, 'FM99990.0'), to_char(s.ms, 'FM99990.0'
        CASE WHEN s.ms / h.ms <= 1.2 AND p.hand = p.compiled THEN 'yes' ELSE 'NO' END
 FROM cases c JOIN bench.results h ON h.key = 'segids_' || c.key || '_hand' JOIN bench.results s ON s.key = 'segids_' || c.key
 JOIN plans p ON p.key = c.key;
+
+-- The five smart lists (extension/sql/26_smart_lists.sql): their counts in
+-- one call, which counts them all in one scan, against the same counts taken
+-- one segment at a time (five scans).
+\pset tuples_only on
+\pset format unaligned
+\echo
+\echo '== Smart lists: dialer.suggested_lists() (one scan) against five dialable_count calls'
+DELETE FROM bench.results WHERE key LIKE 'smart%';
+-- The columns only the smart lists read, as demo/sourceco_sample_data.sql
+-- fills them (bench/rules_bench.sql leaves them NULL, so its rows stay as
+-- small as its preview of the whole table needs): "Not a Fit" and callbacks.
+UPDATE bench.contacts SET last_disposition = 'Not a Fit'
+WHERE id % 9 = 0 AND last_call_attempt_at IS NOT NULL AND last_contact_method = 'call';
+UPDATE bench.contacts SET next_action_type = 'call', next_action_date = current_date + (id % 11)::int - 2
+WHERE id % 37 = 4 AND NOT do_not_call;
+VACUUM ANALYZE bench.contacts;
+BEGIN;
+SELECT bench.time_query('smart_suggested', 'suggested_lists(): 5 smart lists, both counts',
+           $q$SELECT string_agg(format('%s: %s/%s', segment_id, dialable, contacts), ', ' ORDER BY segment_id)
+              FROM dialer.suggested_lists()$q$)
+       || E'\n' ||
+       bench.time_query('smart_one_by_one', 'dialable_count of each smart list in turn',
+           $q$SELECT string_agg(format('%s: %s/%s', s.id, d.dialable, d.total), ', ' ORDER BY s.id)
+              FROM dialer.segments s, dialer.dialable_count(segment_id => s.id) d WHERE s.builtin$q$);
+COMMIT;
+SELECT format('   suggested_lists %s the per-list counts; %s ms, %sx the time of five dialable_count calls',
+              CASE WHEN a.result = b.result THEN 'gives' ELSE 'DIFFERENT from' END,
+              to_char(a.ms, 'FM99990.0'), to_char(a.ms / b.ms, 'FM990.00'))
+FROM bench.results a JOIN bench.results b ON b.key = 'smart_one_by_one' WHERE a.key = 'smart_suggested';

@@ -32,5 +32,6 @@ GRANT USAGE ON SCHEMA sourceco TO pgdialer_demo_app, pgdialer_demo_sync;
 GRANT SELECT ON sourceco.contacts TO pgdialer_demo_app, pgdialer_demo_sync;
 GRANT UPDATE (last_call_attempt_at, last_contact_method, last_contact_outcome,
               phone_number_invalid, phone_invalid_reason,
-              do_not_call, do_not_call_reason, do_not_call_source)
+              do_not_call, do_not_call_reason, do_not_call_source,
+              last_disposition, next_action_type, next_action_date)
     ON sourceco.contacts TO pgdialer_demo_sync;

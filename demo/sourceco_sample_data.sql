@@ -760,6 +760,18 @@ SELECT
 FROM phoned x
 ORDER BY x.i;
 
+-- The last call's disposition text (one in nine "Not a Fit": "Passed on
+-- Deals" once that call is 180+ days old) and callbacks due from two days
+-- ago to eight days ahead ("Callback Due Today"), by id: no random draw, so
+-- the rows above stay the same.
+UPDATE sourceco.contacts
+SET last_disposition = CASE id % 9 WHEN 0 THEN 'Not a Fit' WHEN 1 THEN 'Left Voicemail' WHEN 2 THEN 'Left Voicemail'
+                                   WHEN 3 THEN 'Interested' ELSE 'No Answer' END
+WHERE last_call_attempt_at IS NOT NULL AND last_contact_method = 'call';
+UPDATE sourceco.contacts
+SET next_action_type = 'call', next_action_date = current_date + (id % 11)::int - 2
+WHERE id % 37 = 4 AND NOT do_not_call;
+
 ANALYZE sourceco.contacts;
 
 COMMIT;

@@ -70,7 +70,14 @@ CREATE TABLE sourceco.contacts (
     contact_source         text,
     industry               text,           -- the contact's own industry
 
-    created_at             timestamptz NOT NULL DEFAULT now()
+    created_at             timestamptz NOT NULL DEFAULT now(),
+
+    -- What the calls left: the last call's disposition text and a callback
+    -- the rep scheduled (the smart lists "Passed on Deals" and "Callback Due
+    -- Today"; the write-back hook keeps them, demo/writeback_hook.sql)
+    last_disposition       text,
+    next_action_type       text,
+    next_action_date       date
 );
 
 COMMENT ON COLUMN sourceco.contacts.phone_e164 IS

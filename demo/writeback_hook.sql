@@ -20,7 +20,20 @@ LANGUAGE sql AS $$
         phone_invalid_reason = coalesce(changes ->> 'phone_invalid_reason', c.phone_invalid_reason),
         do_not_call          = coalesce((changes ->> 'do_not_call')::boolean, c.do_not_call),
         do_not_call_reason   = coalesce(changes ->> 'do_not_call_reason', c.do_not_call_reason),
-        do_not_call_source   = coalesce(changes ->> 'do_not_call_source', c.do_not_call_source)
+        do_not_call_source   = coalesce(changes ->> 'do_not_call_source', c.do_not_call_source),
+        -- The disposition text and a callback, as the outcome: from the latest call only.
+        last_disposition     = CASE WHEN c.last_call_attempt_at IS NULL
+                                      OR c.last_call_attempt_at <= (changes ->> 'last_call_attempt_at')::timestamptz
+                                    THEN coalesce(changes ->> 'last_disposition', c.last_disposition)
+                                    ELSE c.last_disposition END,
+        next_action_type     = CASE WHEN changes ? 'next_action_type'
+                                     AND (c.last_call_attempt_at IS NULL
+                                          OR c.last_call_attempt_at <= (changes ->> 'last_call_attempt_at')::timestamptz)
+                                    THEN changes ->> 'next_action_type' ELSE c.next_action_type END,
+        next_action_date     = CASE WHEN changes ? 'next_action_type'
+                                     AND (c.last_call_attempt_at IS NULL
+                                          OR c.last_call_attempt_at <= (changes ->> 'last_call_attempt_at')::timestamptz)
+                                    THEN (changes ->> 'next_action_date')::date ELSE c.next_action_date END
     WHERE c.id = dialer_writeback.contact_id::bigint
 $$;
 

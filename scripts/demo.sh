@@ -591,6 +591,19 @@ ORDER BY c.phone_e164, c.id;
 SELECT phone_e164, source, reason, added_by FROM dialer.suppressions ORDER BY added_at;
 SQL
 
+section "Smart lists: the five built-in segments, live counts in one call (dialer.suggested_lists)" \
+  "-- as the app's login, for Sarah, whose \"today\" is America/New_York (dialer.set_rep_time_zone):" \
+  "SELECT * FROM dialer.suggested_lists(); SELECT dialer.push_segment(3, 'Callbacks due today');"
+run_psql -qc "SELECT dialer.set_rep_time_zone('sarah@sourceco.example', 'America/New_York');" >/dev/null
+run_app_psql <<'SQL'
+BEGIN;
+SET LOCAL dialer.acting_user = 'sarah@sourceco.example';
+SELECT segment_id AS id, name, contacts, dialable, description FROM dialer.suggested_lists();
+SELECT dialer.push_segment(3, 'Callbacks due today') AS "Callback Due Today pushed: job (list_source smart_list)";
+COMMIT;
+SQL
+sleep 2  # pgdialer-sync pushes it while the metrics are read
+
 section "Success metrics (dialer.metrics_rep_weeks, metrics_push_quality, metrics_connection_rate)"
 run_psql <<'SQL'
 SELECT rep, week, lists_pushed, target_lists, met_target, contacts, avg_seconds_to_phoneburner
@@ -626,6 +639,9 @@ pgdialer-sync's listener, which checked each URL's token and recorded every
 call once through dialer.record_call_event(); the dashboard and detail views
 are plain SQL over dialer.call_activity, and the write-back hook, run with the
 daemon's rights, put each outcome on the contact, so the next preview knows.
+The five smart lists are segments installed with the extension;
+dialer.suggested_lists() counts them all in one scan, "today" in the rep's time
+zone, and a push of one is counted as list_source smart_list.
 The spec's success metrics (lists per rep per week, valid phones, recently
 contacted, connection rate) are views over the same tables.
 

@@ -350,6 +350,20 @@ SELECT v AS relation, has_table_privilege('roles_nobody', v, 'SELECT') AS nobody
        has_table_privilege('roles_sarah', v, 'SELECT') AS rep, has_table_privilege('roles_admin', v, 'SELECT') AS admin
 FROM unnest(ARRAY['dialer.lists_overview', 'dialer.segments_overview', 'dialer.lists', 'dialer.list_members',
                   'dialer.segments']::regclass[]) v;
+-- The smart lists (sql/smart_lists.sql): analysts read them with counts;
+-- reps push them (the list_source step) and set their own time zone (checked
+-- inside); re-installing them is the extension owner's alone.
+SELECT f::regprocedure AS function,
+       has_function_privilege('roles_nobody', f, 'EXECUTE') AS nobody,
+       has_function_privilege('roles_analyst', f, 'EXECUTE') AS analyst,
+       has_function_privilege('roles_sarah', f, 'EXECUTE') AS rep,
+       has_function_privilege('roles_app', f, 'EXECUTE') AS app,
+       has_function_privilege('roles_admin', f, 'EXECUTE') AS admin,
+       has_function_privilege('roles_sync', f, 'EXECUTE') AS sync
+FROM unnest(ARRAY['dialer.suggested_lists()', 'dialer.rep_today()', 'dialer.rep_time_zone()',
+                  'dialer.set_rep_time_zone(text, text)',
+                  'dialer._push_with_source(anyarray, text, bigint, jsonb, text)',
+                  'dialer._source_list_source(text, text)', 'dialer._install_smart_lists()']::regprocedure[]) f;
 -- Sarah's private list and segment: Mike may not read them, an analyst reads
 -- them once shared, and only an admin (or Sarah) changes them.
 SET SESSION AUTHORIZATION roles_sarah;

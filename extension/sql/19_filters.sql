@@ -77,6 +77,7 @@ AS $$
         WHEN 'has_all' THEN '{list}'
         WHEN 'is_null' THEN '{text,id,number,bool,time,list}'
         WHEN 'is_not_null' THEN '{text,id,number,bool,time,list}'
+        WHEN 'on_date' THEN '{time}'
     END::text[]
 $$;
 
@@ -141,7 +142,7 @@ BEGIN
             IF jsonb_typeof(days) = 'number' AND (days #>> '{}')::numeric BETWEEN 0 AND 36500
                AND (days #>> '{}')::numeric = trunc((days #>> '{}')::numeric) THEN
                 IF column_type = 'date' THEN
-                    RETURN to_char(current_date + sign * (days #>> '{}')::integer, 'YYYY-MM-DD');
+                    RETURN to_char(dialer.rep_today() + sign * (days #>> '{}')::integer, 'YYYY-MM-DD');
                 END IF;
                 moment := now() + sign * (days #>> '{}')::integer * interval '1 day';
                 RETURN to_char(moment, 'YYYY-MM-DD"T"HH24:MI:SS.USOF');
@@ -158,6 +159,43 @@ BEGIN
                                         value::text), path);
     RETURN NULL;
 END
+$$;
+
+-- The calendar day a value of on_date names, as 'YYYY-MM-DD': a date
+-- string, or {"days_ago": N} / {"days_from_now": N} from the acting rep's
+-- today.
+CREATE FUNCTION dialer._filter_day(field text, value jsonb, path text)
+RETURNS text
+LANGUAGE plpgsql STABLE
+AS $$
+BEGIN
+    IF jsonb_typeof(value) = 'string' THEN
+        BEGIN
+            RETURN to_char((value #>> '{}')::date, 'YYYY-MM-DD');
+        EXCEPTION WHEN data_exception THEN
+            NULL;
+        END;
+    ELSIF jsonb_typeof(value) = 'object' THEN
+        RETURN dialer._filter_value('time', field, value, 'date', path);
+    END IF;
+    PERFORM dialer._filter_error(format('operator "on_date" of field "%s" takes a date, or {"days_ago": N} or '
+                                        '{"days_from_now": N} ({"days_ago": 0} is today), not %s',
+                                        field, coalesce(value::text, 'nothing')), path);
+    RETURN NULL;
+END
+$$;
+
+-- Midnight starting `day` in the acting rep's time zone, as a value of a
+-- timestamp column's type: with the offset for timestamptz, the wall-clock
+-- time for timestamp without time zone.
+CREATE FUNCTION dialer._day_start(day date, column_type text)
+RETURNS text
+LANGUAGE sql STABLE
+AS $$
+    SELECT CASE WHEN column_type = 'timestamp with time zone'
+                THEN to_char(day::timestamp AT TIME ZONE dialer.rep_time_zone() AT TIME ZONE 'UTC',
+                             'YYYY-MM-DD"T"HH24:MI:SS"+00"')
+                ELSE to_char(day, 'YYYY-MM-DD') END
 $$;
 
 -- A LIKE pattern matching `value` literally.
@@ -300,7 +338,7 @@ BEGIN
     END IF;
     IF dialer._filter_operator_kinds(op) IS NULL THEN
         PERFORM dialer._filter_error(format('unknown filter operator "%s"', op), path,
-                                     'The operators are eq, ne, lt, lte, gt, gte, in, not_in, contains, starts_with, has_any, has_all, is_null and is_not_null.');
+                                     'The operators are eq, ne, lt, lte, gt, gte, in, not_in, contains, starts_with, has_any, has_all, on_date, is_null and is_not_null.');
     END IF;
     IF kind <> ALL (dialer._filter_operator_kinds(op)) THEN
         PERFORM dialer._filter_error(format('operator "%s" does not apply to field "%s" (%s)', op, field_name, kind), path);
@@ -352,6 +390,25 @@ BEGIN
             WHEN 'not_in' THEN format('(%1$s IS NULL OR %1$s <> ALL (%2$s))', col, param)
             WHEN 'has_any' THEN format('%s && %s', col, param)
             ELSE format('%s @> %s', col, param) END;
+        RETURN;
+    END IF;
+
+    -- on_date: the column falls on that calendar day. A relative value
+    -- counts days from today in the acting rep's time zone (dialer.rep_today,
+    -- 18_rep_time_zone.sql), {"days_ago": 0} being today; a timestamp column
+    -- matches from that day's midnight to the next, in that time zone.
+    IF op = 'on_date' THEN
+        part := dialer._filter_day(field_name, value, path || '.value');
+        IF compile THEN
+            IF col_type = 'date' THEN
+                params := params || part;
+                sql := format('%s = ($1[%s])::date', col, cardinality(params));
+            ELSE
+                params := params || dialer._day_start(part::date, col_type) || dialer._day_start(part::date + 1, col_type);
+                sql := format('(%1$s >= ($1[%2$s])::%3$s AND %1$s < ($1[%4$s])::%3$s)', col, cardinality(params) - 1,
+                              col_type, cardinality(params));
+            END IF;
+        END IF;
         RETURN;
     END IF;
 

@@ -11,18 +11,25 @@ CREATE TABLE dialer.segments (
     name        text NOT NULL CHECK (btrim(name) <> ''),
     description text,
     filter      jsonb NOT NULL,   -- checked by dialer.validate_filter when saved
-    owner       text NOT NULL REFERENCES dialer.reps (name),
+    owner       text REFERENCES dialer.reps (name),  -- NULL: a built-in smart list
     shared      boolean NOT NULL DEFAULT false,
+    -- The smart lists installed with the extension (26_smart_lists.sql): no
+    -- owner, shared with everyone, changed by admins only, never deleted.
+    builtin     boolean NOT NULL DEFAULT false,
     created_by  text NOT NULL DEFAULT dialer.acting_user(),
     created_at  timestamptz NOT NULL DEFAULT now(),
-    updated_at  timestamptz NOT NULL DEFAULT now()
+    updated_at  timestamptz NOT NULL DEFAULT now(),
+    CHECK (builtin = (owner IS NULL)),
+    CHECK (shared OR NOT builtin)
 );
-SELECT pg_catalog.pg_extension_config_dump('dialer.segments', '');
+-- The built-in rows are made by CREATE EXTENSION itself, so a dump keeps
+-- only the others (a restore would otherwise insert them twice).
+SELECT pg_catalog.pg_extension_config_dump('dialer.segments', 'WHERE NOT builtin');
 SELECT pg_catalog.pg_extension_config_dump(pg_get_serial_sequence('dialer.segments', 'id'), '');
 CREATE INDEX segments_by_owner ON dialer.segments (owner);
 
 COMMENT ON TABLE dialer.segments IS
-'Dynamic lists: name, description, filter (the filter language of docs/sql-reference.md), owner, shared. Changed only through dialer.create_segment, update_segment, delete_segment.';
+'Dynamic lists: name, description, filter (the filter language of docs/sql-reference.md), owner, shared, builtin (the smart lists: no owner, shared, admins change them). Changed only through dialer.create_segment, update_segment, delete_segment.';
 
 CREATE FUNCTION dialer._lock_segment(segment_id bigint)
 RETURNS dialer.segments
@@ -78,7 +85,15 @@ DECLARE
     before dialer.segments := dialer._lock_segment(update_segment.segment_id);
     after  dialer.segments;
 BEGIN
-    PERFORM dialer._check_collection_owner('segment', before.id, before.owner, 'change it');
+    IF before.builtin THEN
+        PERFORM dialer._require_admin(format('change the smart list "%s"', before.name));
+        IF NOT coalesce(update_segment.shared, true) THEN
+            RAISE EXCEPTION 'smart list % is shared with everyone; it cannot be made private', before.id
+                USING ERRCODE = '22023';
+        END IF;
+    ELSE
+        PERFORM dialer._check_collection_owner('segment', before.id, before.owner, 'change it');
+    END IF;
     IF name IS NOT NULL AND btrim(name) = '' THEN
         RAISE EXCEPTION 'a segment needs a name' USING ERRCODE = '22023';
     END IF;
@@ -93,14 +108,15 @@ BEGIN
         updated_at = now()
     WHERE s.id = before.id
     RETURNING * INTO after;
-    PERFORM dialer._audit('segment_changed', 'segment', before.id::text, details => jsonb_build_object(
+    PERFORM dialer._audit(CASE WHEN before.builtin THEN 'smart_list_changed' ELSE 'segment_changed' END,
+                          'segment', before.id::text, details => jsonb_build_object(
         'from', to_jsonb(before) - '{created_at,updated_at,created_by}'::text[],
         'to', to_jsonb(after) - '{created_at,updated_at,created_by}'::text[]));
 END
 $$;
 
 COMMENT ON FUNCTION dialer.update_segment(bigint, text, jsonb, boolean, text) IS
-'Change a segment''s name, filter (validated), shared flag or description (its owner or an admin; NULL: unchanged).';
+'Change a segment''s name, filter (validated), shared flag or description (its owner or an admin; a smart list: an admin, audited as smart_list_changed; NULL: unchanged).';
 
 CREATE FUNCTION dialer.delete_segment(segment_id bigint)
 RETURNS void
@@ -110,6 +126,10 @@ AS $$
 DECLARE
     segment dialer.segments := dialer._lock_segment(delete_segment.segment_id);
 BEGIN
+    IF segment.builtin THEN
+        RAISE EXCEPTION 'smart list % ("%") is installed with pgdialer and cannot be deleted', segment.id, segment.name
+            USING ERRCODE = '42501', HINT = 'An admin may change its filter with dialer.update_segment.';
+    END IF;
     PERFORM dialer._check_collection_owner('segment', segment.id, segment.owner, 'delete it');
     DELETE FROM dialer.segments s WHERE s.id = segment.id;
     PERFORM dialer._audit('segment_deleted', 'segment', segment.id::text, details => jsonb_build_object(
@@ -117,7 +137,7 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION dialer.delete_segment(bigint) IS 'Delete a segment (its owner or an admin).';
+COMMENT ON FUNCTION dialer.delete_segment(bigint) IS 'Delete a segment (its owner or an admin; never a built-in smart list).';
 
 -- The filter of a segment the acting user may read (22023 unknown, 42501
 -- private). A definer step: the segment is run with the caller's rights.
@@ -141,10 +161,10 @@ $$;
 
 CREATE VIEW dialer.segments_overview AS
 SELECT s.id, s.name, s.description, s.filter, s.owner, r.display_name AS owner_name, s.shared,
-       s.created_at, s.updated_at, s.owner = dialer.acting_user() AS is_mine
-FROM dialer.segments s JOIN dialer.reps r ON r.name = s.owner
+       s.created_at, s.updated_at, coalesce(s.owner = dialer.acting_user(), false) AS is_mine, s.builtin
+FROM dialer.segments s LEFT JOIN dialer.reps r ON r.name = s.owner
 WHERE s.shared OR s.owner = dialer.acting_user() OR dialer._is_admin()
 ORDER BY s.updated_at DESC, s.id DESC;
 
 COMMENT ON VIEW dialer.segments_overview IS
-'The segments the acting user may read (shared ones, their own; admins: all): id, name, description, filter, owner, owner_name, shared, created_at, updated_at, is_mine. Counts: dialer.dialable_count(segment_id => id).';
+'The segments the acting user may read (shared ones, their own; admins: all): id, name, description, filter, owner, owner_name, shared, created_at, updated_at, is_mine, builtin (a smart list). Counts: dialer.dialable_count(segment_id => id).';

@@ -153,6 +153,41 @@ BEGIN
 END
 $$;
 
+-- dialer.push with the entry point's list_source (dialer.push_jobs, for the
+-- metrics): a definer step like dialer.push, which classifies the rows itself.
+-- The source is a label the caller chooses among the entry points' names, not
+-- a right: the rep, the rules and the checks are those of any push.
+CREATE FUNCTION dialer._push_with_source(contacts anyarray, session_name text, session_id bigint, options jsonb,
+                                         list_source text)
+RETURNS bigint
+LANGUAGE plpgsql VOLATILE
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF list_source IS NULL OR list_source NOT IN ('manual', 'list', 'segment', 'smart_list') THEN
+        RAISE EXCEPTION 'list_source must be manual, list, segment or smart_list, not %', coalesce(list_source, 'NULL')
+            USING ERRCODE = '22023';
+    END IF;
+    RETURN dialer._enqueue_push(
+        ARRAY(SELECT v FROM dialer.classify_list(contacts, dialer._classify_options(options)) AS v),
+        session_name, session_id, options, list_source);
+END
+$$;
+
+-- The list_source of a push from a source: a list, a segment, a smart list
+-- (a built-in segment); ids and deals are a manual selection.
+CREATE FUNCTION dialer._source_list_source(kind text, ref text)
+RETURNS text
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT CASE kind
+        WHEN 'list' THEN 'list'
+        WHEN 'segment' THEN CASE WHEN (SELECT s.builtin FROM dialer.segments_overview s WHERE s.id = ref::bigint)
+                                 THEN 'smart_list' ELSE 'segment' END
+        ELSE 'manual' END
+$$;
+
 CREATE FUNCTION dialer._push_source(kind text, ref text, session_name text, session_id bigint, options jsonb)
 RETURNS bigint
 LANGUAGE plpgsql
@@ -163,8 +198,9 @@ DECLARE
     job_id bigint;
 BEGIN
     SELECT * INTO q FROM dialer._source_query(kind, ref);
-    EXECUTE format('SELECT dialer.push(array_agg(c ORDER BY c.id), $2, $3, $4) FROM %s', q.from_where)
-        INTO job_id USING q.params, session_name, session_id, coalesce(options, '{}');
+    EXECUTE format('SELECT dialer._push_with_source(array_agg(c ORDER BY c.id), $2, $3, $4, $5) FROM %s', q.from_where)
+        INTO job_id USING q.params, session_name, session_id, coalesce(options, '{}'),
+                          dialer._source_list_source(kind, ref);
     RETURN job_id;
 END
 $$;

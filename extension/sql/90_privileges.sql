@@ -44,7 +44,9 @@ TO PUBLIC;
 GRANT EXECUTE ON FUNCTION
     dialer._filter_operator_kinds(text), dialer._filter_error(text, text, text),
     dialer._filter_value(text, text, jsonb, text, text), dialer._like_literal(text),
-    dialer._filter_sql(jsonb, regclass, text[], text, integer), dialer._filter_column(regclass, text, text)
+    dialer._filter_sql(jsonb, regclass, text[], text, integer), dialer._filter_column(regclass, text, text),
+    dialer._filter_day(text, jsonb, text), dialer._day_start(date, text),
+    dialer.rep_time_zone(), dialer.rep_today()
 TO PUBLIC;
 
 -- ---------------------------------------------------------------------------
@@ -83,6 +85,8 @@ GRANT EXECUTE ON FUNCTION
     dialer._preview_source(text, text, jsonb), dialer._source_ids(text, text),
     dialer._source_rows(text, text, anyelement)
 TO dialer_analyst;
+-- The smart lists with their counts (26_smart_lists.sql): read like segments.
+GRANT EXECUTE ON FUNCTION dialer.suggested_lists() TO dialer_analyst;
 
 -- ---------------------------------------------------------------------------
 -- dialer_rep (and so dialer_app and dialer_admin): push, launch, and their
@@ -101,7 +105,9 @@ GRANT EXECUTE ON FUNCTION
     dialer.update_segment(bigint, text, jsonb, boolean, text), dialer.delete_segment(bigint),
     dialer.push_list(bigint, text, bigint, jsonb), dialer.push_segment(bigint, text, bigint, jsonb),
     dialer.push_contacts(anyarray, text, bigint, jsonb), dialer.push_deal(text, text, bigint, jsonb),
-    dialer._push_source(text, text, text, bigint, jsonb)
+    dialer._push_source(text, text, text, bigint, jsonb),
+    dialer._push_with_source(anyarray, text, bigint, jsonb, text), dialer._source_list_source(text, text),
+    dialer.set_rep_time_zone(text, text)
 TO dialer_rep;
 
 -- ---------------------------------------------------------------------------
