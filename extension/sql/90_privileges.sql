@@ -36,7 +36,10 @@ GRANT EXECUTE ON FUNCTION
     dialer.priority_tier(text), dialer._list_size_limit(), dialer._deal_relation(), dialer._active_deals(),
     dialer.never_contacted(record), dialer.called_this_week(record),
     dialer.filter_fields(), dialer.validate_filter(jsonb), dialer.dialable_count(anyarray),
-    dialer.list_export(anyarray, jsonb)
+    dialer.list_export(anyarray, jsonb),
+    dialer._next_run(jsonb, timestamptz), dialer._check_schedule(jsonb), dialer._schedule_day(jsonb, date),
+    dialer._weekday_number(text), dialer.template_session_name(text, timestamptz, text),
+    dialer._template_run_acting(text)
 TO PUBLIC;
 
 -- The filter language's internal steps (19_filters.sql) are pure and run with
@@ -104,6 +107,17 @@ GRANT EXECUTE ON FUNCTION
     dialer._push_source(text, text, text, bigint, jsonb)
 TO dialer_rep;
 
+-- List templates (27_templates.sql): reps manage and run their own (admins
+-- anyone's, checked inside); the preview reads the contacts with the
+-- caller's rights.
+GRANT SELECT ON dialer.templates_overview, dialer.template_run_history TO dialer_rep;
+GRANT EXECUTE ON FUNCTION
+    dialer.create_template(text, text, jsonb, bigint, bigint, text, jsonb, boolean, boolean),
+    dialer.update_template(bigint, text, text, jsonb, bigint, bigint, text, jsonb, boolean),
+    dialer.enable_template(bigint, boolean), dialer.disable_template(bigint), dialer.delete_template(bigint),
+    dialer.run_template_now(bigint), dialer.preview_template(bigint), dialer._template_for_preview(bigint)
+TO dialer_rep;
+
 -- ---------------------------------------------------------------------------
 -- dialer_admin: the team's settings, and reading the trails. (The functions
 -- also check dialer_admin themselves.)
@@ -117,7 +131,8 @@ GRANT EXECUTE ON FUNCTION
     dialer.remove_suppression(text, text), dialer.assign_session(bigint, text, text),
     dialer.configure_deal_contacts(regclass)
 TO dialer_admin;
-GRANT SELECT ON dialer.lists, dialer.list_members, dialer.segments TO dialer_admin;
+GRANT SELECT ON dialer.lists, dialer.list_members, dialer.segments, dialer.list_templates, dialer.template_runs
+TO dialer_admin;
 GRANT SELECT ON dialer.audit_log, dialer.overrides, dialer.session_changes, dialer.suppressions,
                 dialer.writeback_failures, dialer.writeback_queue, dialer.webhook_events, dialer.call_activity
 TO dialer_admin;
@@ -146,5 +161,6 @@ GRANT EXECUTE ON FUNCTION
     dialer._writeback_outcome(dialer.writeback_queue, text, text, text, text), dialer._writeback_hook(),
     dialer._writeback_callable(text),
     dialer._contact_relation(text), dialer._contacts_with_number(text, text),
-    dialer.write_contact_state(text, jsonb)
+    dialer.write_contact_state(text, jsonb),
+    dialer.run_due_templates(text, integer)
 TO dialer_sync;
