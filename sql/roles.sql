@@ -394,7 +394,8 @@ FROM unnest(ARRAY['dialer.create_template(text, text, jsonb, bigint, bigint, tex
                   'dialer.update_template(bigint, text, text, jsonb, bigint, bigint, text, jsonb, boolean)',
                   'dialer.enable_template(bigint, boolean)', 'dialer.delete_template(bigint)',
                   'dialer.run_template_now(bigint)', 'dialer.preview_template(bigint)',
-                  'dialer.run_due_templates(text, integer)', 'dialer._run_template(dialer.list_templates, timestamptz, text)',
+                  'dialer.run_due_templates(text, integer)', 'dialer._claim_due_templates(text, integer)',
+                  'dialer._push_template(anyarray, text, bigint, jsonb)',
                   'dialer._next_run(jsonb, timestamptz)']::regprocedure[]) f;
 SELECT v AS relation, has_table_privilege('roles_nobody', v, 'SELECT') AS nobody,
        has_table_privilege('roles_analyst', v, 'SELECT') AS analyst,

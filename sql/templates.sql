@@ -141,6 +141,11 @@ SELECT dialer.delete_template(:daily);
 \echo SQLSTATE :LAST_ERROR_SQLSTATE
 SELECT dialer.create_template('x', 'x', '{"every": "day", "at": "08:00", "time_zone": "UTC"}', list_id => :list);
 \echo SQLSTATE :LAST_ERROR_SQLSTATE
+-- The run's steps are only for a run open in this transaction.
+SELECT dialer._push_template(array_agg(c), 'Mine', NULL, '{}') FROM contacts c;
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
+SELECT dialer._finish_template_run(1, 'queued', NULL, NULL, NULL);
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
 -- Naming Sarah is the app's privilege, not a rep's.
 SET dialer.acting_user = 'tpl_sarah';
 SELECT dialer.run_template_now(:daily);

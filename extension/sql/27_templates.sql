@@ -495,43 +495,24 @@ COMMENT ON FUNCTION dialer.delete_template(bigint) IS 'Delete a template and its
 -- Running
 -- ---------------------------------------------------------------------------
 
--- dialer._push_source with list_source 'template', and NULL rather than an
--- error for a source with no contacts.
-CREATE FUNCTION dialer._push_template_source(kind text, ref text, session_name text, session_id bigint, options jsonb)
-RETURNS bigint
-LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    q      record;
-    job_id bigint;
-BEGIN
-    SELECT * INTO q FROM dialer._source_query(kind, ref);
-    EXECUTE format('SELECT CASE WHEN x.rows IS NOT NULL THEN dialer._enqueue_push(
-                        ARRAY(SELECT v FROM dialer.classify_list(x.rows, dialer._classify_options($4)) AS v),
-                        $2, $3, $4, ''template'') END
-                    FROM (SELECT array_agg(c ORDER BY c.id) AS rows FROM %s) x', q.from_where)
-        INTO job_id USING q.params, session_name, session_id, options;
-    RETURN job_id;
-END
-$$;
+-- A run is split by whose rights each step needs. The steps that write
+-- pgdialer's tables are definer functions (_start_template_run,
+-- _claim_due_templates, _push_template, _finish_template_run); the step that
+-- reads the contact relation (_run_template, _push_template_source) runs with
+-- the caller's rights, as every entry point does: the daemon's login for
+-- scheduled runs, whoever clicks "Run now" for a run by hand.
 
--- One run of template t, for due time `due` (NULL: by hand), as its rep;
--- NULL when that due time has run already. Errors of the push are the run's
--- outcome, not the caller's: the run is recorded whatever happens.
-CREATE FUNCTION dialer._run_template(t dialer.list_templates, due timestamptz, run_by text)
+-- The run row, 'running' until _finish_template_run: it is what lets
+-- dialer.acting_user name the rep in this transaction. NULL when this due
+-- time ran already. An inactive rep's run is recorded skipped at once.
+CREATE FUNCTION dialer._open_template_run(t dialer.list_templates, due timestamptz, run_by text)
 RETURNS dialer.template_runs
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    rep       dialer.reps;
-    run       dialer.template_runs;
-    previous  text := current_setting('dialer.acting_user', true);
-    job       bigint;
-    opts      jsonb := t.push_options;
+    run dialer.template_runs;
 BEGIN
-    SELECT * INTO rep FROM dialer.reps r WHERE r.name = t.assigned_to;
     INSERT INTO dialer.template_runs (template_id, due_at, run_by, rep, result)
     VALUES (t.id, due, run_by, t.assigned_to, 'running')
     ON CONFLICT (template_id, due_at) DO NOTHING
@@ -539,66 +520,88 @@ BEGIN
     IF run.id IS NULL THEN
         RETURN NULL;
     END IF;
-
-    IF NOT rep.active THEN
-        run.result := 'skipped';
-        run.error := format('rep %s is inactive: the template was not run', rep.name);
+    IF NOT (SELECT r.active FROM dialer.reps r WHERE r.name = t.assigned_to) THEN
+        RETURN dialer._close_template_run(run, 'skipped', NULL, format('rep %s is inactive: the template was not run',
+                                                                       t.assigned_to), NULL);
     ELSIF t.list_id IS NULL AND t.segment_id IS NULL THEN
-        run.result := 'failed';
-        run.error := 'its list or segment was deleted';
-    ELSE
-        run.session_name := dialer.template_session_name(t.session_name_pattern, coalesce(due, now()),
-                                                         t.schedule ->> 'time_zone');
-        IF t.same_session AND t.session_id IS NOT NULL THEN
-            opts := opts - 'description';  -- for a new session only
-        END IF;
-        BEGIN
-            PERFORM set_config('dialer.acting_user', rep.name, true);
-            job := dialer._push_template_source(
-                       CASE WHEN t.list_id IS NOT NULL THEN 'list' ELSE 'segment' END,
-                       coalesce(t.list_id, t.segment_id)::text, run.session_name,
-                       CASE WHEN t.same_session THEN t.session_id END, opts);
-            PERFORM set_config('dialer.acting_user', coalesce(previous, ''), true);
-            run.job_id := job;
-            run.result := CASE WHEN job IS NULL THEN 'empty' ELSE 'queued' END;
-        EXCEPTION WHEN OTHERS THEN
-            run.result := 'failed';
-            run.error := SQLERRM;
-        END;
+        RETURN dialer._close_template_run(run, 'failed', NULL, 'its list or segment was deleted', NULL);
     END IF;
+    RETURN run;
+END
+$$;
 
-    UPDATE dialer.template_runs r SET result = run.result, error = run.error, job_id = run.job_id,
-           session_name = run.session_name
-    WHERE r.id = run.id;
+-- Records a run's outcome, on the run and on its template, and audits it.
+CREATE FUNCTION dialer._close_template_run(run dialer.template_runs, result text, job_id bigint, error text,
+                                           session_name text)
+RETURNS dialer.template_runs
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    UPDATE dialer.template_runs r
+    SET result = _close_template_run.result, job_id = _close_template_run.job_id, error = _close_template_run.error,
+        session_name = _close_template_run.session_name
+    WHERE r.id = run.id
+    RETURNING * INTO run;
     UPDATE dialer.list_templates lt
     SET last_run_at = run.run_at, last_job_id = run.job_id, last_result = run.result, last_error = run.error,
         session_id = CASE WHEN lt.same_session AND lt.session_id IS NULL AND run.job_id IS NOT NULL
                           THEN (SELECT j.session_id FROM dialer.push_jobs j WHERE j.id = run.job_id)
                           ELSE lt.session_id END
-    WHERE lt.id = t.id;
-    PERFORM dialer._audit('template_run', 'template', t.id::text, details => jsonb_build_object(
-        'run_id', run.id, 'due_at', due, 'rep', rep.name, 'result', run.result, 'job_id', run.job_id,
+    WHERE lt.id = run.template_id;
+    PERFORM dialer._audit('template_run', 'template', run.template_id::text, details => jsonb_build_object(
+        'run_id', run.id, 'due_at', run.due_at, 'rep', run.rep, 'result', run.result, 'job_id', run.job_id,
         'error', run.error));
     RETURN run;
 END
 $$;
 
--- The daemon's step: run every due template once. Returns how many ran.
-CREATE FUNCTION dialer.run_due_templates(worker text, max_templates integer DEFAULT 20)
-RETURNS integer
+-- What the invoker step needs of a template and its open run.
+CREATE TYPE dialer.template_run_step AS (
+    run_id       bigint,
+    result       text,      -- 'running': to run; else the run's outcome already
+    error        text,
+    rep          text,
+    kind         text,      -- 'list' or 'segment'
+    ref          text,
+    session_name text,
+    session_id   bigint,    -- same_session's session once made
+    options      jsonb
+);
+
+CREATE FUNCTION dialer._run_step(t dialer.list_templates, run dialer.template_runs)
+RETURNS dialer.template_run_step
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT ROW(run.id, run.result, run.error, t.assigned_to,
+               CASE WHEN t.list_id IS NOT NULL THEN 'list' ELSE 'segment' END,
+               coalesce(t.list_id, t.segment_id)::text,
+               dialer.template_session_name(t.session_name_pattern, coalesce(run.due_at, run.run_at),
+                                            t.schedule ->> 'time_zone'),
+               CASE WHEN t.same_session THEN t.session_id END,
+               -- options.description is for a new session only.
+               CASE WHEN t.same_session AND t.session_id IS NOT NULL THEN t.push_options - 'description'
+                    ELSE t.push_options END)::dialer.template_run_step
+$$;
+
+-- The daemon's claim: the due templates locked (until the caller's
+-- transaction ends), each one's next_run moved past now, and its run opened.
+-- A template another daemon is running is skipped; once that one commits,
+-- next_run is past now() and the row no longer qualifies (READ COMMITTED
+-- re-checks a row that changed under the lock).
+CREATE FUNCTION dialer._claim_due_templates(worker text, max_templates integer)
+RETURNS SETOF dialer.template_run_step
 LANGUAGE plpgsql
 SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     t   dialer.list_templates;
-    ran integer := 0;
+    run dialer.template_runs;
 BEGIN
     IF worker IS NULL OR btrim(worker) = '' THEN
         RAISE EXCEPTION 'worker must name the daemon' USING ERRCODE = '22023';
     END IF;
-    -- A template another daemon is running is skipped; once it commits,
-    -- next_run is past now() and the row no longer qualifies (READ
-    -- COMMITTED re-checks a row that changed under the lock).
     FOR t IN
         SELECT * FROM dialer.list_templates lt
         WHERE lt.enabled AND lt.next_run <= now()
@@ -609,28 +612,149 @@ BEGIN
         -- Missed due times are not run one by one: the next is after now.
         UPDATE dialer.list_templates lt SET next_run = dialer._next_run(t.schedule, greatest(now(), t.next_run))
         WHERE lt.id = t.id;
-        IF (dialer._run_template(t, t.next_run, worker)).id IS NOT NULL THEN
-            ran := ran + 1;
+        run := dialer._open_template_run(t, t.next_run, worker);
+        IF run.id IS NOT NULL THEN
+            RETURN NEXT dialer._run_step(t, run);
         END IF;
+    END LOOP;
+END
+$$;
+
+-- "Run now": the template locked and its run opened, for its rep or an admin.
+CREATE FUNCTION dialer._start_template_run(template_id bigint)
+RETURNS dialer.template_run_step
+LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    t dialer.list_templates := dialer._template_for_change(_start_template_run.template_id, 'run it');
+BEGIN
+    RETURN dialer._run_step(t, dialer._open_template_run(t, NULL, dialer.acting_user()));
+END
+$$;
+
+-- dialer.push for a template run: list_source 'template', only as the rep
+-- of a run open in this transaction (42501 otherwise).
+CREATE FUNCTION dialer._push_template(contacts anyarray, session_name text, session_id bigint, options jsonb)
+RETURNS bigint
+LANGUAGE plpgsql VOLATILE
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF NOT dialer._template_run_acting(dialer.acting_user()) THEN
+        RAISE EXCEPTION 'only a template run may push as a template' USING ERRCODE = '42501';
+    END IF;
+    RETURN dialer._enqueue_push(
+        ARRAY(SELECT v FROM dialer.classify_list(contacts, dialer._classify_options(options)) AS v),
+        session_name, session_id, options, 'template');
+END
+$$;
+
+-- dialer._push_source for a template run, with the caller's rights over the
+-- contact relation; NULL rather than an error for a source with no contacts.
+CREATE FUNCTION dialer._push_template_source(kind text, ref text, session_name text, session_id bigint, options jsonb)
+RETURNS bigint
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    q      record;
+    job_id bigint;
+BEGIN
+    SELECT * INTO q FROM dialer._source_query(kind, ref);
+    EXECUTE format('SELECT CASE WHEN x.rows IS NOT NULL THEN dialer._push_template(x.rows, $2, $3, $4) END
+                    FROM (SELECT array_agg(c ORDER BY c.id) AS rows FROM %s) x', q.from_where)
+        INTO job_id USING q.params, session_name, session_id, options;
+    RETURN job_id;
+END
+$$;
+
+-- Records a run's outcome: only a run open in this transaction.
+CREATE FUNCTION dialer._finish_template_run(run_id bigint, result text, job_id bigint, error text, session_name text)
+RETURNS dialer.template_runs
+LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    run dialer.template_runs;
+BEGIN
+    SELECT * INTO run FROM dialer.template_runs r
+    WHERE r.id = _finish_template_run.run_id AND r.result = 'running'
+      AND r.backend_pid = pg_backend_pid() AND r.xact = pg_current_xact_id_if_assigned();
+    IF NOT FOUND OR _finish_template_run.result NOT IN ('queued', 'empty', 'failed') THEN
+        RAISE EXCEPTION 'no template run % is open in this transaction', run_id USING ERRCODE = '42501';
+    END IF;
+    RETURN dialer._close_template_run(run, _finish_template_run.result, _finish_template_run.job_id,
+                                      _finish_template_run.error, _finish_template_run.session_name);
+END
+$$;
+
+-- One opened run, as its rep, with the caller's rights over the contacts.
+-- Errors of the push are the run's outcome, not the caller's: the run is
+-- recorded whatever happens.
+CREATE FUNCTION dialer._run_template(step dialer.template_run_step)
+RETURNS dialer.template_runs
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    previous text := current_setting('dialer.acting_user', true);
+    job      bigint;
+BEGIN
+    IF step.result <> 'running' THEN
+        RETURN NULL;  -- closed when it was opened (skipped)
+    END IF;
+    BEGIN
+        PERFORM set_config('dialer.acting_user', step.rep, true);
+        job := dialer._push_template_source(step.kind, step.ref, step.session_name, step.session_id, step.options);
+        PERFORM set_config('dialer.acting_user', coalesce(previous, ''), true);
+    EXCEPTION WHEN OTHERS THEN
+        RETURN dialer._finish_template_run(step.run_id, 'failed', NULL, SQLERRM, step.session_name);
+    END;
+    RETURN dialer._finish_template_run(step.run_id, CASE WHEN job IS NULL THEN 'empty' ELSE 'queued' END, job, NULL,
+                                       step.session_name);
+END
+$$;
+
+-- The daemon's step: run every due template once. Returns how many ran.
+CREATE FUNCTION dialer.run_due_templates(worker text, max_templates integer DEFAULT 20)
+RETURNS integer
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    step dialer.template_run_step;
+    ran  integer := 0;
+BEGIN
+    FOR step IN SELECT * FROM dialer._claim_due_templates(worker, max_templates) LOOP
+        IF step.result = 'running' THEN
+            PERFORM dialer._run_template(step);
+        END IF;
+        ran := ran + 1;
     END LOOP;
     RETURN ran;
 END
 $$;
 
 COMMENT ON FUNCTION dialer.run_due_templates(text, integer) IS
-'The daemon: run the templates that are due (at most max_templates), each once per due time, as their reps; push jobs get list_source ''template''. Returns how many ran.';
+'The daemon: run the templates that are due (at most max_templates), each once per due time, as their reps, reading the contact relation with the caller''s rights; push jobs get list_source ''template''. Returns how many ran.';
 
 CREATE FUNCTION dialer.run_template_now(template_id bigint)
 RETURNS jsonb
 LANGUAGE plpgsql
-SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    t   dialer.list_templates := dialer._template_for_change(run_template_now.template_id, 'run it');
-    run dialer.template_runs := dialer._run_template(t, NULL, dialer.acting_user());
+    step dialer.template_run_step := dialer._start_template_run(run_template_now.template_id);
+    run  dialer.template_runs;
 BEGIN
-    RETURN jsonb_build_object('run_id', run.id, 'result', run.result, 'job_id', run.job_id,
-                              'session_name', run.session_name, 'error', run.error);
+    IF step.result = 'running' THEN
+        run := dialer._run_template(step);
+        RETURN jsonb_build_object('run_id', run.id, 'result', run.result, 'job_id', run.job_id,
+                                  'session_name', run.session_name, 'error', run.error);
+    END IF;
+    RETURN jsonb_build_object('run_id', step.run_id, 'result', step.result, 'job_id', NULL,
+                              'session_name', NULL, 'error', step.error);
 END
 $$;
 

@@ -115,7 +115,10 @@ GRANT EXECUTE ON FUNCTION
     dialer.create_template(text, text, jsonb, bigint, bigint, text, jsonb, boolean, boolean),
     dialer.update_template(bigint, text, text, jsonb, bigint, bigint, text, jsonb, boolean),
     dialer.enable_template(bigint, boolean), dialer.disable_template(bigint), dialer.delete_template(bigint),
-    dialer.run_template_now(bigint), dialer.preview_template(bigint), dialer._template_for_preview(bigint)
+    dialer.run_template_now(bigint), dialer.preview_template(bigint), dialer._template_for_preview(bigint),
+    dialer._start_template_run(bigint), dialer._run_template(dialer.template_run_step),
+    dialer._push_template_source(text, text, text, bigint, jsonb), dialer._push_template(anyarray, text, bigint, jsonb),
+    dialer._finish_template_run(bigint, text, bigint, text, text)
 TO dialer_rep;
 
 -- ---------------------------------------------------------------------------
@@ -141,7 +144,8 @@ TO dialer_admin;
 -- dialer_sync: exactly the daemon's API (16_daemon_api_jobs.sql,
 -- 17_daemon_api_calls.sql), and what its invoker-rights parts call: the
 -- write-back (13_write_back.sql) and the launch re-check, which read the
--- app's relation and run the app's hook with the daemon's own rights.
+-- app's relation and run the app's hook with the daemon's own rights, and the
+-- list templates' step (27_templates.sql), which reads the contacts with them too.
 -- ---------------------------------------------------------------------------
 GRANT EXECUTE ON FUNCTION
     dialer.claim_push_job(text, integer), dialer.renew_push_lease(bigint, text, integer),
@@ -162,5 +166,9 @@ GRANT EXECUTE ON FUNCTION
     dialer._writeback_callable(text),
     dialer._contact_relation(text), dialer._contacts_with_number(text, text),
     dialer.write_contact_state(text, jsonb),
-    dialer.run_due_templates(text, integer)
+    dialer.run_due_templates(text, integer), dialer._claim_due_templates(text, integer),
+    dialer._run_template(dialer.template_run_step), dialer._push_template_source(text, text, text, bigint, jsonb),
+    dialer._push_template(anyarray, text, bigint, jsonb), dialer._finish_template_run(bigint, text, bigint, text, text),
+    dialer._source_query(text, text), dialer._list_member_ids(bigint), dialer._segment_filter(bigint),
+    dialer.filter_sql(jsonb, regclass)
 TO dialer_sync;
