@@ -105,7 +105,7 @@ SET SESSION AUTHORIZATION tpl_sarah;
 SELECT dialer.create_list('Sarah''s buyers') AS list \gset
 SELECT dialer.add_to_list(:list, ARRAY[1, 2, 3]);
 SELECT dialer.create_template('Daily buyers', 'Buyers {Date}', '{"every": "day", "at": "08:00", "time_zone": "America/New_York"}',
-                              list_id => :list) AS daily \gset
+                              list_id => :list, push_options => '{"update_existing": false, "min_days": 30}') AS daily \gset
 SELECT dialer.create_template('Same session', 'Buyers {Month}', '{"every": "week", "weekday": "monday", "at": "08:00", "time_zone": "UTC"}',
                               list_id => :list, same_session => true, push_options => '{"min_days": 0}') AS same \gset
 -- Bad input: a bad schedule, pattern or option, no source, both sources.

@@ -802,7 +802,9 @@ BEGIN
                              ELSE dialer.template_session_name(t.session_name_pattern, due, t.schedule ->> 'time_zone') END,
         'session_id', CASE WHEN t.same_session THEN t.session_id END,
         'preview', dialer._preview_source(CASE WHEN t.list_id IS NOT NULL THEN 'list' ELSE 'segment' END,
-                                          coalesce(t.list_id, t.segment_id)::text, t.push_options));
+                                          coalesce(t.list_id, t.segment_id)::text,
+                                          -- the push options a preview knows
+                                          jsonb_strip_nulls(jsonb_build_object('min_days', t.push_options -> 'min_days'))));
 END
 $$;
 
