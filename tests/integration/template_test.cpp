@@ -20,6 +20,7 @@ class TemplateTest : public ::testing::Test {
     db_ = std::make_unique<TestDatabase>("pgdialer_it_templates");
     fake_ = std::make_unique<FakePhoneBurner>(test_log_path("templates.fake"));
     db_->add_contacts(1, 6);  // id 10 would be do-not-call; none here
+    db_->sql().exec("SELECT dialer.configure('contacts')");
     auto& sarah = db_->rep();
     list_ = std::to_string(sarah.exec("SELECT dialer.create_list('Buyers')").integer(0, 0));
     sarah.exec("SELECT dialer.add_to_list($1, ARRAY[1, 2, 3, 4, 5, 6])", {list_});
@@ -47,11 +48,11 @@ class TemplateTest : public ::testing::Test {
         .exec("SELECT count(*) FROM dialer.template_runs WHERE template_id = $1", {template_})
         .integer(0, 0);
   }
-  // Waits until `n` runs are recorded (or 10 s), then a few more daemon
-  // ticks, so a second run of the same due time would have happened.
+  // Waits until `n` runs are recorded (or 10 s), then more than a daemon
+  // tick, so a second run of the same due time would have happened.
   void wait_for_runs(long long n) {
     for (int i = 0; i < 100 && runs() < n; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
   }
   // Every run queued one job, of list source 'template', and the jobs are
   // one per due time.
@@ -66,7 +67,12 @@ class TemplateTest : public ::testing::Test {
     EXPECT_EQ(r.integer(0, 0), due_times) << "runs";
     EXPECT_EQ(r.integer(0, 1), due_times) << "distinct due times";
     EXPECT_EQ(r.integer(0, 2), due_times) << "jobs";
-    EXPECT_EQ(r.integer(0, 3), due_times) << "queued template jobs owned by the rep";
+    EXPECT_EQ(r.integer(0, 3), due_times)
+        << "queued template jobs owned by the rep: "
+        << db_->sql()
+               .exec(
+                   "SELECT string_agg(result || ' ' || coalesce(error, ''), '; ') FROM dialer.template_runs")
+               .text(0, 0);
     EXPECT_EQ(
         db_->sql().exec("SELECT count(*) FROM dialer.push_jobs WHERE list_source = 'template'").integer(0, 0),
         due_times)
