@@ -395,6 +395,29 @@ SET SESSION AUTHORIZATION roles_admin;
 SELECT dialer.rename_list(:sarah_list, 'Checked'), dialer.delete_segment(:sarah_segment);
 RESET SESSION AUTHORIZATION;
 
+-- List templates (sql/templates.sql tries them): reps manage and run their
+-- own, the daemon only runs the due ones, analysts and PUBLIC neither.
+SELECT f::regprocedure AS function,
+       has_function_privilege('roles_nobody', f, 'EXECUTE') AS nobody,
+       has_function_privilege('roles_analyst', f, 'EXECUTE') AS analyst,
+       has_function_privilege('roles_sarah', f, 'EXECUTE') AS rep,
+       has_function_privilege('roles_app', f, 'EXECUTE') AS app,
+       has_function_privilege('roles_admin', f, 'EXECUTE') AS admin,
+       has_function_privilege('roles_sync', f, 'EXECUTE') AS sync
+FROM unnest(ARRAY['dialer.create_template(text, text, jsonb, bigint, bigint, text, jsonb, boolean, boolean)',
+                  'dialer.update_template(bigint, text, text, jsonb, bigint, bigint, text, jsonb, boolean)',
+                  'dialer.enable_template(bigint, boolean)', 'dialer.delete_template(bigint)',
+                  'dialer.run_template_now(bigint)', 'dialer.preview_template(bigint)',
+                  'dialer.run_due_templates(text, integer)', 'dialer._claim_due_templates(text, integer)',
+                  'dialer._push_template(anyarray, text, bigint, jsonb)',
+                  'dialer._next_run(jsonb, timestamptz)']::regprocedure[]) f;
+SELECT v AS relation, has_table_privilege('roles_nobody', v, 'SELECT') AS nobody,
+       has_table_privilege('roles_analyst', v, 'SELECT') AS analyst,
+       has_table_privilege('roles_sarah', v, 'SELECT') AS rep, has_table_privilege('roles_admin', v, 'SELECT') AS admin,
+       has_table_privilege('roles_sync', v, 'SELECT') AS sync
+FROM unnest(ARRAY['dialer.templates_overview', 'dialer.template_run_history', 'dialer.list_templates',
+                  'dialer.template_runs']::regclass[]) v;
+
 -- Clean up the roles (the cluster outlives this file).
 REVOKE CREATE ON DATABASE contrib_regression FROM roles_sarah;
 DROP SCHEMA sarah_evil CASCADE;

@@ -36,7 +36,10 @@ GRANT EXECUTE ON FUNCTION
     dialer.priority_tier(text), dialer._list_size_limit(), dialer._deal_relation(), dialer._active_deals(),
     dialer.never_contacted(record), dialer.called_this_week(record),
     dialer.filter_fields(), dialer.validate_filter(jsonb), dialer.dialable_count(anyarray),
-    dialer.list_export(anyarray, jsonb)
+    dialer.list_export(anyarray, jsonb),
+    dialer._next_run(jsonb, timestamptz), dialer._check_schedule(jsonb), dialer._schedule_day(jsonb, date),
+    dialer._weekday_number(text), dialer.template_session_name(text, timestamptz, text),
+    dialer._template_run_acting(text)
 TO PUBLIC;
 
 -- The filter language's internal steps (19_filters.sql) are pure and run with
@@ -110,6 +113,20 @@ GRANT EXECUTE ON FUNCTION
     dialer.set_rep_time_zone(text, text)
 TO dialer_rep;
 
+-- List templates (27_templates.sql): reps manage and run their own (admins
+-- anyone's, checked inside); the preview reads the contacts with the
+-- caller's rights.
+GRANT SELECT ON dialer.templates_overview, dialer.template_run_history TO dialer_rep;
+GRANT EXECUTE ON FUNCTION
+    dialer.create_template(text, text, jsonb, bigint, bigint, text, jsonb, boolean, boolean),
+    dialer.update_template(bigint, text, text, jsonb, bigint, bigint, text, jsonb, boolean),
+    dialer.enable_template(bigint, boolean), dialer.disable_template(bigint), dialer.delete_template(bigint),
+    dialer.run_template_now(bigint), dialer.preview_template(bigint), dialer._template_for_preview(bigint),
+    dialer._start_template_run(bigint), dialer._run_template(dialer.template_run_step),
+    dialer._push_template_source(text, text, text, bigint, jsonb), dialer._push_template(anyarray, text, bigint, jsonb),
+    dialer._finish_template_run(bigint, text, bigint, text, text)
+TO dialer_rep;
+
 -- ---------------------------------------------------------------------------
 -- dialer_admin: the team's settings, and reading the trails. (The functions
 -- also check dialer_admin themselves.)
@@ -123,7 +140,8 @@ GRANT EXECUTE ON FUNCTION
     dialer.remove_suppression(text, text), dialer.assign_session(bigint, text, text),
     dialer.configure_deal_contacts(regclass)
 TO dialer_admin;
-GRANT SELECT ON dialer.lists, dialer.list_members, dialer.segments TO dialer_admin;
+GRANT SELECT ON dialer.lists, dialer.list_members, dialer.segments, dialer.list_templates, dialer.template_runs
+TO dialer_admin;
 GRANT SELECT ON dialer.audit_log, dialer.overrides, dialer.session_changes, dialer.suppressions,
                 dialer.writeback_failures, dialer.writeback_queue, dialer.webhook_events, dialer.call_activity
 TO dialer_admin;
@@ -132,7 +150,8 @@ TO dialer_admin;
 -- dialer_sync: exactly the daemon's API (16_daemon_api_jobs.sql,
 -- 17_daemon_api_calls.sql), and what its invoker-rights parts call: the
 -- write-back (13_write_back.sql) and the launch re-check, which read the
--- app's relation and run the app's hook with the daemon's own rights.
+-- app's relation and run the app's hook with the daemon's own rights, and the
+-- list templates' step (27_templates.sql), which reads the contacts with them too.
 -- ---------------------------------------------------------------------------
 GRANT EXECUTE ON FUNCTION
     dialer.claim_push_job(text, integer), dialer.renew_push_lease(bigint, text, integer),
@@ -152,5 +171,10 @@ GRANT EXECUTE ON FUNCTION
     dialer._writeback_outcome(dialer.writeback_queue, text, text, text, text), dialer._writeback_hook(),
     dialer._writeback_callable(text),
     dialer._contact_relation(text), dialer._contacts_with_number(text, text),
-    dialer.write_contact_state(text, jsonb)
+    dialer.write_contact_state(text, jsonb),
+    dialer.run_due_templates(text, integer), dialer._claim_due_templates(text, integer),
+    dialer._run_template(dialer.template_run_step), dialer._push_template_source(text, text, text, bigint, jsonb),
+    dialer._push_template(anyarray, text, bigint, jsonb), dialer._finish_template_run(bigint, text, bigint, text, text),
+    dialer._source_query(text, text), dialer._list_member_ids(bigint), dialer._segment_filter(bigint),
+    dialer.filter_sql(jsonb, regclass)
 TO dialer_sync;

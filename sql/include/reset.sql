@@ -6,7 +6,7 @@ TRUNCATE dialer.push_jobs, dialer.push_items, dialer.overrides, dialer.dial_sess
          dialer.contact_links, dialer.configuration, dialer.webhook_events, dialer.call_activity,
          dialer.contact_state, dialer.suppressions, dialer.writeback_failures, dialer.writeback_queue,
          dialer.session_changes, dialer.audit_log, dialer.list_members, dialer.lists, dialer.segments,
-         dialer.reps
+         dialer.template_runs, dialer.list_templates, dialer.reps
          RESTART IDENTITY;
 RESET session_replication_role;
 DELETE FROM dialer.disposition_map WHERE NOT is_default;

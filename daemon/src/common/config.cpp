@@ -236,6 +236,7 @@ Settings (config file or environment; the environment wins):
                                0 = none)
   PGDIALER_POLL_SECONDS        poll the queue this often besides LISTEN (default 5)
   PGDIALER_LEASE_SECONDS       job lease (default 30; renewed every third of it)
+  PGDIALER_TEMPLATE_SECONDS    run the list templates that are due this often (default 30)
   PGDIALER_WORKER_ID           this daemon's name in the queue (default host/pid/random)
   PGDIALER_WEBHOOK_BASE_URL    public https:// base URL PhoneBurner calls back on (the listener as
                                the internet sees it; default: none, dial sessions get no callbacks)
@@ -391,6 +392,9 @@ Config load_config(const CommandLine& cl) {
   if (!get("PGDIALER_POLL_SECONDS").empty())
     c.poll_interval =
         std::chrono::seconds(positive_int("PGDIALER_POLL_SECONDS", get("PGDIALER_POLL_SECONDS"), 3600));
+  if (!get("PGDIALER_TEMPLATE_SECONDS").empty())
+    c.template_interval = std::chrono::seconds(
+        positive_int("PGDIALER_TEMPLATE_SECONDS", get("PGDIALER_TEMPLATE_SECONDS"), 3600));
   if (!get("PGDIALER_LEASE_SECONDS").empty())
     c.lease =
         std::chrono::seconds(positive_int("PGDIALER_LEASE_SECONDS", get("PGDIALER_LEASE_SECONDS"), 3600));

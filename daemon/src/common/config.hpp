@@ -56,6 +56,7 @@ inline constexpr const char* kConfigKeys[] = {
     "PGDIALER_JOURNAL_MAX_BYTES",
     "PGDIALER_REJECTED_MAX_BYTES",
     "PGDIALER_WEBHOOK_MAX_ATTEMPTS",
+    "PGDIALER_TEMPLATE_SECONDS",
 };
 
 struct Config {
@@ -80,6 +81,9 @@ struct Config {
   int concurrency = 5;                // requests in flight per job
   double requests_per_second = 10.0;  // client-side pacing
   std::chrono::seconds poll_interval{5};
+  // How often the daemon runs the list templates that are due
+  // (dialer.run_due_templates); a template runs at most this late.
+  std::chrono::seconds template_interval{30};
   std::chrono::seconds lease{30};
   std::chrono::seconds lease_renewal{10};
   std::chrono::seconds shutdown_grace{15};

@@ -30,6 +30,11 @@ int PushQueue::apply_writebacks(int max_items) {
   return static_cast<int>(r.integer(0, 0));
 }
 
+int PushQueue::run_due_templates(int max_templates) {
+  PgResult r = db_.exec("SELECT dialer.run_due_templates($1, $2)", {worker_, std::to_string(max_templates)});
+  return static_cast<int>(r.integer(0, 0));
+}
+
 LeaseState PushQueue::renew(long long job_id, std::chrono::seconds lease) {
   PgResult r = db_.exec("SELECT dialer.renew_push_lease($1, $2, $3)",
                         {std::to_string(job_id), worker_, seconds(lease)});

@@ -86,6 +86,10 @@ class PushQueue {
   // transaction with the daemon's rights (dialer.apply_writebacks); the
   // number taken, 0 when the queue is empty.
   int apply_writebacks(int max_items = 500);
+  // Runs the list templates that are due, each once per due time, as their
+  // reps (dialer.run_due_templates): the push jobs they enqueue are then
+  // claimed like any other. Returns how many ran.
+  int run_due_templates(int max_templates = 20);
   LeaseState renew(long long job_id, std::chrono::seconds lease);
   std::optional<JobSession> session(long long job_id);
   // Open items (pending or unknown) after `after_position`, at most `max_items`.

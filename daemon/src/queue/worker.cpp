@@ -76,6 +76,20 @@ void Worker::run_job(const ClaimedJob& job, PushQueue& queue, Accounts& accounts
     log::error(error + "; out of attempts" + tag + " status=" + *answer);
 }
 
+// The list templates' step: one SQL call, which runs each due template once
+// per due time however many daemons call it. A database error other than a
+// lost connection (a bug in the extension) is logged and the next tick tries
+// again: pushes must go on.
+void Worker::run_due_templates(PushQueue& queue) {
+  try {
+    int ran = queue.run_due_templates();
+    if (ran > 0) log::info("ran " + std::to_string(ran) + " due list template(s)");
+  } catch (const DbError& e) {
+    if (e.connection_lost()) throw;
+    log::error(std::string("running the due list templates: ") + e.what());
+  }
+}
+
 // Checks the default credential before taking any work: a wrong token is a
 // configuration error, not something to retry forever. An install with one
 // credential per rep may have no default; its credentials are checked by
@@ -146,9 +160,16 @@ int Worker::run(bool ready_sent) {
         log::info("ready worker=" + config_.worker_id);
       }
       PushQueue queue(db, config_.worker_id, &metrics_);
-      // A full poll right after every (re)connect: nothing waits for a NOTIFY.
+      // Due templates and a full poll right after every (re)connect: a
+      // template due while no daemon ran runs now, and nothing waits for a
+      // NOTIFY.
+      auto next_templates = std::chrono::steady_clock::now();
       while (!stopping_) {
         service::pet_watchdog();
+        if (std::chrono::steady_clock::now() >= next_templates) {
+          run_due_templates(queue);
+          next_templates = std::chrono::steady_clock::now() + config_.template_interval;
+        }
         std::optional<ClaimedJob> job = queue.claim(config_.lease);
         if (job) {
           service::status("pushing job " + std::to_string(job->id));
@@ -162,7 +183,7 @@ int Worker::run(bool ready_sent) {
         if (config_.once) return kExitOk;
         // Wait for a NOTIFY or the next poll, in one-second slices so the
         // watchdog is petted and a stop request is seen promptly.
-        auto next_poll = std::chrono::steady_clock::now() + config_.poll_interval;
+        auto next_poll = std::min(std::chrono::steady_clock::now() + config_.poll_interval, next_templates);
         while (!stopping_ && std::chrono::steady_clock::now() < next_poll) {
           service::pet_watchdog();
           if (listener.wait(std::chrono::seconds(1))) break;

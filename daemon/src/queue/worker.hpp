@@ -8,6 +8,10 @@
 // once before any work is taken: a token PhoneBurner refuses is a
 // configuration error, not something to retry.
 //
+// Every PGDIALER_TEMPLATE_SECONDS (and right after each connect) the loop
+// runs the list templates that are due (dialer.run_due_templates); the jobs
+// they enqueue are claimed like any other.
+//
 // Each job names its PhoneBurner account (credential); queue/accounts makes
 // the account's clients when the first job naming it arrives. A credential
 // that cannot be found or read fails its job at once, with a message that
@@ -46,6 +50,7 @@ class Worker {
  private:
   int check_default_credential(Accounts& accounts);
   void run_job(const ClaimedJob& job, PushQueue& queue, Accounts& accounts);
+  void run_due_templates(PushQueue& queue);
 
   const Config& config_;
   MetricsRegistry& metrics_;
