@@ -604,6 +604,29 @@ COMMIT;
 SQL
 sleep 2  # pgdialer-sync pushes it while the metrics are read
 
+section "A list template on a schedule (dialer.create_template, preview_template, run_template_now)" \
+  "-- Sarah: High Engagement on the first Monday of each month at 08:00 New York time; run once now" \
+  "SELECT dialer.create_template('Monthly high engagement', 'High Engagement - {Month} {Year}', '{...}', segment_id => 2);"
+run_app_psql <<'SQL'
+BEGIN;
+SET LOCAL dialer.acting_user = 'sarah@sourceco.example';
+SELECT dialer.create_template('Monthly high engagement', 'High Engagement - {Month} {Year}',
+    '{"every": "month", "weekday": "monday", "week": "first", "at": "08:00", "time_zone": "America/New_York"}',
+    segment_id => 2, push_options => '{"min_days": 7}') AS template_id \gset
+SELECT :template_id AS "template id", p ->> 'next_run' AS "next run", p ->> 'session_name' AS "its session",
+       p -> 'preview' -> 'ready' AS ready
+FROM dialer.preview_template(:template_id) p;
+SELECT r ->> 'result' AS "run now", r ->> 'job_id' AS job, r ->> 'session_name' AS session
+FROM dialer.run_template_now(:template_id) r;
+COMMIT;
+SQL
+sleep 2  # pgdialer-sync pushes the run's job
+run_psql <<'SQL'
+SELECT h.template_name, h.run_by, h.rep, h.session_name, h.result, j.status AS job_status, j.list_source
+FROM dialer.template_run_history h JOIN dialer.push_jobs j ON j.id = h.job_id;
+SELECT name, assigned_to, next_run, last_result FROM dialer.templates_overview;
+SQL
+
 section "Success metrics (dialer.metrics_rep_weeks, metrics_push_quality, metrics_connection_rate)"
 run_psql <<'SQL'
 SELECT rep, week, lists_pushed, target_lists, met_target, contacts, avg_seconds_to_phoneburner
@@ -641,7 +664,9 @@ are plain SQL over dialer.call_activity, and the write-back hook, run with the
 daemon's rights, put each outcome on the contact, so the next preview knows.
 The five smart lists are segments installed with the extension;
 dialer.suggested_lists() counts them all in one scan, "today" in the rep's time
-zone, and a push of one is counted as list_source smart_list.
+zone, and a push of one is counted as list_source smart_list. A template (a
+segment, a name pattern, a schedule in the rep's time zone) ran once by hand as
+Sarah; pgdialer-sync runs due templates exactly once per due time.
 The spec's success metrics (lists per rep per week, valid phones, recently
 contacted, connection rate) are views over the same tables.
 
