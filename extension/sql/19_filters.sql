@@ -23,7 +23,10 @@
 -- variable number of parameters, for no gain in safety. The statement runs
 -- as a one-shot plan with the parameter's value known (PL/pgSQL marks USING
 -- values constant), so each run gets a custom plan and the planner folds
--- ($1[k])::type into a constant: the same plan as the filter written by hand.
+-- ($1[k])::type into a constant where the cast is immutable (numbers, text):
+-- the same plan as the filter written by hand. Casts to timestamptz and date
+-- are STABLE: the planner estimates with their values, but the executor
+-- parses them again on every row it filters (a known cost on full scans).
 --
 -- Used by: 21_segments.sql (validate when saved, compile when run),
 -- 22_entry_points.sql; analysts (dialer.validate_filter, dialer.filter_sql).
