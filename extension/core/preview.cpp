@@ -187,14 +187,17 @@ void PreviewBuilder::record_exclusion(const Contact& c, const Exclusion& e) {
     return v ? jsonb::Value::string(*v) : jsonb::Value::null();
   };
   const std::optional<std::string> name = display_name(c);
+  // Listed in jsonb's key order (shorter first), so the sort in
+  // append_object has nothing to move on this per-row path.
   jsonb::Member row[] = {
-      {"contact_id", c.id ? jsonb::Value::string(*c.id) : jsonb::Value::null()},
       {"name", name ? jsonb::Value::string(*name) : jsonb::Value::null()},
+      {"reason", jsonb::Value::string(e.reason)},
       {"company", text_or_null(c.company)},
       {"category", jsonb::Value::string(category_name(e.category))},
-      {"reason", jsonb::Value::string(e.reason)},
+      {"contact_id", c.id ? jsonb::Value::string(*c.id) : jsonb::Value::null()},
       {"overridable", jsonb::Value::of(e.overridable)},
   };
+
   // Counted only once the row is stored, so a failed append (the memory
   // limit) leaves counts and rows in step.
   try {
