@@ -4,6 +4,10 @@
 #include "webhook/test_support.hpp"
 
 #include <algorithm>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
 #include <thread>
 
 namespace pgdialer::sync::testing {
@@ -92,6 +96,47 @@ TEST(Metrics, TheDaemonFamiliesAreDeclared) {
         "pgdialer_webhook_journal_depth", "pgdialer_jobs_finished_total", "pgdialer_push_items_total",
         "pgdialer_phoneburner_request_duration_seconds", "pgdialer_phoneburner_retries_total"})
     EXPECT_NE(text.find(std::string("# TYPE ") + name + " "), std::string::npos) << name;
+}
+
+// The shipped Grafana dashboard queries only series the daemon exports: a
+// renamed or removed metric would leave a panel silently empty.
+TEST(Metrics, TheGrafanaDashboardQueriesDeclaredSeries) {
+  std::ifstream in(PGDIALER_GRAFANA_DASHBOARD);
+  ASSERT_TRUE(in) << PGDIALER_GRAFANA_DASHBOARD;
+  std::stringstream dashboard;
+  dashboard << in.rdbuf();
+  MetricsRegistry m;
+  declare_daemon_metrics(m);
+  const std::string text = m.render();
+  auto type_of = [&](const std::string& family) -> std::string {
+    const std::string marker = "# TYPE " + family + " ";
+    const auto at = text.find(marker);
+    if (at == std::string::npos) return "";
+    return text.substr(at + marker.size(), text.find('\n', at) - at - marker.size());
+  };
+  std::set<std::string> queried;
+  const std::string body = dashboard.str();
+  const std::regex series("pgdialer_[a-z_]+");
+  for (auto it = std::sregex_iterator(body.begin(), body.end(), series); it != std::sregex_iterator(); ++it)
+    queried.insert(it->str());
+  ASSERT_GE(queried.size(), 10u);
+  for (const std::string& name : queried) {
+    std::string family = name;
+    bool histogram_part = false;
+    for (const char* suffix : {"_bucket", "_count", "_sum"}) {
+      const std::string s = suffix;
+      if (family.size() > s.size() && family.compare(family.size() - s.size(), s.size(), s) == 0 &&
+          type_of(family.substr(0, family.size() - s.size())) == "histogram") {
+        family.resize(family.size() - s.size());
+        histogram_part = true;
+      }
+    }
+    const std::string type = type_of(family);
+    EXPECT_FALSE(type.empty()) << name << " is queried by the dashboard but not declared";
+    if (!histogram_part) {
+      EXPECT_NE(type, "histogram") << name << ": query its _bucket/_count/_sum series";
+    }
+  }
 }
 
 }  // namespace
