@@ -51,7 +51,8 @@ DATA_built = extension/pgdialer--1.0.sql
 REGRESS = e164 phone_info settings exclusion is_dialable contact_rows planner_support maintained_phone \
           session_name dial_time payload talking_points preview preview_jsonb preview_limits push_queue launch call_events \
           session_manage session_stats no_crash suppressions roles \
-          list_size deals writeback_fields metrics filters lists segments entry_points smart_lists templates
+          list_size deals writeback_fields metrics filters lists segments entry_points smart_lists templates \
+          daemon_versions
 REGRESS_OPTS = --load-extension=pgdialer
 # installcheck first checks that REGRESS names exactly the files in sql/.
 REGRESS_PREP = check-regress-list

@@ -9,6 +9,7 @@
 #include "common/log.hpp"
 #include "common/metrics.hpp"
 #include "common/shutdown.hpp"
+#include "common/version.hpp"
 #include "common/watchdog.hpp"
 #include "phoneburner/client.hpp"
 #include "queue/config_check.hpp"
@@ -23,6 +24,11 @@ int main(int argc, char** argv) {
   CommandLine cl = parse_command_line(argc - 1, argv + 1);
   if (cl.help) {
     std::fputs(usage().c_str(), stdout);
+    return kExitOk;
+  }
+  if (cl.version) {
+    std::printf("pgdialer-sync %s (pgdialer extension %s <= version < %s)\n", daemon_version(),
+                kExtensionVersionFrom, kExtensionVersionBelow);
     return kExitOk;
   }
   if (!cl.error.empty()) {

@@ -188,6 +188,7 @@ std::string usage() {
        pgdialer-sync [--config FILE] --check-config
        pgdialer-sync [--config FILE] --print-webhook-url account|account:NAME|SESSION_ID
        pgdialer-sync [--config FILE] --replay-held
+       pgdialer-sync --version
 
 Works pgdialer's push queue: claims jobs from PostgreSQL (dialer.claim_push_job),
 writes their contacts into the PhoneBurner account (credential) each job names,
@@ -212,6 +213,7 @@ Options:
                   into PostgreSQL, oldest first, once their cause is fixed; those that still fail
                   stay held. Exits 0 when none is left. Safe while the daemon runs
   --verbose       also log debug lines
+  --version       print this daemon's version and the pgdialer extension versions it supports
   --help          show this help
 
 Settings (config file or environment; the environment wins):
@@ -272,6 +274,10 @@ Settings (config file or environment; the environment wins):
   PGDIALER_WEBHOOK_MAX_ATTEMPTS  failures of the oldest journaled event before the events behind it
                                are tried and, if they go through, it is set aside (default 5)
 
+At start and after every reconnect the daemon reads the installed pgdialer extension's version
+(pg_extension) and records itself (dialer.daemon_versions); an extension version it does not support,
+or an extension that no longer supports this daemon, stops it with exit status 78.
+
 Exit status: 0 after a clean stop, 1 on a runtime failure, 64 for bad usage,
 78 for a configuration error (systemd does not restart on it).
 )";
@@ -283,6 +289,8 @@ CommandLine parse_command_line(int argc, char** argv) {
     std::string arg = argv[i];
     if (arg == "--help" || arg == "-h") {
       cl.help = true;
+    } else if (arg == "--version") {
+      cl.version = true;
     } else if (arg == "--once") {
       cl.once = true;
     } else if (arg == "--check-config") {

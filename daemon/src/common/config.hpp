@@ -128,6 +128,7 @@ struct Config {
 struct CommandLine {
   std::string config_file;
   bool help = false;
+  bool version = false;  // --version: print the versions, then exit
   bool once = false;
   bool verbose = false;
   bool check_config = false;  // --check-config: check the configuration and the credentials, then exit

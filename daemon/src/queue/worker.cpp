@@ -10,6 +10,7 @@
 #include "common/job_statuses.hpp"
 #include "common/log.hpp"
 #include "common/pg_connection.hpp"
+#include "common/version_handshake.hpp"
 #include "common/watchdog.hpp"
 #include "credentials/name.hpp"
 #include "queue/job_context.hpp"
@@ -148,9 +149,13 @@ int Worker::run(bool ready_sent) {
   while (!stopping_) {
     try {
       PgConnection db(config_.database_url, "pgdialer-sync/" + config_.worker_id);
+      // On every (re)connect: the database may have been upgraded, or be
+      // another one, since the last.
+      const std::string extension_version = check_extension_version(db, config_.worker_id, true);
       QueueListener listener(config_.database_url, config_.worker_id);
       if (reconnects > 0) log::info("reconnected to PostgreSQL");
       reconnects = 0;
+      if (!connected_once) log::info("extension pgdialer " + extension_version);
       if (!connected_once) {
         if (ready_sent)
           service::status("waiting for pushes");
@@ -189,6 +194,9 @@ int Worker::run(bool ready_sent) {
           if (listener.wait(std::chrono::seconds(1))) break;
         }
       }
+    } catch (const IncompatibleVersion& e) {
+      log::error(e.what());
+      return kExitConfig;
     } catch (const DbError& e) {
       if (config_.once && !e.connection_lost()) {
         log::error(std::string("database: ") + e.what());

@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "common/log.hpp"
+#include "common/version_handshake.hpp"
 
 namespace pgdialer::sync {
 namespace {
@@ -132,6 +133,13 @@ bool PgEventSink::connect() {
     fresh = std::make_unique<PgConnection>(options_.database_url, options_.application_name);
     // The server ends a statement we stopped waiting for soon after.
     fresh->exec("SET statement_timeout = " + std::to_string(options_.statement_timeout.count()));
+    // Events go to the journal, not into a schema this daemon does not know;
+    // the worker's own handshake records the daemon and stops it (exit 78).
+    check_extension_version(*fresh, "", false);
+  } catch (const IncompatibleVersion& e) {
+    if (!warned_) log::error(std::string("webhooks: ") + e.what());
+    warned_ = true;
+    return false;
   } catch (const DbError& e) {
     if (!warned_) log::warning(std::string("webhooks: ") + e.what());
     warned_ = true;
