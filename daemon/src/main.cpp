@@ -13,6 +13,7 @@
 #include "common/watchdog.hpp"
 #include "phoneburner/client.hpp"
 #include "queue/config_check.hpp"
+#include "queue/health_check.hpp"
 #include "queue/worker.hpp"
 #include "webhook/print_url.hpp"
 #include "webhook/receiver.hpp"
@@ -46,6 +47,10 @@ int main(int argc, char** argv) {
   if (cl.print_webhook_url) return print_webhook_url(config, *cl.print_webhook_url);
   for (const std::string& warning : config.warnings) log::warning(warning);
   if (cl.check_config) return check_configuration(config);
+  if (cl.check) {
+    init_http();
+    return run_health_check(config);
+  }
   if (cl.replay_held) return replay_held(config, stdout);
   log::set_verbose(config.verbose);
   init_http();

@@ -186,6 +186,7 @@ std::map<std::string, std::string> read_config_file(const std::string& path) {
 std::string usage() {
   return R"(Usage: pgdialer-sync [--config FILE] [--once] [--verbose]
        pgdialer-sync [--config FILE] --check-config
+       pgdialer-sync [--config FILE] --check
        pgdialer-sync [--config FILE] --print-webhook-url account|account:NAME|SESSION_ID
        pgdialer-sync [--config FILE] --replay-held
        pgdialer-sync --version
@@ -205,6 +206,12 @@ Options:
   --check-config  check the settings, the URLs and every secret file and PhoneBurner credential
                   (mode, owner, content) as the daemon would, print what is used (never a
                   secret), then exit: 0 if it can start, 78 if not. Connects to nothing
+  --check         everything a start needs, online, one line per check (ok, warn or FAIL): the
+                  configuration and every credential (as --check-config), the database connection,
+                  the extension version, the login's privileges, each credential's token against
+                  PhoneBurner, the listener's address and the journal directory. Run it as the
+                  daemon's user. Exit 0 if all pass, 78 if one needs a configuration change, 1 if
+                  only connecting to the database or reaching PhoneBurner failed
   --print-webhook-url account|account:NAME|SESSION_ID
                   print the callback URL with its token (account:NAME: the one to paste into
                   the webhook settings of credential NAME's PhoneBurner account for
@@ -295,6 +302,8 @@ CommandLine parse_command_line(int argc, char** argv) {
       cl.once = true;
     } else if (arg == "--check-config") {
       cl.check_config = true;
+    } else if (arg == "--check") {
+      cl.check = true;
     } else if (arg == "--verbose" || arg == "-v") {
       cl.verbose = true;
     } else if (arg == "--replay-held") {

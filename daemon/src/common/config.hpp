@@ -132,6 +132,7 @@ struct CommandLine {
   bool once = false;
   bool verbose = false;
   bool check_config = false;  // --check-config: check the configuration and the credentials, then exit
+  bool check = false;  // --check: also the database, the extension, privileges, PhoneBurner, the listener
   // --print-webhook-url account|account:NAME|<session id>: print that URL and exit.
   std::optional<std::string> print_webhook_url;
   bool replay_held = false;  // --replay-held: replay the set-aside webhook events, then exit

@@ -32,12 +32,17 @@ std::set<std::string> names_in(const std::string& directory, const std::string& 
 
 }  // namespace
 
-int check_configuration(const Config& config) {
+std::set<std::string> visible_credential_names(const Config& config) {
   std::set<std::string> names = names_in(config.credentials_dir, "");
   // phoneburner-token is default's single token, not a credential "token".
   for (const std::string& name : names_in(config.systemd_credentials_dir, "phoneburner-"))
     if (name != "token") names.insert(name);
   if (!config.token_source.empty()) names.insert(kDefaultCredential);
+  return names;
+}
+
+int check_configuration(const Config& config) {
+  const std::set<std::string> names = visible_credential_names(config);
 
   CredentialStore store(credential_store_options(config));
   int unusable = 0;

@@ -7,6 +7,9 @@
 // included. No connection is made and no secret is printed.
 #pragma once
 
+#include <set>
+#include <string>
+
 #include "common/config.hpp"
 
 namespace pgdialer::sync {
@@ -14,5 +17,10 @@ namespace pgdialer::sync {
 // Prints one line per credential (stdout) and each problem (stderr); returns
 // kExitOk, or kExitConfig when a credential cannot be used.
 int check_configuration(const Config& config);
+
+// The names of every credential the daemon can see: each file of
+// PGDIALER_CREDENTIALS_DIR, each systemd credential phoneburner-NAME, and
+// "default" when a single-token source is set.
+std::set<std::string> visible_credential_names(const Config& config);
 
 }  // namespace pgdialer::sync
