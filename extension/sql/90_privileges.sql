@@ -39,7 +39,8 @@ GRANT EXECUTE ON FUNCTION
     dialer.list_export(anyarray, jsonb),
     dialer._next_run(jsonb, timestamptz), dialer._check_schedule(jsonb), dialer._schedule_day(jsonb, date),
     dialer._weekday_number(text), dialer.template_session_name(text, timestamptz, text),
-    dialer._template_run_acting(text)
+    dialer._template_run_acting(text),
+    dialer.minimum_daemon_version(), dialer._version_number(text)
 TO PUBLIC;
 
 -- The filter language's internal steps (19_filters.sql) are pure and run with
@@ -143,7 +144,8 @@ TO dialer_admin;
 GRANT SELECT ON dialer.lists, dialer.list_members, dialer.segments, dialer.list_templates, dialer.template_runs
 TO dialer_admin;
 GRANT SELECT ON dialer.audit_log, dialer.overrides, dialer.session_changes, dialer.suppressions,
-                dialer.writeback_failures, dialer.writeback_queue, dialer.webhook_events, dialer.call_activity
+                dialer.writeback_failures, dialer.writeback_queue, dialer.webhook_events, dialer.call_activity,
+                dialer.daemon_versions
 TO dialer_admin;
 
 -- ---------------------------------------------------------------------------
@@ -176,5 +178,6 @@ GRANT EXECUTE ON FUNCTION
     dialer._run_template(dialer.template_run_step), dialer._push_template_source(text, text, text, bigint, jsonb),
     dialer._push_template(anyarray, text, bigint, jsonb), dialer._finish_template_run(bigint, text, bigint, text, text),
     dialer._source_query(text, text), dialer._list_member_ids(bigint), dialer._segment_filter(bigint),
-    dialer.filter_sql(jsonb, regclass)
+    dialer.filter_sql(jsonb, regclass),
+    dialer.daemon_hello(text, text, text, text)
 TO dialer_sync;

@@ -8,8 +8,10 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <fstream>
 #include <map>
 #include <random>
@@ -253,6 +255,9 @@ Settings (config file or environment; the environment wins):
   $CREDENTIALS_DIRECTORY/webhook-secret   (systemd LoadCredential=webhook-secret:...), or
   PGDIALER_WEBHOOK_SECRET      the secret itself (for development: logs a warning); without one
                                there are no webhook routes and dial sessions get no callbacks
+  PGDIALER_WEBHOOK_PREVIOUS_SECRET_FILE  the secret being rotated out (or the systemd credential
+                               webhook-secret-previous): its URLs keep working until
+  PGDIALER_WEBHOOK_PREVIOUS_SECRET_UNTIL  a UTC time such as 2026-12-09T00:00:00Z (required with it)
   Files holding secrets (credentials, the token file, the webhook secret file) must be mode 0600
   or stricter and owned by the user the daemon runs as, else it refuses to start (a credential
   file: that job fails), naming the file; systemd credentials are systemd's to protect.
@@ -323,6 +328,59 @@ CommandLine parse_command_line(int argc, char** argv) {
   }
   return cl;
 }
+
+namespace {
+
+// "2026-12-09T00:00:00Z": a UTC time, to the second. Anything else throws.
+std::chrono::system_clock::time_point parse_utc_time(const std::string& name, const std::string& text) {
+  std::tm tm{};
+  char zulu = 0;
+  int consumed = 0;
+  if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%c%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                  &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &zulu, &consumed) != 7 ||
+      zulu != 'Z' || consumed != static_cast<int>(text.size()) || tm.tm_mon < 1 || tm.tm_mon > 12 ||
+      tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 59)
+    throw ConfigError(name + " must be a UTC time such as 2026-12-09T00:00:00Z, not \"" + text + "\"");
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  return std::chrono::system_clock::from_time_t(::timegm(&tm));
+}
+
+// The secret being rotated out and until when its tokens are accepted; both
+// or neither, and only beside a current secret that differs from it.
+template <typename Get>
+void read_previous_webhook_secret(const Get& get, const char* credentials, Config* c) {
+  const std::string path = get("PGDIALER_WEBHOOK_PREVIOUS_SECRET_FILE");
+  if (!path.empty()) {
+    c->webhook_previous_secret = read_secret_file(path, "PGDIALER_WEBHOOK_PREVIOUS_SECRET_FILE",
+                                                  !is_systemd_credential(path, c->systemd_credentials_dir));
+    c->webhook_previous_secret_source = "PGDIALER_WEBHOOK_PREVIOUS_SECRET_FILE";
+  } else if (credentials && std::ifstream(std::string(credentials) + "/webhook-secret-previous")) {
+    c->webhook_previous_secret =
+        read_secret_file(std::string(credentials) + "/webhook-secret-previous", "systemd credential", false);
+    c->webhook_previous_secret_source = "systemd credential webhook-secret-previous";
+  }
+  const std::string until = get("PGDIALER_WEBHOOK_PREVIOUS_SECRET_UNTIL");
+  if (c->webhook_previous_secret.empty()) {
+    if (!until.empty())
+      throw ConfigError(
+          "PGDIALER_WEBHOOK_PREVIOUS_SECRET_UNTIL is set but there is no previous webhook secret");
+    return;
+  }
+  if (c->webhook_secret.empty())
+    throw ConfigError("a previous webhook secret (" + c->webhook_previous_secret_source +
+                      ") needs a current one to rotate to");
+  if (c->webhook_previous_secret == c->webhook_secret)
+    throw ConfigError("the previous webhook secret (" + c->webhook_previous_secret_source +
+                      ") is the current one: rotate to a new secret");
+  if (until.empty())
+    throw ConfigError(
+        "a previous webhook secret needs PGDIALER_WEBHOOK_PREVIOUS_SECRET_UNTIL: the UTC time its "
+        "tokens stop being accepted, e.g. 2026-12-09T00:00:00Z");
+  c->webhook_previous_secret_until = parse_utc_time("PGDIALER_WEBHOOK_PREVIOUS_SECRET_UNTIL", until);
+}
+
+}  // namespace
 
 Config load_config(const CommandLine& cl) {
   std::map<std::string, std::string> values;
@@ -442,6 +500,7 @@ Config load_config(const CommandLine& cl) {
   if (!c.webhook_secret.empty() && c.webhook_secret.size() < kMinWebhookSecretBytes)
     throw ConfigError("the webhook secret (" + c.webhook_secret_source + ") must be at least " +
                       std::to_string(kMinWebhookSecretBytes) + " bytes; e.g. openssl rand -hex 32");
+  read_previous_webhook_secret(get, credentials, &c);
   if (!get("PGDIALER_LISTEN").empty())
     parse_listen_address(get("PGDIALER_LISTEN"), &c.listen_host, &c.listen_port);
   c.listen = !c.once && (!get("PGDIALER_LISTEN").empty() || !c.webhook_secret.empty());

@@ -45,6 +45,8 @@ inline constexpr const char* kConfigKeys[] = {
     "PGDIALER_WEBHOOK_BASE_URL",
     "PGDIALER_WEBHOOK_SECRET_FILE",
     "PGDIALER_WEBHOOK_SECRET",
+    "PGDIALER_WEBHOOK_PREVIOUS_SECRET_FILE",
+    "PGDIALER_WEBHOOK_PREVIOUS_SECRET_UNTIL",
     "PGDIALER_LISTEN",
     "PGDIALER_WEBHOOK_TIME_ZONE",
     "PGDIALER_JOURNAL_DIR",
@@ -91,6 +93,14 @@ struct Config {
   // The webhook receiver (its routes only with a secret).
   std::string webhook_secret;         // never logged; empty = no webhook routes, no callbacks
   std::string webhook_secret_source;  // where it came from, for the start-up log line
+  // The secret being rotated out (PGDIALER_WEBHOOK_PREVIOUS_SECRET_FILE or the
+  // systemd credential webhook-secret-previous): its tokens are still
+  // accepted until webhook_previous_secret_until, so URLs PhoneBurner already
+  // holds (account settings, dial sessions launched before the rotation)
+  // keep working while they are replaced. New URLs use webhook_secret only.
+  std::string webhook_previous_secret;  // never logged; empty = none
+  std::string webhook_previous_secret_source;
+  std::chrono::system_clock::time_point webhook_previous_secret_until{};
   // The HTTP listener (/healthz, /metrics, and the webhook routes with a
   // secret) runs when PGDIALER_LISTEN is set, or when a webhook secret is
   // (which needs it, at the default address if none is set); never with

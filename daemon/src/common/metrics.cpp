@@ -153,6 +153,9 @@ void declare_daemon_metrics(MetricsRegistry& r) {
             "Webhook deliveries refused, by reason (unauthorized, too_large, malformed, "
             "method_not_allowed, not_found, database_rejected, unavailable, journal_full; and the "
             "listener's own: too_many_connections, overloaded, timeout, headers_too_large).");
+  r.declare("pgdialer_webhooks_previous_secret_total", T::counter,
+            "Webhook deliveries accepted with a token of the previous secret during a rotation's overlap "
+            "(PGDIALER_WEBHOOK_PREVIOUS_SECRET_UNTIL); zero for a while means the old URLs are gone.");
   r.declare("pgdialer_webhook_connections", T::gauge,
             "Connections open to the HTTP listener (reading a request or waiting for its answer).");
   r.declare("pgdialer_webhook_events_set_aside_total", T::counter,

@@ -129,13 +129,20 @@ WebhookResponse WebhookHandler::receive(const WebhookRequest& request, std::opti
   // The legacy account URL is default's; /account/default has a token of
   // its own ("account:default"), and each opens only its own URL.
   const bool legacy = !session_id && request.path == "/phoneburner/account";
-  std::string expected;
-  if (!settings_.secret.empty())
-    expected = session_id ? session_token(settings_.secret, *session_id)
-               : legacy   ? account_token(settings_.secret)
-                          : account_token(settings_.secret, *credential);
-  if (!request.token || !token_matches(expected, *request.token))
+  auto token_under = [&](const std::string& secret) {
+    return session_id ? session_token(secret, *session_id)
+           : legacy   ? account_token(secret)
+                      : account_token(secret, *credential);
+  };
+  if (settings_.secret.empty() || !request.token)
     return reject(401, "unauthorized", "missing or wrong token");
+  if (!token_matches(token_under(settings_.secret), *request.token)) {
+    // A URL made before a rotation, inside the overlap the operator set.
+    const bool previous = !settings_.previous_secret.empty() && clock_() < settings_.previous_until &&
+                          token_matches(token_under(settings_.previous_secret), *request.token);
+    if (!previous) return reject(401, "unauthorized", "missing or wrong token");
+    metrics_.add("pgdialer_webhooks_previous_secret_total");
+  }
 
   EventOrigin origin;
   origin.session_id = session_id;

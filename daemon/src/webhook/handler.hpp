@@ -50,6 +50,10 @@ struct WebhookResponse {
 
 struct WebhookSettings {
   std::string secret;  // never logged or echoed
+  // A secret being rotated out: its tokens are accepted before `previous_until`
+  // (and counted), never after. Empty: none.
+  std::string previous_secret;
+  std::chrono::system_clock::time_point previous_until{};
   std::string time_zone = "America/Chicago";
 };
 

@@ -1,5 +1,7 @@
 #include "webhook/receiver.hpp"
 
+#include <ctime>
+
 #include <string>
 
 #include "common/job_statuses.hpp"
@@ -30,7 +32,12 @@ WebhookServerOptions server_options(const Config& config) {
 
 WebhookHandler handler_for(const Config& config, EventStore* store, MetricsRegistry& metrics) {
   if (!store) return WebhookHandler(metrics);
-  return WebhookHandler(WebhookSettings{config.webhook_secret, config.webhook_time_zone}, *store, metrics);
+  WebhookSettings settings;
+  settings.secret = config.webhook_secret;
+  settings.previous_secret = config.webhook_previous_secret;
+  settings.previous_until = config.webhook_previous_secret_until;
+  settings.time_zone = config.webhook_time_zone;
+  return WebhookHandler(std::move(settings), *store, metrics);
 }
 
 }  // namespace
@@ -106,6 +113,18 @@ bool start_receiver(const Config& config, MetricsRegistry& metrics,
             " max_connections=" + std::to_string((*receiver)->max_connections()) + " workers=" +
             std::to_string(config.webhook_workers) + " queue=" + std::to_string(config.webhook_queue) +
             " request_timeout=" + std::to_string(config.webhook_request_timeout.count()) + "s");
+  if (!config.webhook_previous_secret.empty()) {
+    const std::time_t until = std::chrono::system_clock::to_time_t(config.webhook_previous_secret_until);
+    char when[32];
+    std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&until));
+    if (config.webhook_previous_secret_until > std::chrono::system_clock::now())
+      log::info("webhooks: tokens of the previous secret (" + config.webhook_previous_secret_source +
+                ") are accepted until " + when);
+    else
+      log::warning(
+          "webhooks: the previous secret's overlap ended at " + std::string(when) +
+          "; its tokens are refused: remove PGDIALER_WEBHOOK_PREVIOUS_SECRET_* from the configuration");
+  }
   if (const std::uint64_t held = held_bytes(config.journal_dir); held > 0)
     log::warning("webhooks: " + std::to_string(held) + " bytes of events set aside as poison wait in " +
                  held_path(config.journal_dir) +

@@ -152,5 +152,45 @@ TEST_F(SecretConfigTest, CheckConfigIsAnOption) {
   EXPECT_NE(usage().find("--check-config"), std::string::npos);
 }
 
+// Issue 15: rotating the webhook secret. The previous secret comes with the
+// UTC time its tokens stop being accepted, and only beside a new current one.
+TEST_F(SecretConfigTest, APreviousWebhookSecretNeedsACurrentOneAndAnEnd) {
+  setenv("PHONEBURNER_TOKEN_FILE", write("token", "pat-1").c_str(), 1);
+  const std::string previous = write("previous", "old-webhook-secret-0123456789abcdef");
+  setenv("PGDIALER_WEBHOOK_PREVIOUS_SECRET_FILE", previous.c_str(), 1);
+  EXPECT_NE(error_of().find("needs a current one"), std::string::npos) << error_of();
+
+  setenv("PGDIALER_WEBHOOK_SECRET_FILE", write("secret", kSecret).c_str(), 1);
+  EXPECT_NE(error_of().find("needs PGDIALER_WEBHOOK_PREVIOUS_SECRET_UNTIL"), std::string::npos) << error_of();
+  for (const char* bad : {"2026-12-09", "2026-12-09T00:00:00", "2026-12-09T00:00:00+01:00",
+                          "2026-13-09T00:00:00Z", "2026-12-09T24:00:00Z", "next week"}) {
+    setenv("PGDIALER_WEBHOOK_PREVIOUS_SECRET_UNTIL", bad, 1);
+    EXPECT_NE(error_of().find("must be a UTC time"), std::string::npos) << bad << ": " << error_of();
+  }
+  setenv("PGDIALER_WEBHOOK_PREVIOUS_SECRET_UNTIL", "2026-12-09T06:30:00Z", 1);
+  const Config c = load_config({});
+  EXPECT_EQ(c.webhook_previous_secret, "old-webhook-secret-0123456789abcdef");
+  EXPECT_EQ(c.webhook_previous_secret_source, "PGDIALER_WEBHOOK_PREVIOUS_SECRET_FILE");
+  EXPECT_EQ(std::chrono::system_clock::to_time_t(c.webhook_previous_secret_until), 1796797800);
+
+  setenv("PGDIALER_WEBHOOK_PREVIOUS_SECRET_FILE", write("same", kSecret).c_str(), 1);
+  EXPECT_NE(error_of().find("is the current one"), std::string::npos) << error_of();
+
+  unsetenv("PGDIALER_WEBHOOK_PREVIOUS_SECRET_FILE");
+  EXPECT_NE(error_of().find("there is no previous webhook secret"), std::string::npos) << error_of();
+}
+
+TEST_F(SecretConfigTest, APreviousWebhookSecretComesAsASystemdCredentialToo) {
+  std::filesystem::create_directory(dir.file("creds"));
+  write("creds/phoneburner-token", "pat-1", 0440);
+  write("creds/webhook-secret", kSecret, 0440);
+  write("creds/webhook-secret-previous", "old-webhook-secret-0123456789abcdef", 0440);
+  setenv("CREDENTIALS_DIRECTORY", dir.file("creds").c_str(), 1);
+  setenv("PGDIALER_WEBHOOK_PREVIOUS_SECRET_UNTIL", "2026-12-09T00:00:00Z", 1);
+  const Config c = load_config({});
+  EXPECT_EQ(c.webhook_previous_secret, "old-webhook-secret-0123456789abcdef");
+  EXPECT_EQ(c.webhook_previous_secret_source, "systemd credential webhook-secret-previous");
+}
+
 }  // namespace
 }  // namespace pgdialer::sync::testing

@@ -97,6 +97,33 @@ TEST_F(WebhookHandlerTest, WithoutASecretNothingIsAccepted) {
   EXPECT_EQ(sink.calls(), 0);
 }
 
+// Issue 15: during a rotation's overlap a URL made with the previous secret
+// still delivers (and is counted); after it, or with any other secret, 401.
+TEST_F(WebhookHandlerTest, ThePreviousSecretsTokensAreAcceptedUntilTheOverlapEnds) {
+  const std::string old_secret = "old-secret-0123456789abcdef";
+  std::chrono::system_clock::time_point now{std::chrono::hours(10)};
+  WebhookSettings settings{kSecret, "America/Chicago"};
+  settings.previous_secret = old_secret;
+  settings.previous_until = std::chrono::system_clock::time_point{std::chrono::hours(12)};
+  WebhookHandler rotating(settings, store, metrics, [&] { return now; });
+  auto send = [&](const std::string& path, const std::string& token) {
+    return rotating.handle({"POST", path, token, kCallDone}).status;
+  };
+  EXPECT_EQ(send("/phoneburner/account", account_token(kSecret)), 200);
+  EXPECT_EQ(send("/phoneburner/account", account_token(old_secret)), 200);
+  EXPECT_EQ(send("/phoneburner/session/42", session_token(old_secret, 42)), 200);
+  EXPECT_EQ(send("/phoneburner/session/42", session_token(old_secret, 43)), 401) << "another session's";
+  EXPECT_EQ(send("/phoneburner/account", account_token("third-secret-0123456789abcdef")), 401);
+  EXPECT_EQ(metrics.value("pgdialer_webhooks_previous_secret_total", {}), 2);
+
+  now = settings.previous_until;
+  EXPECT_EQ(send("/phoneburner/account", account_token(old_secret)), 401) << "the overlap has ended";
+  EXPECT_EQ(send("/phoneburner/account", account_token(kSecret)), 200);
+  EXPECT_EQ(metrics.value("pgdialer_webhooks_previous_secret_total", {}), 2);
+  EXPECT_EQ(sink.stored().size(), 4u);
+  EXPECT_EQ(rejected("unauthorized"), 3);
+}
+
 // Issue 11: ~180 KB of '[' with a valid token crashed the daemon.
 TEST_F(WebhookHandlerTest, ABodyNestedTooDeepIs400AndStoresNothing) {
   const WebhookResponse r = post_account(std::string(180 * 1024, '['));
