@@ -21,7 +21,7 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
 
 # Built from tracked files, so they exist only after a build.
-GENERATED='extension/sql/pgdialer--1.0.sql'
+GENERATED='extension/pgdialer--1.1.sql extension/pgdialer--1.0--1.1.sql'
 
 files=$(git ls-files --cached --others --exclude-standard | sort -u)
 # shellcheck disable=SC2086  # GENERATED is a list

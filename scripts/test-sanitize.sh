@@ -163,7 +163,7 @@ build_all() {
     cp -a -u "$d/." "$pgxs/$d/"
     # Sources deleted from the checkout go from the copy too.
     (cd "$pgxs/$d" && find . -type f ! -name '*.o' ! -name '*.so' ! -name '*.bc' ! -path '*/.deps/*' \
-      ! -name 'pgdialer--1.0.sql*' -print0 | while IFS= read -r -d '' f; do
+      ! -name 'pgdialer--1.1.sql*' ! -name 'pgdialer--1.0--1.1.sql*' -print0 | while IFS= read -r -d '' f; do
         [[ -e $repo/$d/$f ]] || rm -f "$f"
       done)
   done

@@ -23,7 +23,7 @@ SET SESSION AUTHORIZATION versions_sync;
 SELECT dialer.daemon_hello('1.0.0', 'host-a/1/x', '1.0', '2.0') AS minimum;
 SELECT dialer.daemon_hello('1.0.0', 'host-a/1/x', '1.0', '2.0') AS minimum;  -- a reconnect
 SELECT dialer.daemon_hello('0.9.0', 'host-b/7/y', '0.9', '1.0') AS minimum;  -- too old both ways
-SELECT dialer.daemon_hello('1.1.0', 'host-c/9/z', '1.1', '2.0') AS minimum;  -- needs a newer extension
+SELECT dialer.daemon_hello('1.2.0', 'host-c/9/z', '1.2', '2.0') AS minimum;  -- needs a newer extension
 SELECT dialer.daemon_hello('1.0.x', 'host-d/1/q', '1.0', '2.0');
 SELECT dialer.daemon_hello('1.0.0', '', '1.0', '2.0');
 SELECT * FROM dialer.daemon_versions;  -- not the daemon's to read

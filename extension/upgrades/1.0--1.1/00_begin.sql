@@ -1,0 +1,7 @@
+-- The steps from pgdialer 1.0 to 1.1, one file per concept that changed,
+-- named and numbered like the concept file of extension/sql/ they follow.
+-- A step brings a 1.0 schema to exactly what a fresh 1.1 install creates:
+-- new objects as the concept file creates them (with their comments and
+-- grants), changed functions with CREATE OR REPLACE (or DROP and CREATE when
+-- the signature or the result type changes), changed tables with ALTER TABLE
+-- that keeps every row. The upgrade test compares the two catalogs.
