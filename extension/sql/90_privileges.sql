@@ -91,6 +91,9 @@ GRANT EXECUTE ON FUNCTION
 TO dialer_analyst;
 -- The smart lists with their counts (26_smart_lists.sql): read like segments.
 GRANT EXECUTE ON FUNCTION dialer.suggested_lists() TO dialer_analyst;
+-- The calling rules and holidays (28_calling_rules.sql) are no secret: whoever
+-- previews sees why a contact waits.
+GRANT SELECT ON dialer.calling_rules, dialer.calling_rules_in_force, dialer.calling_holidays TO dialer_analyst;
 
 -- ---------------------------------------------------------------------------
 -- dialer_rep (and so dialer_app and dialer_admin): push, launch, and their
@@ -140,6 +143,11 @@ GRANT EXECUTE ON FUNCTION
     dialer.map_disposition(text, text), dialer.remap_dispositions(text), dialer.retry_writebacks(),
     dialer.remove_suppression(text, text), dialer.assign_session(bigint, text, text),
     dialer.configure_deal_contacts(regclass)
+TO dialer_admin;
+GRANT EXECUTE ON FUNCTION
+    dialer.set_calling_rule(text, time, time, boolean, boolean, integer, integer, text),
+    dialer.remove_calling_rule(text), dialer.set_calling_holiday(date, text, text),
+    dialer.remove_calling_holiday(date, text)
 TO dialer_admin;
 GRANT SELECT ON dialer.lists, dialer.list_members, dialer.segments, dialer.list_templates, dialer.template_runs
 TO dialer_admin;

@@ -5,3 +5,7 @@
 -- grants), changed functions with CREATE OR REPLACE (or DROP and CREATE when
 -- the signature or the result type changes), changed tables with ALTER TABLE
 -- that keeps every row. The upgrade test compares the two catalogs.
+--
+-- A concept file new in this version is its step as it is: the step is a
+-- symbolic link to the file of extension/sql/ (one text, never two), and its
+-- grants follow in NN_concept_privileges.sql.

@@ -1,0 +1,1 @@
+../../sql/28_calling_rules.sql
