@@ -8,4 +8,4 @@
 --
 -- A concept file new in this version is its step as it is: the step is a
 -- symbolic link to the file of extension/sql/ (one text, never two), and its
--- grants follow in NN_concept_privileges.sql.
+-- grants follow in a step of the same name ending in _privileges.
