@@ -126,6 +126,11 @@ if scripts/check-file-refs.sh; then passed=$((passed + 1)); else failed=$((faile
 suite "C++ formatting (.clang-format)"
 if scripts/check-format.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); suite_failed=1; fi
 
+suite "tables generated from libphonenumber's metadata"
+if /usr/bin/python3 extension/gen/number_states.py --check; then passed=$((passed + 1)); else
+  failed=$((failed + 1)); suite_failed=1
+fi
+
 # A suite that failed without naming a failing test (a crash, a build or
 # cluster error) still counts as one failure.
 if [[ $suite_failed -ne 0 && $failed -eq 0 ]]; then failed=1; fi

@@ -43,6 +43,10 @@ GRANT EXECUTE ON FUNCTION
     dialer.minimum_daemon_version(), dialer._version_number(text)
 TO PUBLIC;
 
+-- Where a number is (29_number_states.sql): public data.
+GRANT SELECT ON dialer.area_code_states TO PUBLIC;
+GRANT EXECUTE ON FUNCTION dialer.number_state(text) TO PUBLIC;
+
 -- The filter language's internal steps (19_filters.sql) are pure and run with
 -- the caller's rights wherever a filter is validated or compiled.
 GRANT EXECUTE ON FUNCTION

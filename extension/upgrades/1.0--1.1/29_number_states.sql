@@ -1,0 +1,1 @@
+../../sql/29_number_states.sql
