@@ -52,7 +52,8 @@ TEST_F(CheckTest, EveryCheckPassesForAWellSetUpDaemon) {
                                          {"PGDIALER_JOURNAL_DIR", journal}});
   EXPECT_EQ(run.status, 0) << run.out;
   EXPECT_TRUE(has(run, "ok    database: connected as pgdialer_it_sync to pgdialer_it_check")) << run.out;
-  EXPECT_TRUE(has(run, "ok    extension: pgdialer 1.0 (this daemon 1.0.0 supports 1.0 <= version < 2.0)"))
+  EXPECT_TRUE(has(run, "ok    extension: pgdialer " + db_->extension_version() +
+                           " (this daemon 1.0.0 supports 1.0 <= version < 2.0)"))
       << run.out;
   EXPECT_TRUE(has(run, "ok    privileges: pgdialer_it_sync is in dialer_sync; reads contacts")) << run.out;
   EXPECT_TRUE(has(run, "ok    credential default: ")) << run.out;

@@ -87,6 +87,10 @@ class TestDatabase {
   std::string url_as(const std::string& login) const;
   // What pgdialer-sync connects with.
   std::string sync_url() const { return url_as(kSyncLogin); }
+  // The version of pgdialer installed in it (the newest, as CREATE EXTENSION gives it).
+  std::string extension_version() {
+    return sql().exec("SELECT extversion FROM pg_catalog.pg_extension WHERE extname = 'pgdialer'").text(0, 0);
+  }
   // A connection as a rep (Sarah unless told), for pushes and launches.
   sync::PgConnection& rep(const std::string& login = kSarah);
   // Inserts n contacts with ids from `first_id`; every 10th is do-not-call.

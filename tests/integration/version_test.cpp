@@ -51,8 +51,7 @@ TEST_F(VersionTest, TheDaemonIsRecordedAndStopsWhenAReconnectFindsAnUnsupportedE
   std::string row;
   for (int i = 0; i < 100 && (row = seen()).empty(); ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  const std::string installed =
-      db_->sql().exec("SELECT extversion FROM pg_extension WHERE extname = 'pgdialer'").text(0, 0);
+  const std::string installed = db_->extension_version();
   EXPECT_EQ(row, "1.0.0|t|" + installed + "|" + TestDatabase::kSyncLogin);
   ASSERT_TRUE(daemon->process().running());
 
@@ -82,11 +81,12 @@ TEST_F(VersionTest, ADaemonOlderThanTheExtensionsMinimumRefusesToStart) {
   auto status = daemon->process().wait(seconds(30));
   ASSERT_TRUE(status.has_value());
   EXPECT_EQ(*status, 78);
-  EXPECT_NE(daemon_log().find("pgdialer-sync 1.0.0 is older than the oldest daemon the installed extension "
-                              "1.0 supports (1.2.0): upgrade pgdialer-sync"),
+  const std::string installed = db_->extension_version();
+  EXPECT_NE(daemon_log().find("pgdialer-sync 1.0.0 is older than the oldest daemon the installed extension " +
+                              installed + " supports (1.2.0): upgrade pgdialer-sync"),
             std::string::npos)
       << daemon_log();
-  EXPECT_EQ(seen(), std::string("1.0.0|f|1.0|") + TestDatabase::kSyncLogin);
+  EXPECT_EQ(seen(), "1.0.0|f|" + installed + "|" + TestDatabase::kSyncLogin);
 }
 
 }  // namespace
