@@ -141,9 +141,13 @@ void expect_only_declared_series(const char* path) {
   }
 }
 
-TEST(Metrics, TheGrafanaDashboardQueriesDeclaredSeries) { expect_only_declared_series(PGDIALER_GRAFANA_DASHBOARD); }
+TEST(Metrics, TheGrafanaDashboardQueriesDeclaredSeries) {
+  expect_only_declared_series(PGDIALER_GRAFANA_DASHBOARD);
+}
 
-TEST(Metrics, ThePrometheusAlertsQueryDeclaredSeries) { expect_only_declared_series(PGDIALER_PROMETHEUS_ALERTS); }
+TEST(Metrics, ThePrometheusAlertsQueryDeclaredSeries) {
+  expect_only_declared_series(PGDIALER_PROMETHEUS_ALERTS);
+}
 
 }  // namespace
 }  // namespace pgdialer::sync::testing
