@@ -77,6 +77,13 @@ CONF
   fi
   mkdir -p "$socket"
   [[ $owner == postgres ]] && chown postgres: "$socket" && touch "$log" && chown postgres: "$log"
+  # The server outlives this script: it must not inherit our open files
+  # beyond stdin/out/err, such as the lock of `flock FILE cmd` (it would hold
+  # the lock for as long as the cluster runs).
+  local fd
+  for fd in $(ls /proc/$$/fd); do
+    [[ $fd -gt 2 ]] && eval "exec $fd>&-" 2>/dev/null
+  done
   if ! pg_ctl -l "$log" -w -t 60 start >/dev/null; then
     echo "pg-cluster.sh: $name cluster did not start; last log lines:" >&2
     tail -n 20 "$log" >&2
