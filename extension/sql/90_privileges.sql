@@ -56,6 +56,7 @@ GRANT EXECUTE ON FUNCTION
     dialer._filter_day(text, jsonb, text), dialer._day_start(date, text),
     dialer.rep_time_zone(), dialer.rep_today()
 TO PUBLIC;
+GRANT EXECUTE ON FUNCTION dialer._filter_param(text, text, integer) TO PUBLIC;
 
 -- ---------------------------------------------------------------------------
 -- dialer_analyst: read-only. The dashboard views (they read the tables with
