@@ -239,3 +239,26 @@ FROM (VALUES ('{"field": "created_at", "op": "lt", "value": {"days_ago": 90}}'::
              ('{"field": "next_action_date", "op": "on_date", "value": {"days_ago": 0}}'),
              ('{"field": "created_at", "op": "on_date", "value": "2024-03-10"}'),
              ('{"called_within_days": 30}'), ('{"called_this_week": true}')) AS t(q);
+
+-- A column whose type has its own operators compares with them, as the
+-- column says: citext (and a domain over it) case-insensitively, with the
+-- operator named by its schema, since the statement runs under search_path
+-- pg_catalog (where a plain = would find text's and compare case-sensitively).
+CREATE EXTENSION citext SCHEMA test_filters;
+CREATE DOMAIN state_code AS citext;
+CREATE TABLE people (id integer PRIMARY KEY, email citext, state state_code, company text);
+INSERT INTO people VALUES (1, 'Ann@Acme.example', 'ny', 'Acme'), (2, 'bob@beta.example', 'CT', 'acme'),
+                          (3, NULL, NULL, NULL);
+SELECT f, op, v AS value, matching(jsonb_build_object('field', f, 'op', op, 'value', v), 'people')
+FROM (VALUES ('email', 'eq', '"ann@ACME.example"'::jsonb), ('email', 'ne', '"ANN@acme.EXAMPLE"'),
+             ('email', 'in', '["BOB@BETA.EXAMPLE", "x@y.example"]'), ('email', 'not_in', '["BOB@BETA.EXAMPLE"]'),
+             ('email', 'lt', '"B"'), ('email', 'gte', '"B"'), ('email', 'contains', '"ACME"'),
+             ('state', 'eq', '"NY"'), ('state', 'in', '["ct", "TX"]'), ('state', 'ne', '"Ny"'),
+             ('company', 'eq', '"acme"'), ('company', 'ne', '"acme"')) AS t(f, op, v);
+-- The same under the search_path the extension's functions run with.
+BEGIN;
+SET LOCAL search_path = pg_catalog, pg_temp;
+SELECT test_filters.matching('{"field": "email", "op": "eq", "value": "BOB@beta.example"}', 'test_filters.people');
+COMMIT;
+SELECT where_clause FROM dialer.filter_sql('{"and": [{"field": "email", "op": "eq", "value": "A"},
+    {"field": "state", "op": "ne", "value": "B"}, {"field": "company", "op": "eq", "value": "C"}]}', 'people');

@@ -242,6 +242,34 @@ BEGIN
 END
 $$;
 
+-- The comparison operator `symbol` (=, <>, <, <=, >, >=) of a column's type,
+-- as SQL: a type with its own operator outside pg_catalog (citext, or a
+-- domain over it: compared case-insensitively) gets that operator by its
+-- schema, OPERATOR(public.=); any other type the plain symbol. The compiled
+-- statement runs under search_path pg_catalog, where a plain = between two
+-- citext values would find only text's operator (citext casts to text
+-- implicitly) and compare case-sensitively, against what the column says.
+CREATE FUNCTION dialer._filter_operator(col_type text, symbol text)
+RETURNS text
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+    base oid := col_type::regtype;
+    found text;
+BEGIN
+    -- A domain compares with its base type's operators.
+    WHILE (SELECT t.typtype FROM pg_catalog.pg_type t WHERE t.oid = base) = 'd' LOOP
+        base := (SELECT t.typbasetype FROM pg_catalog.pg_type t WHERE t.oid = base);
+    END LOOP;
+    SELECT format('OPERATOR(%I.%s)', n.nspname, o.oprname) INTO found
+    FROM pg_catalog.pg_operator o JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace
+    WHERE o.oprname = symbol AND o.oprleft = base AND o.oprright = base AND o.oprkind = 'b'
+      AND o.oprresult = 'pg_catalog.bool'::pg_catalog.regtype AND n.nspname <> 'pg_catalog'
+    ORDER BY n.nspname LIMIT 1;
+    RETURN coalesce(found, symbol);
+END
+$$;
+
 -- A LIKE pattern matching `value` literally.
 CREATE FUNCTION dialer._like_literal(value text)
 RETURNS text
@@ -277,6 +305,7 @@ DECLARE
     week_to   text;
     from_expr text;   -- the SQL of a lower and an upper bound (dialer._filter_param)
     to_expr   text;
+    symbol    text;   -- a comparison operator (dialer._filter_operator)
     compile   boolean := relation IS NOT NULL;
 BEGIN
     IF depth > 32 THEN
@@ -439,8 +468,9 @@ BEGIN
         END IF;
         params := params || elements;
         sql := CASE op
-            WHEN 'in' THEN format('%s = ANY (%s)', col, param)
-            WHEN 'not_in' THEN format('(%1$s IS NULL OR %1$s <> ALL (%2$s))', col, param)
+            WHEN 'in' THEN format('%s %s ANY (%s)', col, dialer._filter_operator(col_type, '='), param)
+            WHEN 'not_in' THEN format('(%1$s IS NULL OR %1$s %3$s ALL (%2$s))', col, param,
+                                      dialer._filter_operator(col_type, '<>'))
             WHEN 'has_any' THEN format('%s && %s', col, param)
             ELSE format('%s @> %s', col, param) END;
         RETURN;
@@ -492,13 +522,17 @@ BEGIN
     FROM dialer._filter_param(part, CASE WHEN kind = 'number' AND is_integral_type AND part::numeric <> trunc(part::numeric)
                                          THEN 'numeric' ELSE col_type END, cardinality(params) + 1) p;
     params := params || part;
-    sql := CASE op
-        WHEN 'eq' THEN format('%s = %s', col, param)
-        WHEN 'ne' THEN format('%s IS DISTINCT FROM %s', col, param)
-        WHEN 'lt' THEN format('%s < %s', col, param)
-        WHEN 'lte' THEN format('%s <= %s', col, param)
-        WHEN 'gt' THEN format('%s > %s', col, param)
-        ELSE format('%s >= %s', col, param) END;
+    -- The column type's own operator (dialer._filter_operator); ne is
+    -- IS DISTINCT FROM, which has no OPERATOR() form, so a type with its own
+    -- <> spells it out (the value is never NULL).
+    symbol := CASE op WHEN 'eq' THEN '=' WHEN 'ne' THEN '<>' WHEN 'lt' THEN '<' WHEN 'lte' THEN '<='
+                      WHEN 'gt' THEN '>' ELSE '>=' END;
+    IF kind IN ('text', 'id') THEN
+        symbol := dialer._filter_operator(col_type, symbol);
+    END IF;
+    sql := CASE WHEN op = 'ne' AND symbol = '<>' THEN format('%s IS DISTINCT FROM %s', col, param)
+                WHEN op = 'ne' THEN format('(%1$s IS NULL OR %1$s %2$s %3$s)', col, symbol, param)
+                ELSE format('%s %s %s', col, symbol, param) END;
 END
 $$;
 

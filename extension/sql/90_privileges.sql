@@ -57,6 +57,7 @@ GRANT EXECUTE ON FUNCTION
     dialer.rep_time_zone(), dialer.rep_today()
 TO PUBLIC;
 GRANT EXECUTE ON FUNCTION dialer._filter_param(text, text, integer) TO PUBLIC;
+GRANT EXECUTE ON FUNCTION dialer._filter_operator(text, text) TO PUBLIC;
 
 -- ---------------------------------------------------------------------------
 -- dialer_analyst: read-only. The dashboard views (they read the tables with

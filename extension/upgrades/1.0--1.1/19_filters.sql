@@ -1,7 +1,9 @@
 -- The filter language (19_filters.sql): a date or time value of a filter
 -- travels as seconds or days since 1970 under immutable arithmetic
 -- (dialer._filter_param), so the planner folds it into a constant instead of
--- the executor parsing it on every row; dialer._filter_sql uses it.
+-- the executor parsing it on every row; a column whose type has its own
+-- comparison operators (citext) compares with them (dialer._filter_operator).
+-- dialer._filter_sql uses both.
 
 CREATE FUNCTION dialer._filter_param(value text, col_type text, k integer, OUT element text, OUT expr text)
 LANGUAGE plpgsql STABLE
@@ -27,6 +29,27 @@ BEGIN
         element := (value::date - DATE '1970-01-01')::text;
         expr := format('(DATE ''1970-01-01'' + ($1[%s])::integer)', k);
     END IF;
+END
+$$;
+
+CREATE FUNCTION dialer._filter_operator(col_type text, symbol text)
+RETURNS text
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+    base oid := col_type::regtype;
+    found text;
+BEGIN
+    -- A domain compares with its base type's operators.
+    WHILE (SELECT t.typtype FROM pg_catalog.pg_type t WHERE t.oid = base) = 'd' LOOP
+        base := (SELECT t.typbasetype FROM pg_catalog.pg_type t WHERE t.oid = base);
+    END LOOP;
+    SELECT format('OPERATOR(%I.%s)', n.nspname, o.oprname) INTO found
+    FROM pg_catalog.pg_operator o JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace
+    WHERE o.oprname = symbol AND o.oprleft = base AND o.oprright = base AND o.oprkind = 'b'
+      AND o.oprresult = 'pg_catalog.bool'::pg_catalog.regtype AND n.nspname <> 'pg_catalog'
+    ORDER BY n.nspname LIMIT 1;
+    RETURN coalesce(found, symbol);
 END
 $$;
 
@@ -56,6 +79,7 @@ DECLARE
     week_to   text;
     from_expr text;   -- the SQL of a lower and an upper bound (dialer._filter_param)
     to_expr   text;
+    symbol    text;   -- a comparison operator (dialer._filter_operator)
     compile   boolean := relation IS NOT NULL;
 BEGIN
     IF depth > 32 THEN
@@ -218,8 +242,9 @@ BEGIN
         END IF;
         params := params || elements;
         sql := CASE op
-            WHEN 'in' THEN format('%s = ANY (%s)', col, param)
-            WHEN 'not_in' THEN format('(%1$s IS NULL OR %1$s <> ALL (%2$s))', col, param)
+            WHEN 'in' THEN format('%s %s ANY (%s)', col, dialer._filter_operator(col_type, '='), param)
+            WHEN 'not_in' THEN format('(%1$s IS NULL OR %1$s %3$s ALL (%2$s))', col, param,
+                                      dialer._filter_operator(col_type, '<>'))
             WHEN 'has_any' THEN format('%s && %s', col, param)
             ELSE format('%s @> %s', col, param) END;
         RETURN;
@@ -271,16 +296,21 @@ BEGIN
     FROM dialer._filter_param(part, CASE WHEN kind = 'number' AND is_integral_type AND part::numeric <> trunc(part::numeric)
                                          THEN 'numeric' ELSE col_type END, cardinality(params) + 1) p;
     params := params || part;
-    sql := CASE op
-        WHEN 'eq' THEN format('%s = %s', col, param)
-        WHEN 'ne' THEN format('%s IS DISTINCT FROM %s', col, param)
-        WHEN 'lt' THEN format('%s < %s', col, param)
-        WHEN 'lte' THEN format('%s <= %s', col, param)
-        WHEN 'gt' THEN format('%s > %s', col, param)
-        ELSE format('%s >= %s', col, param) END;
+    -- The column type's own operator (dialer._filter_operator); ne is
+    -- IS DISTINCT FROM, which has no OPERATOR() form, so a type with its own
+    -- <> spells it out (the value is never NULL).
+    symbol := CASE op WHEN 'eq' THEN '=' WHEN 'ne' THEN '<>' WHEN 'lt' THEN '<' WHEN 'lte' THEN '<='
+                      WHEN 'gt' THEN '>' ELSE '>=' END;
+    IF kind IN ('text', 'id') THEN
+        symbol := dialer._filter_operator(col_type, symbol);
+    END IF;
+    sql := CASE WHEN op = 'ne' AND symbol = '<>' THEN format('%s IS DISTINCT FROM %s', col, param)
+                WHEN op = 'ne' THEN format('(%1$s IS NULL OR %1$s %2$s %3$s)', col, symbol, param)
+                ELSE format('%s %s %s', col, symbol, param) END;
 END
 $$;
 
 
-REVOKE ALL ON FUNCTION dialer._filter_param(text, text, integer) FROM PUBLIC;
+REVOKE ALL ON FUNCTION dialer._filter_param(text, text, integer), dialer._filter_operator(text, text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION dialer._filter_param(text, text, integer) TO PUBLIC;
+GRANT EXECUTE ON FUNCTION dialer._filter_operator(text, text) TO PUBLIC;
