@@ -122,6 +122,13 @@ GRANT EXECUTE ON FUNCTION
     dialer._push_with_source(anyarray, text, bigint, jsonb, text), dialer._source_list_source(text, text),
     dialer.set_rep_time_zone(text, text)
 TO dialer_rep;
+-- dialer.add_to_list runs with the caller's rights (it reads the contacts to
+-- warn about unknown ids); these are its steps. dialer._change_list_members
+-- checks the list's owner itself, as add_to_list and remove_from_list did.
+GRANT EXECUTE ON FUNCTION
+    dialer._element_id(jsonb), dialer._change_list_members(bigint, text[], boolean),
+    dialer._warn_unknown_contacts(bigint, text[], integer)
+TO dialer_rep;
 
 -- List templates (27_templates.sql): reps manage and run their own (admins
 -- anyone's, checked inside); the preview reads the contacts with the
