@@ -193,3 +193,72 @@ SELECT * FROM week_edges();
 SET LOCAL TIME ZONE 'Asia/Kolkata';
 SELECT * FROM week_edges();
 COMMIT;
+
+-- Dates and times travel as numbers (seconds or days since 1970) under
+-- immutable arithmetic, so the planner folds each into one constant: no
+-- parameter is left in the plan for the executor to parse on every row.
+-- The values still compare exactly, to the microsecond, on a timestamptz, a
+-- timestamp and a date column; infinity keeps the plain cast.
+CREATE TABLE times (id integer PRIMARY KEY, created_at timestamptz, last_call_attempt_at timestamp,
+                    next_action_date date);
+INSERT INTO times VALUES
+    (1, '2024-03-10 01:59:59.999999-08', '2024-03-10 02:30:00.000001', '2024-02-29'),
+    (2, '2024-03-10 03:00:00-07', date_trunc('day', localtimestamp) + interval '1 microsecond', current_date),
+    (3, NULL, NULL, NULL);
+SELECT f, op, v AS value, matching(jsonb_build_object('field', f, 'op', op, 'value', v), 'times')
+FROM (VALUES ('created_at', 'eq', '"2024-03-10 01:59:59.999999-08"'::jsonb),
+             ('created_at', 'eq', '"2024-03-10 09:59:59.999999+00"'), ('created_at', 'ne', '"2024-03-10 10:00:00+00"'),
+             ('created_at', 'gt', '"2024-03-10 01:59:59.999999-08"'), ('created_at', 'lt', '"infinity"'),
+             ('created_at', 'lt', '{"days_ago": 1}'),
+             ('last_call_attempt_at', 'eq', '"2024-03-10 02:30:00.000001"'),
+             ('last_call_attempt_at', 'lte', '"2024-03-10 02:30:00"'),
+             ('last_call_attempt_at', 'gt', '{"days_ago": 1}'), ('last_call_attempt_at', 'on_date', '{"days_ago": 0}'),
+             ('next_action_date', 'eq', '"2024-02-29"'), ('next_action_date', 'gt', '"2024-02-29"'),
+             ('next_action_date', 'on_date', '{"days_ago": 0}'), ('next_action_date', 'lt', '"infinity"'),
+             ('last_call_attempt_at', 'lt', '"-infinity"')) AS t(f, op, v);
+SELECT matching('{"called_within_days": 1}', 'times') AS called_within_days,
+       matching('{"called_this_week": true}', 'times') AS called_this_week;
+CREATE FUNCTION folded(filter jsonb) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    f record;
+    line text;
+    lines text := '';
+BEGIN
+    SELECT * INTO f FROM dialer.filter_sql(filter, 'times');
+    FOR line IN EXECUTE format('EXPLAIN (COSTS OFF) SELECT c.id FROM times AS c WHERE %s', f.where_clause)
+        USING f.params LOOP
+        lines := lines || line;
+    END LOOP;
+    RETURN CASE WHEN lines LIKE '%$1%' THEN 'NOT FOLDED: ' || lines ELSE 'constant' END;
+END
+$$;
+SELECT q, folded(q)
+FROM (VALUES ('{"field": "created_at", "op": "lt", "value": {"days_ago": 90}}'::jsonb),
+             ('{"field": "created_at", "op": "eq", "value": "2024-01-01"}'),
+             ('{"field": "last_call_attempt_at", "op": "gte", "value": {"days_from_now": 3}}'),
+             ('{"field": "next_action_date", "op": "on_date", "value": {"days_ago": 0}}'),
+             ('{"field": "created_at", "op": "on_date", "value": "2024-03-10"}'),
+             ('{"called_within_days": 30}'), ('{"called_this_week": true}')) AS t(q);
+
+-- A column whose type has its own operators compares with them, as the
+-- column says: citext (and a domain over it) case-insensitively, with the
+-- operator named by its schema, since the statement runs under search_path
+-- pg_catalog (where a plain = would find text's and compare case-sensitively).
+CREATE EXTENSION citext SCHEMA test_filters;
+CREATE DOMAIN state_code AS citext;
+CREATE TABLE people (id integer PRIMARY KEY, email citext, state state_code, company text);
+INSERT INTO people VALUES (1, 'Ann@Acme.example', 'ny', 'Acme'), (2, 'bob@beta.example', 'CT', 'acme'),
+                          (3, NULL, NULL, NULL);
+SELECT f, op, v AS value, matching(jsonb_build_object('field', f, 'op', op, 'value', v), 'people')
+FROM (VALUES ('email', 'eq', '"ann@ACME.example"'::jsonb), ('email', 'ne', '"ANN@acme.EXAMPLE"'),
+             ('email', 'in', '["BOB@BETA.EXAMPLE", "x@y.example"]'), ('email', 'not_in', '["BOB@BETA.EXAMPLE"]'),
+             ('email', 'lt', '"B"'), ('email', 'gte', '"B"'), ('email', 'contains', '"ACME"'),
+             ('state', 'eq', '"NY"'), ('state', 'in', '["ct", "TX"]'), ('state', 'ne', '"Ny"'),
+             ('company', 'eq', '"acme"'), ('company', 'ne', '"acme"')) AS t(f, op, v);
+-- The same under the search_path the extension's functions run with.
+BEGIN;
+SET LOCAL search_path = pg_catalog, pg_temp;
+SELECT test_filters.matching('{"field": "email", "op": "eq", "value": "BOB@beta.example"}', 'test_filters.people');
+COMMIT;
+SELECT where_clause FROM dialer.filter_sql('{"and": [{"field": "email", "op": "eq", "value": "A"},
+    {"field": "state", "op": "ne", "value": "B"}, {"field": "company", "op": "eq", "value": "C"}]}', 'people');

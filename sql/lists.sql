@@ -118,6 +118,25 @@ SELECT dialer.delete_list(:private);
 \echo SQLSTATE :LAST_ERROR_SQLSTATE
 SELECT contact_id FROM dialer.list_members ORDER BY list_id, contact_id;
 
+-- Ids that are not in the contact relation are kept, with a WARNING naming
+-- how many and the first five (read with Sarah's own rights: add_to_list is
+-- SECURITY INVOKER); an id the id column's type cannot take is 22P02 and
+-- adds nothing; on a list she may not change Mike gets 42501, no warning.
+SET SESSION AUTHORIZATION lists_sarah;
+SELECT dialer.create_list('Typos') AS typos \gset
+SELECT dialer.add_to_list(:typos, ARRAY[1, 99, 2, 98, 99]) AS added_two_unknown;
+SELECT dialer.add_to_list(:typos, ARRAY[91, 92, 93, 94, 95, 96, 97, 3]) AS added_seven_unknown;
+SELECT dialer.add_to_list(:typos, '{4,x1}'::text[]);
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
+SELECT dialer.add_to_list(:typos, array_agg(c)) AS added_known_rows FROM contacts c WHERE id IN (4, 5);
+SELECT contacts FROM dialer.lists_overview WHERE id = :typos;
+SELECT string_agg(id, ',') AS readable_members FROM dialer.list_contacts(:typos) id;
+SET SESSION AUTHORIZATION lists_mike;
+SELECT dialer.add_to_list(:typos, ARRAY[99]);
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
+SET SESSION AUTHORIZATION lists_sarah;
+SELECT dialer.delete_list(:typos);
+
 -- Sarah deletes her list; its members go with it.
 SET SESSION AUTHORIZATION lists_sarah;
 SELECT dialer.delete_list(:hot);

@@ -202,6 +202,28 @@ SELECT dialer.create_list('Empty') AS empty_list \gset
 SELECT dialer.update_template(:same, list_id => :empty_list);
 SELECT r ->> 'result' AS result, r ->> 'job_id' AS job FROM dialer.run_template_now(:same) r;
 
+-- A template that splits by tier (push option split_by_tier): its run makes
+-- one new session per priority tier that has contacts, "<name> - Tier N",
+-- highest first, owned by the assigned rep; the run records the first
+-- tier's job, which groups the others (split_group).
+RESET SESSION AUTHORIZATION;
+ALTER TABLE contacts ADD COLUMN engagement_score integer;
+UPDATE contacts SET engagement_score = CASE id WHEN 1 THEN 90 WHEN 2 THEN 60 WHEN 3 THEN 80 END;
+SET SESSION AUTHORIZATION tpl_sarah;
+SELECT dialer.create_template('By tier', 'Tiered {Year}', '{"every": "day", "at": "08:00", "time_zone": "UTC"}',
+                              list_id => :list, push_options => '{"split_by_tier": true, "min_days": 0}') AS tiered \gset
+RESET SESSION AUTHORIZATION;
+UPDATE dialer.list_templates SET next_run = now() - interval '1 minute' WHERE id = :tiered;
+SET SESSION AUTHORIZATION tpl_sync;
+SELECT dialer.run_due_templates('w1') AS ran_tiered;
+RESET SESSION AUTHORIZATION;
+SELECT r.result, r.error, r.run_by, r.session_name ~ '^Tiered [0-9]{4}$' AS base_name
+FROM dialer.template_runs r WHERE r.template_id = :tiered;
+SELECT regexp_replace(s.name, '^Tiered [0-9]{4}', 'Tiered <year>') AS session, s.owner, j.tier, j.total,
+       j.id = r.job_id AS the_runs_job, j.list_source
+FROM dialer.template_runs r JOIN dialer.push_jobs j ON j.split_group = r.job_id JOIN dialer.sessions s ON s.id = j.session_id
+WHERE r.template_id = :tiered ORDER BY j.tier;
+
 -- An inactive rep's template is not run, and the run says so.
 SET SESSION AUTHORIZATION tpl_admin;
 SELECT dialer.update_rep('tpl_sarah', active => false);

@@ -24,9 +24,13 @@
 -- as a one-shot plan with the parameter's value known (PL/pgSQL marks USING
 -- values constant), so each run gets a custom plan and the planner folds
 -- ($1[k])::type into a constant where the cast is immutable (numbers, text):
--- the same plan as the filter written by hand. Casts to timestamptz and date
--- are STABLE: the planner estimates with their values, but the executor
--- parses them again on every row it filters (a known cost on full scans).
+-- the same plan as the filter written by hand. Casts of text to timestamptz,
+-- timestamp and date are only STABLE (they read the session's TimeZone and
+-- DateStyle), so the planner would leave them in the plan and the executor
+-- parse the text again on every row it filters; dialer._filter_param passes
+-- a date or time as a number instead (seconds or days since 1970, computed
+-- here in the caller's session) under immutable arithmetic, which the
+-- planner folds into one constant.
 --
 -- Used by: 21_segments.sql (validate when saved, compile when run),
 -- 22_entry_points.sql; analysts (dialer.validate_filter, dialer.filter_sql).
@@ -201,6 +205,71 @@ AS $$
                 ELSE to_char(day, 'YYYY-MM-DD') END
 $$;
 
+-- The SQL of the k-th element of the parameter $1 as a value of a column's
+-- type, and the text that element carries. A value for a timestamptz,
+-- timestamp or date column travels as seconds (days for a date) since
+-- 1970-01-01 and comes back through to_timestamp(double precision), AT TIME
+-- ZONE 'UTC' and date + integer, which are all IMMUTABLE: the planner folds
+-- the expression into a constant once per run, as it does a hand-written
+-- now() - interval '90 days', instead of the executor parsing the text on
+-- every row. The number is computed with the caller's TimeZone, as the cast
+-- at run time would; a value the number cannot carry to the microsecond
+-- (infinity, a date near year 294276) keeps the plain cast.
+CREATE FUNCTION dialer._filter_param(value text, col_type text, k integer, OUT element text, OUT expr text)
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+    seconds numeric;
+BEGIN
+    element := value;
+    expr := format('($1[%s])::%s', k, col_type);
+    IF col_type = 'timestamp with time zone' AND isfinite(value::timestamptz) THEN
+        seconds := extract(epoch FROM value::timestamptz);
+        IF to_timestamp(seconds::double precision) = value::timestamptz THEN
+            element := seconds::text;
+            expr := format('to_timestamp(($1[%s])::double precision)', k);
+        END IF;
+    ELSIF col_type = 'timestamp without time zone' AND isfinite(value::timestamp) THEN
+        seconds := extract(epoch FROM value::timestamp);
+        IF to_timestamp(seconds::double precision) AT TIME ZONE 'UTC' = value::timestamp THEN
+            element := seconds::text;
+            expr := format('(to_timestamp(($1[%s])::double precision) AT TIME ZONE ''UTC'')', k);
+        END IF;
+    ELSIF col_type = 'date' AND isfinite(value::date) THEN
+        element := (value::date - DATE '1970-01-01')::text;
+        expr := format('(DATE ''1970-01-01'' + ($1[%s])::integer)', k);
+    END IF;
+END
+$$;
+
+-- The comparison operator `symbol` (=, <>, <, <=, >, >=) of a column's type,
+-- as SQL: a type with its own operator outside pg_catalog (citext, or a
+-- domain over it: compared case-insensitively) gets that operator by its
+-- schema, OPERATOR(public.=); any other type the plain symbol. The compiled
+-- statement runs under search_path pg_catalog, where a plain = between two
+-- citext values would find only text's operator (citext casts to text
+-- implicitly) and compare case-sensitively, against what the column says.
+CREATE FUNCTION dialer._filter_operator(col_type text, symbol text)
+RETURNS text
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+    base oid := col_type::regtype;
+    found text;
+BEGIN
+    -- A domain compares with its base type's operators.
+    WHILE (SELECT t.typtype FROM pg_catalog.pg_type t WHERE t.oid = base) = 'd' LOOP
+        base := (SELECT t.typbasetype FROM pg_catalog.pg_type t WHERE t.oid = base);
+    END LOOP;
+    SELECT format('OPERATOR(%I.%s)', n.nspname, o.oprname) INTO found
+    FROM pg_catalog.pg_operator o JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace
+    WHERE o.oprname = symbol AND o.oprleft = base AND o.oprright = base AND o.oprkind = 'b'
+      AND o.oprresult = 'pg_catalog.bool'::pg_catalog.regtype AND n.nspname <> 'pg_catalog'
+    ORDER BY n.nspname LIMIT 1;
+    RETURN coalesce(found, symbol);
+END
+$$;
+
 -- A LIKE pattern matching `value` literally.
 CREATE FUNCTION dialer._like_literal(value text)
 RETURNS text
@@ -234,6 +303,9 @@ DECLARE
     last_call text;
     week_from text;
     week_to   text;
+    from_expr text;   -- the SQL of a lower and an upper bound (dialer._filter_param)
+    to_expr   text;
+    symbol    text;   -- a comparison operator (dialer._filter_operator)
     compile   boolean := relation IS NOT NULL;
 BEGIN
     IF depth > 32 THEN
@@ -286,9 +358,13 @@ BEGIN
                     -- Monday 00:00 of this week and of the next, in the session time zone.
                     week_from := to_char(date_trunc('week', now()), 'YYYY-MM-DD"T"HH24:MI:SS.USOF');
                     week_to := to_char(date_trunc('week', now()) + interval '7 days', 'YYYY-MM-DD"T"HH24:MI:SS.USOF');
-                    params := params || week_from || week_to;
-                    sql := format('(c.%1$I >= ($1[%2$s])::%3$s AND c.%1$I < ($1[%4$s])::%3$s)', 'last_call_attempt_at',
-                                  cardinality(params) - 1, last_call, cardinality(params));
+                    SELECT p.element, p.expr INTO week_from, from_expr
+                    FROM dialer._filter_param(week_from, last_call, cardinality(params) + 1) p;
+                    params := params || week_from;
+                    SELECT p.element, p.expr INTO week_to, to_expr
+                    FROM dialer._filter_param(week_to, last_call, cardinality(params) + 1) p;
+                    params := params || week_to;
+                    sql := format('(c.%1$I >= %2$s AND c.%1$I < %3$s)', 'last_call_attempt_at', from_expr, to_expr);
                 END IF;
             END IF;
             IF NOT (node ->> key)::boolean THEN
@@ -305,9 +381,12 @@ BEGIN
         END IF;
         IF compile THEN
             last_call := dialer._filter_column(relation, 'last_call_attempt_at', path);
-            params := params || dialer._filter_value('time', 'last_call_attempt_at',
-                                                     jsonb_build_object('days_ago', days), last_call, path);
-            sql := format('c.%I >= ($1[%s])::%s', 'last_call_attempt_at', cardinality(params), last_call);
+            SELECT p.element, p.expr INTO part, param
+            FROM dialer._filter_param(dialer._filter_value('time', 'last_call_attempt_at',
+                                                           jsonb_build_object('days_ago', days), last_call, path),
+                                      last_call, cardinality(params) + 1) p;
+            params := params || part;
+            sql := format('c.%I >= %s', 'last_call_attempt_at', param);
         END IF;
         RETURN;
     END IF;
@@ -389,8 +468,9 @@ BEGIN
         END IF;
         params := params || elements;
         sql := CASE op
-            WHEN 'in' THEN format('%s = ANY (%s)', col, param)
-            WHEN 'not_in' THEN format('(%1$s IS NULL OR %1$s <> ALL (%2$s))', col, param)
+            WHEN 'in' THEN format('%s %s ANY (%s)', col, dialer._filter_operator(col_type, '='), param)
+            WHEN 'not_in' THEN format('(%1$s IS NULL OR %1$s %3$s ALL (%2$s))', col, param,
+                                      dialer._filter_operator(col_type, '<>'))
             WHEN 'has_any' THEN format('%s && %s', col, param)
             ELSE format('%s @> %s', col, param) END;
         RETURN;
@@ -404,12 +484,17 @@ BEGIN
         part := dialer._filter_day(field_name, value, path || '.value');
         IF compile THEN
             IF col_type = 'date' THEN
+                SELECT p.element, p.expr INTO part, param FROM dialer._filter_param(part, 'date', cardinality(params) + 1) p;
                 params := params || part;
-                sql := format('%s = ($1[%s])::date', col, cardinality(params));
+                sql := format('%s = %s', col, param);
             ELSE
-                params := params || dialer._day_start(part::date, col_type) || dialer._day_start(part::date + 1, col_type);
-                sql := format('(%1$s >= ($1[%2$s])::%3$s AND %1$s < ($1[%4$s])::%3$s)', col, cardinality(params) - 1,
-                              col_type, cardinality(params));
+                SELECT p.element, p.expr INTO week_from, from_expr
+                FROM dialer._filter_param(dialer._day_start(part::date, col_type), col_type, cardinality(params) + 1) p;
+                params := params || week_from;
+                SELECT p.element, p.expr INTO week_to, to_expr
+                FROM dialer._filter_param(dialer._day_start(part::date + 1, col_type), col_type, cardinality(params) + 1) p;
+                params := params || week_to;
+                sql := format('(%1$s >= %2$s AND %1$s < %3$s)', col, from_expr, to_expr);
             END IF;
         END IF;
         RETURN;
@@ -429,21 +514,25 @@ BEGIN
     IF NOT compile THEN
         RETURN;
     END IF;
-    params := params || part;
     -- A fractional number against an integer column compares as numeric (the
     -- column is widened), so 75.5 is not rounded; whole numbers keep the
     -- column's type, and its index.
     is_integral_type := col_type IN ('smallint', 'integer', 'bigint');
-    param := format('($1[%s])::%s', cardinality(params),
-                    CASE WHEN kind = 'number' AND is_integral_type AND part::numeric <> trunc(part::numeric)
-                         THEN 'numeric' ELSE col_type END);
-    sql := CASE op
-        WHEN 'eq' THEN format('%s = %s', col, param)
-        WHEN 'ne' THEN format('%s IS DISTINCT FROM %s', col, param)
-        WHEN 'lt' THEN format('%s < %s', col, param)
-        WHEN 'lte' THEN format('%s <= %s', col, param)
-        WHEN 'gt' THEN format('%s > %s', col, param)
-        ELSE format('%s >= %s', col, param) END;
+    SELECT p.element, p.expr INTO part, param
+    FROM dialer._filter_param(part, CASE WHEN kind = 'number' AND is_integral_type AND part::numeric <> trunc(part::numeric)
+                                         THEN 'numeric' ELSE col_type END, cardinality(params) + 1) p;
+    params := params || part;
+    -- The column type's own operator (dialer._filter_operator); ne is
+    -- IS DISTINCT FROM, which has no OPERATOR() form, so a type with its own
+    -- <> spells it out (the value is never NULL).
+    symbol := CASE op WHEN 'eq' THEN '=' WHEN 'ne' THEN '<>' WHEN 'lt' THEN '<' WHEN 'lte' THEN '<='
+                      WHEN 'gt' THEN '>' ELSE '>=' END;
+    IF kind IN ('text', 'id') THEN
+        symbol := dialer._filter_operator(col_type, symbol);
+    END IF;
+    sql := CASE WHEN op = 'ne' AND symbol = '<>' THEN format('%s IS DISTINCT FROM %s', col, param)
+                WHEN op = 'ne' THEN format('(%1$s IS NULL OR %1$s %2$s %3$s)', col, symbol, param)
+                ELSE format('%s %s %s', col, symbol, param) END;
 END
 $$;
 

@@ -234,20 +234,62 @@ BEGIN
 END
 $$;
 
+-- After ids were added to a list: a WARNING when some are not in the
+-- contact relation (how many, and the first five), read with the caller's
+-- rights; each id is taken as a value of the id column's type, so one that
+-- type cannot take is 22P02 (the whole add is undone). The ids stay in the
+-- list (a contact may be added before its row, or come back); a preview or
+-- push of the list reads only the rows there are. Before dialer.configure
+-- there is nothing to check against. Returns `added`.
+CREATE FUNCTION dialer._warn_unknown_contacts(list_id bigint, contact_ids text[], added integer)
+RETURNS integer
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    relation regclass := dialer._contact_relation(NULL);
+    unknown  text[];
+BEGIN
+    IF relation IS NULL THEN
+        RETURN added;
+    END IF;
+    EXECUTE format('SELECT coalesce(array_agg(u.i ORDER BY u.o), ''{}'') FROM '
+                   '(SELECT i, min(o) AS o FROM unnest($1) WITH ORDINALITY AS x(i, o) GROUP BY i) AS u '
+                   'WHERE NOT EXISTS (SELECT FROM %s AS c WHERE c.id = (u.i)::%s)',
+                   relation, dialer._filter_column(relation, 'id', 'id'))
+        INTO unknown USING contact_ids;
+    IF cardinality(unknown) > 0 THEN
+        RAISE WARNING '% of the contacts added to list % % not in the contact relation %: %', cardinality(unknown),
+            list_id, CASE WHEN cardinality(unknown) = 1 THEN 'is' ELSE 'are' END, relation,
+            array_to_string(unknown[1:5], ', ') || CASE WHEN cardinality(unknown) > 5 THEN ', ...' ELSE '' END
+            USING DETAIL = 'They are kept in the list; its previews and pushes skip them while they have no contact row.',
+                  HINT = 'Remove them with dialer.remove_from_list if they were a mistake.';
+    END IF;
+    RETURN added;
+END
+$$;
+
 -- `contacts`: rows of any type (their "id"), or ids of any type. SQL, not
 -- PL/pgSQL: PL/pgSQL cannot take arrays of anonymous records; and through
--- to_jsonb, since unnest cannot expand them either.
+-- to_jsonb, since unnest cannot expand them either. SECURITY INVOKER: the
+-- check of the ids reads the contacts with the caller's rights (as every
+-- entry point does); the change itself is the definer step
+-- dialer._change_list_members, which checks the list's owner, and runs
+-- first (OFFSET 0 keeps it in the inner query), so that a list the caller
+-- may not change is 42501 before anything is said about its ids.
 CREATE FUNCTION dialer.add_to_list(list_id bigint, contacts anyarray)
 RETURNS integer
 LANGUAGE sql
-SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT dialer._change_list_members(list_id,
-                                       ARRAY(SELECT dialer._element_id(e) FROM jsonb_array_elements(to_jsonb(contacts)) e), true)
+    SELECT dialer._warn_unknown_contacts(list_id, a.ids, a.added)
+    FROM (SELECT x.ids, dialer._change_list_members(list_id, x.ids, true) AS added
+          FROM (SELECT ARRAY(SELECT dialer._element_id(e) FROM jsonb_array_elements(to_jsonb(contacts)) e) AS ids) x
+          OFFSET 0) a
 $$;
 
 COMMENT ON FUNCTION dialer.add_to_list(bigint, anyarray) IS
-'"Add to List": add contacts, given as rows (array_agg(c)) or as ids (ARRAY[1, 2] or ''{1,2}''::text[]), to a list (its owner or an admin). Returns how many were not in it yet.';
+'"Add to List": add contacts, given as rows (array_agg(c)) or as ids (ARRAY[1, 2] or ''{1,2}''::text[]), to a list (its owner or an admin). Returns how many were not in it yet. Ids not in the contact relation are kept with a WARNING naming how many and the first five; an id the id column''s type cannot take is 22P02.';
 
 CREATE FUNCTION dialer.remove_from_list(list_id bigint, contacts anyarray)
 RETURNS integer

@@ -56,6 +56,8 @@ GRANT EXECUTE ON FUNCTION
     dialer._filter_day(text, jsonb, text), dialer._day_start(date, text),
     dialer.rep_time_zone(), dialer.rep_today()
 TO PUBLIC;
+GRANT EXECUTE ON FUNCTION dialer._filter_param(text, text, integer) TO PUBLIC;
+GRANT EXECUTE ON FUNCTION dialer._filter_operator(text, text) TO PUBLIC;
 
 -- ---------------------------------------------------------------------------
 -- dialer_analyst: read-only. The dashboard views (they read the tables with
@@ -119,6 +121,13 @@ GRANT EXECUTE ON FUNCTION
     dialer._push_source(text, text, text, bigint, jsonb),
     dialer._push_with_source(anyarray, text, bigint, jsonb, text), dialer._source_list_source(text, text),
     dialer.set_rep_time_zone(text, text)
+TO dialer_rep;
+-- dialer.add_to_list runs with the caller's rights (it reads the contacts to
+-- warn about unknown ids); these are its steps. dialer._change_list_members
+-- checks the list's owner itself, as add_to_list and remove_from_list did.
+GRANT EXECUTE ON FUNCTION
+    dialer._element_id(jsonb), dialer._change_list_members(bigint, text[], boolean),
+    dialer._warn_unknown_contacts(bigint, text[], integer)
 TO dialer_rep;
 
 -- List templates (27_templates.sql): reps manage and run their own (admins
