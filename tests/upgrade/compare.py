@@ -1,0 +1,137 @@
+#!/usr/bin/python3
+"""Compare what tests/upgrade/catalog.sql or tests/upgrade/data.sql printed
+for two databases; print each difference naming the object, exit 1 on any.
+
+  compare.py catalog NAME_A FILE_A NAME_B FILE_B
+      every catalog entry (object and property) of A and B: the same keys,
+      the same values (a long value differs as a unified diff)
+  compare.py rows NAME_A FILE_A NAME_B FILE_B [--filled]
+      the data of every table and sequence of A (the rows pg_dump keeps) is in
+      B unchanged; --filled: and every table of A that pg_dump keeps has rows
+      (the fill reached it)
+  compare.py shipped NAME_A FILE_A NAME_B FILE_B
+      the rows the extension's scripts write are the same in A and B
+  compare.py columns FILE
+      print the tables' column lists of a data snapshot (for data.sql's
+      columns variable)
+Used by scripts/test-upgrade.sh.
+"""
+import difflib
+import json
+import sys
+
+MAX_ROWS_SHOWN = 5
+
+
+def load(path):
+    with open(path, encoding="utf-8") as f:
+        text = f.read().strip()
+    if not text:
+        sys.exit(f"compare.py: {path} is empty (did the query fail?)")
+    return json.loads(text)
+
+
+def catalog_entries(path):
+    entries = {}
+    for key, value in load(path):
+        n = 2
+        unique = key
+        while unique in entries:
+            unique = f"{key} #{n}"
+            n += 1
+        entries[unique] = value
+    return entries
+
+
+def compare_catalog(name_a, a, name_b, b):
+    problems = 0
+    for key in sorted(a.keys() - b.keys()):
+        print(f"  only in {name_a}: {key}: {a[key]}")
+        problems += 1
+    for key in sorted(b.keys() - a.keys()):
+        print(f"  only in {name_b}: {key}: {b[key]}")
+        problems += 1
+    for key in sorted(a.keys() & b.keys()):
+        if a[key] == b[key]:
+            continue
+        problems += 1
+        va, vb = a[key], b[key]
+        if "\n" not in va and "\n" not in vb and len(va) + len(vb) < 300:
+            print(f"  differs: {key}\n    {name_a}: {va}\n    {name_b}: {vb}")
+        else:
+            print(f"  differs: {key}")
+            diff = difflib.unified_diff(va.splitlines(), vb.splitlines(), name_a, name_b, lineterm="", n=2)
+            for line in diff:
+                print(f"    {line}")
+    return problems
+
+
+def multiset_diff(rows_a, rows_b):
+    remaining = {}
+    for r in rows_b:
+        remaining[r] = remaining.get(r, 0) + 1
+    missing = []
+    for r in rows_a:
+        if remaining.get(r, 0) > 0:
+            remaining[r] -= 1
+        else:
+            missing.append(r)
+    extra = [r for r, n in remaining.items() for _ in range(n)]
+    return missing, extra
+
+
+def show(label, rows):
+    for r in rows[:MAX_ROWS_SHOWN]:
+        print(f"      {label} {r}")
+    if len(rows) > MAX_ROWS_SHOWN:
+        print(f"      ... and {len(rows) - MAX_ROWS_SHOWN} more")
+
+
+def compare_rows(name_a, a, name_b, b, kind, filled, both_ways):
+    problems = 0
+    tables = sorted(set(a) | set(b)) if both_ways else sorted(a)
+    for table in tables:
+        if table not in b:
+            print(f"  {table}: in {name_a}, missing in {name_b}")
+            problems += 1
+            continue
+        if table not in a:
+            print(f"  {table}: in {name_b}, missing in {name_a}")
+            problems += 1
+            continue
+        ta, tb = a[table], b[table]
+        if tb.get("missing_columns"):
+            print(f"  {table}: columns of {name_a} missing in {name_b}: {', '.join(tb['missing_columns'])}")
+            problems += 1
+        if kind == "rows" and filled and ta["columns"] and ta["count"] == 0:
+            print(f"  {table}: no rows in {name_a}: the fill (tests/upgrade/fill.sql) does not reach it")
+            problems += 1
+        missing, extra = multiset_diff(ta[kind], tb[kind])
+        if missing or extra:
+            problems += 1
+            what = "rows" if kind == "rows" else "shipped rows (without timestamps)"
+            cols = ta["columns"] if kind == "rows" else ta.get("shipped_columns", [])
+            print(f"  {table}: {what} differ ({len(ta[kind])} in {name_a}, {len(tb[kind])} in {name_b});"
+                  f" columns ({', '.join(cols)})")
+            show(f"only in {name_a}:", missing)
+            show(f"only in {name_b}:", extra)
+    return problems
+
+
+def main(argv):
+    if len(argv) == 3 and argv[1] == "columns":
+        print(json.dumps({t: {"columns": v["columns"]} for t, v in load(argv[2]).items()}))
+        return 0
+    if len(argv) < 6 or argv[1] not in ("catalog", "rows", "shipped"):
+        sys.exit(__doc__)
+    mode, name_a, file_a, name_b, file_b = argv[1:6]
+    if mode == "catalog":
+        problems = compare_catalog(name_a, catalog_entries(file_a), name_b, catalog_entries(file_b))
+    else:
+        problems = compare_rows(name_a, load(file_a), name_b, load(file_b), mode, "--filled" in argv[6:],
+                               both_ways=(mode == "shipped"))
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
