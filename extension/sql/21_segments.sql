@@ -22,11 +22,41 @@ CREATE TABLE dialer.segments (
     CHECK (builtin = (owner IS NULL)),
     CHECK (shared OR NOT builtin)
 );
--- The built-in rows are made by CREATE EXTENSION itself, so a dump keeps
--- only the others (a restore would otherwise insert them twice).
-SELECT pg_catalog.pg_extension_config_dump('dialer.segments', 'WHERE NOT builtin');
+-- The built-in rows are made by CREATE EXTENSION itself, so a dump keeps the
+-- others, and of the built-in ones those an admin changed (dialer.update_segment
+-- sets updated_at; the extension's scripts write created_at = updated_at): a
+-- restore runs CREATE EXTENSION first, then merges each such row into the
+-- shipped row of its id (the trigger below) instead of inserting it twice, so
+-- an admin's change to a smart list survives a dump and restore.
+SELECT pg_catalog.pg_extension_config_dump('dialer.segments', 'WHERE NOT builtin OR updated_at > created_at');
 SELECT pg_catalog.pg_extension_config_dump(pg_get_serial_sequence('dialer.segments', 'id'), '');
 CREATE INDEX segments_by_owner ON dialer.segments (owner);
+
+-- A built-in row inserted where the shipped row of its id is (a restore):
+-- the shipped row takes its values, nothing is inserted. Any other insert
+-- goes through as it is.
+CREATE FUNCTION dialer._merge_restored_smart_list()
+RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    UPDATE dialer.segments s
+    SET name = NEW.name, description = NEW.description, filter = NEW.filter, shared = NEW.shared,
+        created_by = NEW.created_by, created_at = NEW.created_at, updated_at = NEW.updated_at
+    WHERE s.id = NEW.id AND s.builtin;
+    IF FOUND THEN
+        RETURN NULL;
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+CREATE TRIGGER segments_merge_restored_smart_list BEFORE INSERT ON dialer.segments
+FOR EACH ROW WHEN (NEW.builtin) EXECUTE FUNCTION dialer._merge_restored_smart_list();
+
+COMMENT ON FUNCTION dialer._merge_restored_smart_list() IS
+'Trigger of dialer.segments: a built-in smart list inserted where the shipped row of its id is (pg_restore of an admin''s change) updates that row instead.';
 
 COMMENT ON TABLE dialer.segments IS
 'Dynamic lists: name, description, filter (the filter language of docs/sql-reference.md), owner, shared, builtin (the smart lists: no owner, shared, admins change them). Changed only through dialer.create_segment, update_segment, delete_segment.';

@@ -7,11 +7,15 @@
 --            (pg_extension_config_dump) its filter selects; the state of a sequence
 --   shipped  the rows the extension's scripts write: those a config dump's
 --            filter leaves out, and every row of a table that is not config-dumped;
---            without their timestamp columns, which say when the script ran
--- With the psql variable columns set to an earlier snapshot, each table is
--- read through the columns it had then only (a column gone since is listed in
--- missing_columns), so that a snapshot of 1.0 compares with the same rows
--- after an upgrade that added columns. tests/upgrade/compare.py compares two.
+--            without their timestamp columns, which say when the script ran;
+--            each with its primary key (keys: the primary keys of rows), so that
+--            a shipped row an admin changed (then kept by pg_dump) is known
+-- With the psql variable columns set to an earlier snapshot's columns and
+-- config dump filters (compare.py columns), each table is read through the
+-- columns it had then only (a column gone since is listed in missing_columns)
+-- and its rows are split by the filter of then, so that a snapshot of 1.0
+-- compares with the same rows after an upgrade that added columns or changed
+-- a filter. tests/upgrade/compare.py compares two.
 -- Run as: psql -XAtq [-v columns=JSON] -f tests/upgrade/data.sql
 \if :{?columns}
 \else
@@ -24,6 +28,7 @@ DECLARE
     cols     text[];
     gone     text[];
     shipcols text[];
+    keycols  text;   -- the primary key as a row, or the whole row
     dumped   text;   -- the condition of the rows pg_dump keeps
     result   jsonb := '{}';
     entry    jsonb;
@@ -53,20 +58,32 @@ BEGIN
         END IF;
         shipcols := ARRAY(SELECT c FROM unnest(cols) c JOIN pg_attribute a ON a.attrelid = rel.oid AND a.attname = c
                           WHERE a.atttypid NOT IN ('timestamptz'::regtype, 'timestamp'::regtype));
+        keycols := coalesce((SELECT 'ROW(' || string_agg(quote_ident(a.attname), ', ' ORDER BY k.n) || ')::text'
+                             FROM pg_index i, unnest(i.indkey) WITH ORDINALITY AS k(attnum, n), pg_attribute a
+                             WHERE i.indrelid = rel.oid AND i.indisprimary AND a.attrelid = rel.oid AND a.attnum = k.attnum),
+                            'ROW(t.*)::text');
+        -- The rows pg_dump keeps: as the earlier snapshot's filter said, if any.
+        IF earlier IS NOT NULL AND earlier ? rel.name THEN
+            rel.cond := earlier -> rel.name ->> 'condition';
+        END IF;
         dumped := CASE WHEN rel.cond IS NULL THEN 'false'
                        WHEN rel.cond = '' THEN 'true'
                        ELSE regexp_replace(rel.cond, '^\s*WHERE\s+', '', 'i') END;
         EXECUTE format('SELECT jsonb_build_object(''columns'', to_jsonb($1), ''count'', count(*), '
                        '''md5'', md5(coalesce(string_agg(t, E''\n'' ORDER BY t COLLATE "C"), '''')), '
-                       '''rows'', coalesce(jsonb_agg(t ORDER BY t COLLATE "C"), ''[]'')) '
-                       'FROM (SELECT r::text AS t FROM (SELECT %s FROM %s WHERE (%s)) r) x',
-                       (SELECT string_agg(quote_ident(c), ', ') FROM unnest(cols) c), rel.name, dumped)
+                       '''rows'', coalesce(jsonb_agg(t ORDER BY t COLLATE "C"), ''[]''), '
+                       '''keys'', coalesce(jsonb_agg(k), ''[]'')) '
+                       'FROM (SELECT (SELECT r2::text FROM (SELECT %s) r2) AS t, r.pgdialer_key AS k '
+                       '      FROM (SELECT t.*, %s AS pgdialer_key FROM %s t WHERE (%s)) r) x',
+                       (SELECT string_agg('r.' || quote_ident(c), ', ') FROM unnest(cols) c), keycols, rel.name, dumped)
             USING cols INTO entry;
-        EXECUTE format('SELECT coalesce(jsonb_agg(t ORDER BY t COLLATE "C"), ''[]'') '
-                       'FROM (SELECT r::text AS t FROM (SELECT %s FROM %s WHERE NOT coalesce((%s), false)) r) x',
-                       (SELECT string_agg(quote_ident(c), ', ') FROM unnest(shipcols) c), rel.name, dumped)
+        EXECUTE format('SELECT coalesce(jsonb_agg(jsonb_build_object(''key'', k, ''row'', t) ORDER BY t COLLATE "C"), ''[]'') '
+                       'FROM (SELECT (SELECT r2::text FROM (SELECT %s) r2) AS t, r.pgdialer_key AS k '
+                       '      FROM (SELECT t.*, %s AS pgdialer_key FROM %s t WHERE NOT coalesce((%s), false)) r) x',
+                       (SELECT string_agg('r.' || quote_ident(c), ', ') FROM unnest(shipcols) c), keycols, rel.name, dumped)
             INTO shipped;
-        entry := entry || jsonb_build_object('shipped_columns', to_jsonb(shipcols), 'shipped', shipped);
+        entry := entry || jsonb_build_object('shipped_columns', to_jsonb(shipcols), 'shipped', shipped,
+                                             'condition', rel.cond);
         IF cardinality(gone) > 0 THEN
             entry := entry || jsonb_build_object('missing_columns', to_jsonb(gone));
         END IF;
