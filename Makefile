@@ -5,6 +5,8 @@
 #   make install         install it into the PostgreSQL found by pg_config
 #   make installcheck    pg_regress against a running server (PGHOST/PGPORT/PGUSER)
 #   make check-regress-list  check that REGRESS names exactly the tests in sql/
+#   make check-released  check that the released install scripts are unchanged
+#                        (extension/released.sha256; part of every make)
 #
 #   make demo            install what is missing, build, run the demo on a private cluster
 #   make test            install what is missing, build, run GoogleTest, pg_regress, the
@@ -89,6 +91,9 @@ override autodepend = yes
 
 ifneq ($(PGXS),)
 include $(PGXS)
+# A released install script is never edited (docs/upgrades.md): every build
+# checks it against the checksum recorded at its release.
+all: check-released
 # PGXS passes CFLAGS to C++ too; a few of its C-only warnings are noise there.
 override CXXFLAGS := $(filter-out -Wmissing-prototypes -Wdeclaration-after-statement,$(CXXFLAGS))
 else
@@ -123,6 +128,16 @@ extension/pgdialer--1.0--1.1.sql: $(UPGRADE_1_0_SQL) Makefile
 	     cat "$$f"; \
 	   done; } >$@.tmp
 	@mv $@.tmp $@
+
+# extension/released.sha256: the sha256 of each released install script, added
+# when the version is released (scripts/test-upgrade.sh checks it too).
+.PHONY: check-released
+check-released:
+	@cd extension && sha256sum --quiet --strict -c released.sha256 >/dev/null 2>&1 || { \
+	  echo "Makefile: a released install script was edited; it must stay as released:" >&2; \
+	  sha256sum --strict -c released.sha256 2>&1 | grep -E ': FAILED' | sed 's|^|  extension/|' >&2; \
+	  echo "  restore it (git checkout -- extension/pgdialer--VERSION.sql) and put the change into" >&2; \
+	  echo "  extension/sql/ and a step of extension/upgrades/ (docs/upgrades.md)" >&2; exit 1; }
 
 # REGRESS is an explicit list because the order matters; this keeps it equal
 # to the set of files in sql/ (a test left out, or listed without its file,

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make test`: build, run the GoogleTest suites, then pg_regress, the
-# integration tests and the SQL examples of the docs against a temporary
+# integration tests, the SQL examples of the docs and the upgrade and dump
+# tests (scripts/test-upgrade.sh) against a temporary
 # private cluster that is stopped again whatever happens, then the libFuzzer
 # targets for a few seconds each (scripts/fuzz.sh), the systemd
 # unit check, the docs' systemd install recipe run in a scratch root, the
@@ -102,6 +103,18 @@ doc_sql 2>&1 | tee "$log"
 [[ ${PIPESTATUS[0]} -eq 0 ]] || suite_failed=1
 ok=$(grep -cE '^ok [^ ]+:[0-9]+$' "$log")
 bad=$(grep -cE '^FAILED [^ ]+:[0-9]+$' "$log")
+passed=$((passed + ok)); failed=$((failed + bad))
+
+suite "upgrade and dump (1.0 -> newest, pg_dump / pg_restore, pg_upgrade's reg* check)"
+upgrade() {
+  scripts/pg-cluster.sh start test || return 1
+  eval "$(scripts/pg-cluster.sh env test)"
+  scripts/test-upgrade.sh
+}
+upgrade 2>&1 | tee "$log"
+[[ ${PIPESTATUS[0]} -eq 0 ]] || suite_failed=1
+ok=$(grep -cE '^ok ' "$log")
+bad=$(grep -cE '^FAILED ' "$log")
 passed=$((passed + ok)); failed=$((failed + bad))
 scripts/pg-cluster.sh stop test
 
