@@ -15,6 +15,9 @@
 #                        unit check, the docs' systemd recipe (in a scratch root), the
 #                        docs' file references and
 #                        the C++ formatting; prints the time of each suite
+#   make test-pg-upgrade the upgrade and dump tests (scripts/test-upgrade.sh) and a
+#                        real pg_upgrade of a cluster holding pgdialer between two
+#                        private clusters (about a minute; not in make test)
 #   make test-faults     make test with 20 SIGKILL cycles of the daemon mid-push (not 3)
 #                        and the full fault and load run (PGDIALER_FAULT_LOAD=full): 50
 #                        reps pushing, 3 daemons, fake PhoneBurner faults, 2 PostgreSQL
@@ -158,7 +161,7 @@ check-regress-list:
 	  echo "Makefile: REGRESS lists a test twice" >&2; status=1; fi; \
 	exit $$status
 
-.PHONY: deps demo demo-stop test test-faults test-sanitize unit bench build-core format fuzz
+.PHONY: deps demo demo-stop test test-faults test-sanitize unit bench build-core format fuzz test-pg-upgrade
 deps:
 	@scripts/install-deps.sh
 
@@ -174,6 +177,11 @@ test: deps check-regress-list
 
 test-faults: deps check-regress-list
 	@PGDIALER_KILL_CYCLES=20 PGDIALER_FAULT_LOAD=full scripts/run-tests.sh
+
+# Against the installed extension (make install first) and a private cluster.
+test-pg-upgrade: all
+	@scripts/pg-cluster.sh start test && eval "$$(scripts/pg-cluster.sh env test)" && \
+	  PGDIALER_TEST_PG_UPGRADE=1 scripts/test-upgrade.sh
 
 # Takes the PostgreSQL lock itself for the phase that installs and starts a cluster.
 test-sanitize: deps check-regress-list

@@ -18,7 +18,8 @@
 #                          the shipped rows are there once, and the catalog
 #                          equals the dumped database's
 #   4. pg_upgrade          no table of the schema dialer has a column of a reg*
-#                          type pg_upgrade refuses
+#                          type pg_upgrade refuses; with PGDIALER_TEST_PG_UPGRADE=1
+#                          also a real pg_upgrade (scripts/test-pg-upgrade.sh)
 # Prints "ok NAME" or "FAILED NAME" (with the differences) per test; exits 1
 # on any failure. Leaves no database behind (PGDIALER_UPGRADE_KEEP=1 keeps
 # them for a look). Used by scripts/run-tests.sh ("upgrade and dump").
@@ -219,6 +220,12 @@ status=$?
 if [[ $status -eq 0 && -z $bad ]]; then ok "$name"; else
   [[ -n $bad ]] && echo "$bad" | sed 's/^/  /'
   failed "$name"
+fi
+
+# A real pg_upgrade between two private clusters: about a minute, so only
+# when asked (make test-pg-upgrade sets it).
+if [[ ${PGDIALER_TEST_PG_UPGRADE:-} == 1 ]]; then
+  scripts/test-pg-upgrade.sh || failures=$((failures + 1))
 fi
 
 [[ $failures -eq 0 ]]

@@ -32,7 +32,7 @@ items(k, v) AS (
     -- The schema.
     SELECT 'schema dialer: owner', pg_get_userbyid(n.nspowner)::text FROM pg_namespace n WHERE n.oid = (SELECT oid FROM nsp)
     UNION ALL
-    SELECT 'schema dialer: acl', (SELECT string_agg(a::text, ' ' ORDER BY a::text) FROM unnest(n.nspacl) a)
+    SELECT 'schema dialer: acl', (SELECT string_agg(a::text, ' ' ORDER BY a::text) FROM unnest(coalesce(n.nspacl, acldefault('n', n.nspowner))) a)
     FROM pg_namespace n WHERE n.oid = (SELECT oid FROM nsp)
     UNION ALL
     SELECT 'schema dialer: comment', obj_description((SELECT oid FROM nsp), 'pg_namespace')
@@ -43,7 +43,8 @@ items(k, v) AS (
                   c.relrowsecurity, c.relforcerowsecurity, c.reloptions, pg_get_userbyid(c.relowner))
     FROM rels r JOIN pg_class c ON c.oid = r.oid
     UNION ALL
-    SELECT format('relation %s: acl', r.name), (SELECT string_agg(a::text, ' ' ORDER BY a::text) FROM unnest(c.relacl) a)
+    SELECT format('relation %s: acl', r.name), (SELECT string_agg(a::text, ' ' ORDER BY a::text)
+            FROM unnest(coalesce(c.relacl, acldefault(CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END::"char", c.relowner))) a)
     FROM rels r JOIN pg_class c ON c.oid = r.oid
     UNION ALL
     SELECT format('relation %s: comment', r.name), obj_description(r.oid, 'pg_class') FROM rels r
@@ -123,8 +124,11 @@ items(k, v) AS (
     WHERE t.typnamespace = (SELECT oid FROM nsp) AND t.typelem = 0
       AND (t.typrelid = 0 OR (SELECT c.relkind FROM pg_class c WHERE c.oid = t.typrelid) = 'c')
     UNION ALL
-    SELECT format('type %s: acl', t.oid::regtype::text), (SELECT string_agg(a::text, ' ' ORDER BY a::text) FROM unnest(t.typacl) a)
+    SELECT format('type %s: acl', t.oid::regtype::text),
+           (SELECT string_agg(a::text, ' ' ORDER BY a::text) FROM unnest(coalesce(t.typacl, acldefault('T', t.typowner))) a)
     FROM pg_type t WHERE t.typnamespace = (SELECT oid FROM nsp) AND t.typacl IS NOT NULL
+      AND (SELECT array_agg(a::text ORDER BY a::text) FROM unnest(t.typacl) a)
+          IS DISTINCT FROM (SELECT array_agg(a::text ORDER BY a::text) FROM unnest(acldefault('T', t.typowner)) a)
     UNION ALL
     SELECT format('type %s: comment', t.oid::regtype::text), obj_description(t.oid, 'pg_type')
     FROM pg_type t WHERE t.typnamespace = (SELECT oid FROM nsp) AND obj_description(t.oid, 'pg_type') IS NOT NULL
@@ -144,7 +148,7 @@ items(k, v) AS (
     FROM pg_proc p WHERE p.pronamespace = (SELECT oid FROM nsp)
     UNION ALL
     SELECT format('function %s: acl', p.oid::regprocedure::text),
-           coalesce((SELECT string_agg(a::text, ' ' ORDER BY a::text) FROM unnest(p.proacl) a), '(default: PUBLIC may execute)')
+           (SELECT string_agg(a::text, ' ' ORDER BY a::text) FROM unnest(coalesce(p.proacl, acldefault('f', p.proowner))) a)
     FROM pg_proc p WHERE p.pronamespace = (SELECT oid FROM nsp)
     UNION ALL
     SELECT format('function %s: comment', p.oid::regprocedure::text), obj_description(p.oid, 'pg_proc')
@@ -155,10 +159,27 @@ items(k, v) AS (
     SELECT format('initial privileges of %s', pg_describe_object(ip.classoid, ip.objoid, ip.objsubid)),
            (SELECT string_agg(a::text, ' ' ORDER BY a::text) FROM unnest(ip.initprivs) a) || ' (' || ip.privtype::text || ')'
     FROM pg_init_privs ip
-    WHERE (ip.classoid = 'pg_class'::regclass AND ip.objoid IN (SELECT oid FROM rels))
-       OR (ip.classoid = 'pg_proc'::regclass AND ip.objoid IN (SELECT p.oid FROM pg_proc p WHERE p.pronamespace = (SELECT oid FROM nsp)))
-       OR (ip.classoid = 'pg_type'::regclass AND ip.objoid IN (SELECT t.oid FROM pg_type t WHERE t.typnamespace = (SELECT oid FROM nsp)))
-       OR (ip.classoid = 'pg_namespace'::regclass AND ip.objoid = (SELECT oid FROM nsp))
+    JOIN LATERAL (
+        SELECT 'r'::"char" AS kind, c.relowner AS owner FROM pg_class c
+        WHERE ip.classoid = 'pg_class'::regclass AND c.oid = ip.objoid AND c.oid IN (SELECT oid FROM rels) AND c.relkind <> 'S'
+        UNION ALL
+        SELECT 's', c.relowner FROM pg_class c
+        WHERE ip.classoid = 'pg_class'::regclass AND c.oid = ip.objoid AND c.oid IN (SELECT oid FROM rels) AND c.relkind = 'S'
+        UNION ALL
+        SELECT 'f', p.proowner FROM pg_proc p
+        WHERE ip.classoid = 'pg_proc'::regclass AND p.oid = ip.objoid AND p.pronamespace = (SELECT oid FROM nsp)
+        UNION ALL
+        SELECT 'T', t.typowner FROM pg_type t
+        WHERE ip.classoid = 'pg_type'::regclass AND t.oid = ip.objoid AND t.typnamespace = (SELECT oid FROM nsp)
+        UNION ALL
+        SELECT 'n', n.nspowner FROM pg_namespace n
+        WHERE ip.classoid = 'pg_namespace'::regclass AND n.oid = ip.objoid AND n.oid = (SELECT oid FROM nsp)
+    ) o ON true
+    -- (Initial privileges equal to the default of their kind are the same as
+    -- none: pg_upgrade does not keep those.)
+    WHERE ip.objsubid <> 0
+       OR (SELECT array_agg(a::text ORDER BY a::text) FROM unnest(ip.initprivs) a)
+          IS DISTINCT FROM (SELECT array_agg(a::text ORDER BY a::text) FROM unnest(acldefault(o.kind, o.owner)) a)
     UNION ALL
     -- Default privileges in the schema.
     SELECT format('default privileges of %s for %s', pg_get_userbyid(da.defaclrole), da.defaclobjtype),
@@ -176,5 +197,6 @@ items(k, v) AS (
     FROM pg_auth_members m
     WHERE pg_get_userbyid(m.roleid) LIKE 'dialer\_%' AND pg_get_userbyid(m.member) LIKE 'dialer\_%'
 )
--- ACLs above are sorted, so that the order of the grants does not count.
+-- ACLs above are sorted, so that the order of the grants does not count, and
+-- a NULL ACL is shown as the default it means (acldefault).
 SELECT jsonb_agg(jsonb_build_array(k, coalesce(v, '(none)')) ORDER BY k, v) FROM items WHERE k IS NOT NULL;

@@ -2,9 +2,13 @@
 """Compare what tests/upgrade/catalog.sql or tests/upgrade/data.sql printed
 for two databases; print each difference naming the object, exit 1 on any.
 
-  compare.py catalog NAME_A FILE_A NAME_B FILE_B
+  compare.py catalog NAME_A FILE_A NAME_B FILE_B [--view-cast-names]
       every catalog entry (object and property) of A and B: the same keys,
-      the same values (a long value differs as a unified diff)
+      the same values (a long value differs as a unified diff);
+      --view-cast-names: in views' definitions, "NULL::text AS text" and
+      "NULL::text" are the same (pg_upgrade re-creates an extension's views
+      from their deparsed text, after which PostgreSQL prints the column
+      name a cast implies in a UNION arm other than the first)
   compare.py rows NAME_A FILE_A NAME_B FILE_B [--filled]
       the data of every table and sequence of A (the rows pg_dump keeps) is in
       B unchanged; --filled: and every table of A that pg_dump keeps has rows
@@ -19,6 +23,7 @@ Used by scripts/test-upgrade.sh.
 """
 import difflib
 import json
+import re
 import sys
 
 MAX_ROWS_SHOWN = 5
@@ -42,6 +47,15 @@ def catalog_entries(path):
             n += 1
         entries[unique] = value
     return entries
+
+
+# "<expr>::<type> AS <the name that cast implies>", at the end of a line.
+CAST_NAME = re.compile(r"(::[a-z ]+(?:\([0-9, ]+\))?(?:\[\])?) AS \"?(text|bool|int2|int4|int8|numeric|float4|float8|"
+                       r"date|timestamptz|timestamp|jsonb|json|interval|time|varchar|bpchar)\"?(,?)$", re.M)
+
+
+def without_cast_names(entries):
+    return {k: CAST_NAME.sub(r"\1\3", v) if k.startswith("view ") else v for k, v in entries.items()}
 
 
 def compare_catalog(name_a, a, name_b, b):
@@ -136,7 +150,10 @@ def main(argv):
         sys.exit(__doc__)
     mode, name_a, file_a, name_b, file_b = argv[1:6]
     if mode == "catalog":
-        problems = compare_catalog(name_a, catalog_entries(file_a), name_b, catalog_entries(file_b))
+        a, b = catalog_entries(file_a), catalog_entries(file_b)
+        if "--view-cast-names" in argv[6:]:
+            a, b = without_cast_names(a), without_cast_names(b)
+        problems = compare_catalog(name_a, a, name_b, b)
     else:
         problems = compare_rows(name_a, load(file_a), name_b, load(file_b), mode, "--filled" in argv[6:],
                                both_ways=(mode == "shipped"))
