@@ -118,7 +118,8 @@ def compare_rows(name_a, a, name_b, b, kind, filled, both_ways):
         if tb.get("missing_columns"):
             print(f"  {table}: columns of {name_a} missing in {name_b}: {', '.join(tb['missing_columns'])}")
             problems += 1
-        if kind == "rows" and filled and ta["columns"] and ta["count"] == 0:
+        # (A table of shipped rows only, not config-dumped, has no rows of this kind.)
+        if kind == "rows" and filled and ta["columns"] and ta.get("condition") is not None and ta["count"] == 0:
             print(f"  {table}: no rows in {name_a}: the fill (tests/upgrade/fill.sql) does not reach it")
             problems += 1
         if kind == "rows":
