@@ -104,6 +104,16 @@ all install installcheck:
 	@echo "pg_config not found: run 'make deps' first (installs postgresql-server-dev-15)." >&2; exit 1
 endif
 
+# extension/released.sha256: the sha256 of each released install script, added
+# when the version is released (scripts/test-upgrade.sh checks it too).
+.PHONY: check-released
+check-released:
+	@cd extension && sha256sum --quiet --strict -c released.sha256 >/dev/null 2>&1 || { \
+	  echo "Makefile: a released install script was edited; it must stay as released:" >&2; \
+	  sha256sum --strict -c released.sha256 2>&1 | grep -E ': FAILED' | sed 's|^|  extension/|' >&2; \
+	  echo "  restore it (git checkout -- extension/pgdialer--VERSION.sql) and put the change into" >&2; \
+	  echo "  extension/sql/ and a step of extension/upgrades/ (docs/upgrades.md)" >&2; exit 1; }
+
 # The install script: a header naming its sources, the guard against running
 # it with psql, then each concept file under a line naming it.
 extension/pgdialer--$(EXTVERSION).sql: $(EXTENSION_SQL) Makefile
@@ -131,16 +141,6 @@ extension/pgdialer--1.0--1.1.sql: $(UPGRADE_1_0_SQL) Makefile
 	     cat "$$f"; \
 	   done; } >$@.tmp
 	@mv $@.tmp $@
-
-# extension/released.sha256: the sha256 of each released install script, added
-# when the version is released (scripts/test-upgrade.sh checks it too).
-.PHONY: check-released
-check-released:
-	@cd extension && sha256sum --quiet --strict -c released.sha256 >/dev/null 2>&1 || { \
-	  echo "Makefile: a released install script was edited; it must stay as released:" >&2; \
-	  sha256sum --strict -c released.sha256 2>&1 | grep -E ': FAILED' | sed 's|^|  extension/|' >&2; \
-	  echo "  restore it (git checkout -- extension/pgdialer--VERSION.sql) and put the change into" >&2; \
-	  echo "  extension/sql/ and a step of extension/upgrades/ (docs/upgrades.md)" >&2; exit 1; }
 
 # REGRESS is an explicit list because the order matters; this keeps it equal
 # to the set of files in sql/ (a test left out, or listed without its file,
