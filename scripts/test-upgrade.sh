@@ -16,7 +16,9 @@
 #   3. dump and restore    pg_dump -Fc of the upgraded database, pg_restore into
 #                          a new database: every row of every table came back,
 #                          the shipped rows are there once, and the catalog
-#                          equals the dumped database's
+#                          equals the dumped database's; and a dump of FROM
+#                          (taken before the update) restored where the newest
+#                          version is installed: FROM's rows came back
 #   4. pg_upgrade          no table of the schema dialer has a column of a reg*
 #                          type pg_upgrade refuses; with PGDIALER_TEST_PG_UPGRADE=1
 #                          also a real pg_upgrade (scripts/test-pg-upgrade.sh)
@@ -114,6 +116,8 @@ for from in $released; do
   fi
   data "$db" "$work/before.data"
   compare columns "$work/before.data" >"$work/before.columns"
+  # A dump of FROM, for 3b below.
+  "$bindir/pg_dump" -Fc -d "$db" -f "$work/dump-old" 2>"$work/dump-old.log" || sed 's/^/  /' "$work/dump-old.log"
   if ! psql -d "$db" -c "ALTER EXTENSION pgdialer UPDATE" >"$work/update.log" 2>&1; then
     sed 's/^/  /' "$work/update.log"
     failed "$name: ALTER EXTENSION pgdialer UPDATE"
@@ -183,6 +187,36 @@ import json, sys
 for t, v in sorted(json.load(open(sys.argv[1])).items()):
     if v["columns"]:
         print("  %-34s %5d rows  md5 %s" % (t, v["count"], v["md5"]))' "$work/restored.data"
+
+  # 3b. A dump of FROM restored where the newest version is installed
+  # (pg_restore's CREATE EXTENSION makes the newest): FROM's rows come back
+  # into the newest tables.
+  name="restore of a $from dump with $newest installed"
+  restored=${prefix}_restored_from_${from//./_}
+  if [[ ! -s $work/dump-old ]]; then
+    failed "$name: pg_dump -Fc of $from"
+    continue
+  fi
+  new_db "$restored" &&
+    "$bindir/pg_restore" --exit-on-error -d "$restored" "$work/dump-old" >"$work/restore-old.log" 2>&1
+  status=$?
+  if [[ $status -eq 0 ]]; then ok "$name: pg_restore without an error"; else
+    sed 's/^/  /' "$work/restore-old.log" | head -n 20
+    failed "$name: pg_restore without an error"
+    continue
+  fi
+  data "$restored" "$work/restored-old.data" -v columns="$(cat "$work/before.columns")"
+  if compare rows "$from" "$work/before.data" "restored" "$work/restored-old.data"; then
+    ok "$name: every row of every table of $from came back"
+  else
+    failed "$name: every row of every table of $from came back"
+  fi
+  catalog "$restored" "$work/restored-old.catalog"
+  if compare catalog "fresh $newest" "$work/fresh.catalog" "restored" "$work/restored-old.catalog"; then
+    ok "$name: the catalog equals a fresh install's"
+  else
+    failed "$name: the catalog equals a fresh install's"
+  fi
 done
 
 # 4. pg_upgrade refuses a cluster with a column of these types anywhere in a
