@@ -40,7 +40,7 @@ released=$(sed 's/.*pgdialer--\(.*\)\.sql$/\1/' extension/released.sha256)
 # The databases and logins of this test (of an earlier run too).
 drop_all() {
   for db in $(psql -d postgres -Atc "SELECT datname FROM pg_database WHERE datname LIKE '${prefix}\\_%'"); do
-    psql -d postgres -c "DROP DATABASE IF EXISTS \"$db\"" >/dev/null 2>&1
+    psql -d postgres -c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null 2>&1
   done
   psql -d postgres -c "DROP ROLE IF EXISTS ${prefix}_admin, ${prefix}_app, ${prefix}_sync" >/dev/null 2>&1
 }
@@ -63,7 +63,7 @@ failed() {
 
 # A fresh database; $2: the SQL that installs the extension into it.
 new_db() {
-  psql -d postgres -c "DROP DATABASE IF EXISTS \"$1\"" >/dev/null &&
+  psql -d postgres -c "DROP DATABASE IF EXISTS \"$1\" WITH (FORCE)" >/dev/null &&
     psql -d postgres -c "CREATE DATABASE \"$1\"" >/dev/null &&
     { [[ -z ${2:-} ]] || psql -d "$1" -c "$2" >/dev/null; }
 }
