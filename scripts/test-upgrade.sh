@@ -181,12 +181,13 @@ for from in $released; do
   else
     failed "$name: the catalog equals the dumped database's"
   fi
-  # Per table: rows and md5 of the ordered rows, as the restore brought them.
+  # Per table, as the restore brought it: the rows pg_dump keeps and the md5
+  # of them in order, and the shipped rows CREATE EXTENSION wrote.
   /usr/bin/python3 -c '
 import json, sys
 for t, v in sorted(json.load(open(sys.argv[1])).items()):
     if v["columns"]:
-        print("  %-34s %5d rows  md5 %s" % (t, v["count"], v["md5"]))' "$work/restored.data"
+        print("  %-34s %5d rows  md5 %s  %5d shipped" % (t, v["count"], v["md5"], len(v["shipped"])))' "$work/restored.data"
 
   # 3b. A dump of FROM restored where the newest version is installed
   # (pg_restore's CREATE EXTENSION makes the newest): FROM's rows come back
