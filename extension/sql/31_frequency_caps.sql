@@ -143,9 +143,11 @@ COMMENT ON FUNCTION dialer._frequency_capped_section(text[], text[], text[], tim
 'dialer.preview''s frequency_capped section: {contacts, numbers, all_free_at, capped: [{contact_id, phone, state, calls, max_calls, cap_hours, frees_at}]}, soonest free first; NULL when no contact is capped.';
 
 -- What a launch held back, per contact: contacts of the session that stayed
--- in its folder but were not put into a dial session, and why.
+-- in its folder but were not put into a dial session, and why. No foreign
+-- key, like the call history: jobs are never deleted, and a TRUNCATE of the
+-- queue tables does not reach it.
 CREATE TABLE dialer.launch_refusals (
-    job_id     bigint NOT NULL REFERENCES dialer.push_jobs ON DELETE CASCADE,
+    job_id     bigint NOT NULL,           -- the launch job (dialer.push_jobs)
     contact_id text NOT NULL,
     reason     text NOT NULL CHECK (reason IN ('frequency_capped')),
     detail     text NOT NULL,         -- what the rep sees, e.g. '3 calls in 24 hours (FL cap 3)'
