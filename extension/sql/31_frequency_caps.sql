@@ -23,8 +23,10 @@
 
 -- The number of each call in E.164, kept by the same trigger function that
 -- keeps a contact table's phone_e164 (phone as PhoneBurner sent it, read in
--- dialer.default_region), so the caps find a number's calls by index.
-ALTER TABLE dialer.call_activity ADD COLUMN phone_e164 text;
+-- dialer.default_region), so the caps find a number's calls by index. Byte
+-- order (COLLATE "C"): a list's numbers are looked up by the thousand, and a
+-- linguistic comparison costs far more than memcmp for nothing.
+ALTER TABLE dialer.call_activity ADD COLUMN phone_e164 text COLLATE "C";
 
 COMMENT ON COLUMN dialer.call_activity.phone_e164 IS
 'The number dialed in E.164 (dialer.e164(phone) when the call was recorded; NULL when it does not normalize), for the frequency caps.';
@@ -35,9 +37,11 @@ CREATE TRIGGER call_activity_phone_e164 BEFORE INSERT OR UPDATE OF phone ON dial
 -- Calls recorded before this column existed (an upgrade from 1.0).
 UPDATE dialer.call_activity c SET phone_e164 = dialer.e164(c.phone) WHERE c.phone IS NOT NULL;
 
--- A call's time: when it started, else when it was first recorded.
+-- A call's time: when it started, else when it was first recorded. The
+-- columns of that expression are included so that the caps' scan reads the
+-- index alone (an index-only scan wherever the visibility map allows).
 CREATE INDEX call_activity_by_number ON dialer.call_activity (phone_e164, (coalesce(started_at, created_at)))
-    WHERE phone_e164 IS NOT NULL;
+    INCLUDE (started_at, created_at) WHERE phone_e164 IS NOT NULL;
 
 -- Whether any frequency cap is in force (the preview skips the section
 -- without one).
@@ -69,7 +73,7 @@ AS $$
         SELECT r.state, r.max_calls, r.cap_hours
         FROM dialer.calling_rules_in_force r WHERE r.max_calls IS NOT NULL
     ), listed AS (
-        SELECT DISTINCT i.number, upper(btrim(i.address_state)) AS address_state
+        SELECT DISTINCT i.number COLLATE "C" AS number, upper(btrim(i.address_state)) AS address_state
         FROM unnest(frequency_capped.numbers, frequency_capped.states) AS i (number, address_state)
         WHERE i.number IS NOT NULL AND EXISTS (SELECT FROM caps)
     ), applied AS (
