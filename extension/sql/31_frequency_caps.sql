@@ -68,20 +68,24 @@ RETURNS TABLE (phone_e164 text, state text, calls integer, max_calls integer, ca
                frees_at timestamptz)
 LANGUAGE sql STABLE
 SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+-- The planner sees the arrays as parameters and guesses 10 numbers: a nested
+-- loop of every call against every listed cap then costs seconds on a large
+-- list. Set-based joins only (hash, merge), whatever the guess; and no JIT,
+-- which the disabled nested loops' cost would otherwise switch on (seconds of
+-- compiling for a query of milliseconds).
+SET enable_nestloop = off SET jit = off
 AS $$
     WITH caps AS (
         SELECT r.state, r.max_calls, r.cap_hours
         FROM dialer.calling_rules_in_force r WHERE r.max_calls IS NOT NULL
-    ), listed AS (
-        SELECT DISTINCT i.number COLLATE "C" AS number, upper(btrim(i.address_state)) AS address_state
-        FROM unnest(frequency_capped.numbers, frequency_capped.states) AS i (number, address_state)
-        WHERE i.number IS NOT NULL AND EXISTS (SELECT FROM caps)
     ), applied AS (
-        -- Each number with each cap that applies to it, once.
-        SELECT DISTINCT l.number, c.state, c.max_calls, c.cap_hours
-        FROM listed l
-        LEFT JOIN dialer.area_code_states a ON l.number LIKE '+1__________' AND a.area_code = substr(l.number, 3, 3)
-        JOIN caps c ON c.state IN (l.address_state, a.state, 'default')
+        -- Each number with each cap that applies to it, once: its contact's
+        -- address state, its area code's, 'default'.
+        SELECT DISTINCT i.number COLLATE "C" AS number, c.state, c.max_calls, c.cap_hours
+        FROM unnest(frequency_capped.numbers, frequency_capped.states) AS i (number, address_state)
+        LEFT JOIN dialer.area_code_states a ON i.number LIKE '+1__________' AND a.area_code = substr(i.number, 3, 3)
+        JOIN caps c ON c.state IN (upper(btrim(i.address_state)), a.state, 'default')
+        WHERE i.number IS NOT NULL
     ), calls AS (
         -- The one indexed query: every call of every capped number within the
         -- longest window (call_activity_by_number).
@@ -120,6 +124,7 @@ CREATE FUNCTION dialer._frequency_capped_section(contact_ids text[], numbers tex
 RETURNS jsonb
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
+SET jit = off  -- a list's thousands of rows look costly enough to compile: milliseconds of work, not seconds
 AS $$
 DECLARE
     section jsonb;
@@ -174,6 +179,7 @@ CREATE FUNCTION dialer._launch_frequency_caps(job_id bigint, worker text, verdic
 RETURNS dialer.list_verdict[]
 LANGUAGE plpgsql
 SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+SET jit = off  -- as dialer._frequency_capped_section
 AS $$
 DECLARE
     job    dialer.push_jobs := dialer._lock_leased_job(_launch_frequency_caps.job_id, _launch_frequency_caps.worker);
