@@ -70,9 +70,10 @@ constexpr std::array<std::string_view, 5> kDialableColumns{"do_not_call", "suppr
                                                            "phone_number_invalid"};
 
 // The exclusion columns plus what the List Summary shows, names sessions by
-// and splits an oversized list by (the priority tier of engagement_score).
-constexpr std::array<std::string_view, 5> kPreviewExtraColumns{"id", "company", "contact_type", "buyer_type",
-                                                               "engagement_score"};
+// and splits an oversized list by (the priority tier of engagement_score),
+// and the address state the frequency caps read.
+constexpr std::array<std::string_view, 6> kPreviewExtraColumns{
+    "id", "company", "contact_type", "buyer_type", "engagement_score", "state"};
 
 template <std::size_t N>
 bool contains(const std::array<std::string_view, N>& names, std::string_view name) {

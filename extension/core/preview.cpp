@@ -155,7 +155,7 @@ PreviewBuilder::~PreviewBuilder() = default;
 PreviewBuilder::Decision PreviewBuilder::add(const Contact& c) {
   // The same contact twice in one list counts once; the first occurrence wins.
   if (auto id = c.id) {
-    if (seen_ids_.insert(*id)) return {Decision::Kind::duplicate_id, std::nullopt};
+    if (seen_ids_.insert(*id)) return {Decision::Kind::duplicate_id, std::nullopt, std::nullopt};
   }
   ++total_;
   names_.add(c.contact_type, c.buyer_type);
@@ -163,7 +163,7 @@ PreviewBuilder::Decision PreviewBuilder::add(const Contact& c) {
   std::optional<std::string> e164;
   if (auto exclusion = classify(c, settings_.rules, &e164)) {
     record_exclusion(c, *exclusion);
-    return {Decision::Kind::excluded, std::move(exclusion)};
+    return {Decision::Kind::excluded, std::move(exclusion), std::nullopt};
   }
   // Two ready contacts sharing a number (a firm's switchboard) would be dialed
   // twice; the later one is held back, and the rep may still include it.
@@ -173,12 +173,12 @@ PreviewBuilder::Decision PreviewBuilder::add(const Contact& c) {
       Exclusion duplicate{ExclusionCategory::invalid_phone, "Duplicate number of " + std::string(*first),
                           true};
       record_exclusion(c, duplicate);
-      return {Decision::Kind::excluded, std::move(duplicate)};
+      return {Decision::Kind::excluded, std::move(duplicate), std::nullopt};
     }
   }
   ++ready_;
   ++ready_by_tier_[priority_tier(c.engagement_score) - 1];
-  return {Decision::Kind::ready, std::nullopt};
+  return {Decision::Kind::ready, std::nullopt, std::move(e164)};
 }
 
 void PreviewBuilder::record_exclusion(const Contact& c, const Exclusion& e) {

@@ -79,6 +79,7 @@ class PreviewBuilder {
   struct Decision {
     enum class Kind { duplicate_id, ready, excluded } kind;
     std::optional<Exclusion> exclusion;  // when excluded
+    std::optional<std::string> e164;     // a ready contact's number (the frequency caps)
   };
   Decision add(const Contact& contact);
 

@@ -512,6 +512,7 @@ DECLARE
     plan     record;
     relation regclass;
     verdicts dialer.list_verdict[];
+    stored   integer;
 BEGIN
     SELECT * INTO plan FROM dialer._launch_plan(job_id, worker);
     IF plan.leased_job IS NULL OR plan.prepared IS NOT NULL THEN
@@ -525,7 +526,11 @@ BEGIN
                                          ORDER BY l.linked, c.id), $3) AS v', relation)
     INTO verdicts
     USING plan.contact_ids, plan.link_order, plan.classify_options;
-    RETURN dialer._store_launch(job_id, worker, verdicts);
+    -- Contacts whose number a frequency cap holds now stay out (31_frequency_caps.sql).
+    verdicts := dialer._launch_frequency_caps(job_id, worker, verdicts);
+    stored := dialer._store_launch(job_id, worker, verdicts);
+    PERFORM dialer._count_launch_refusals(job_id, worker);
+    RETURN stored;
 END
 $$;
 

@@ -202,3 +202,17 @@ GRANT EXECUTE ON FUNCTION
     dialer.filter_sql(jsonb, regclass),
     dialer.daemon_hello(text, text, text, text)
 TO dialer_sync;
+
+-- Frequency caps (31_frequency_caps.sql): whether a cap is in force and the
+-- preview's section are everyone's (the section checks the caller may read
+-- the caps); the caps of numbers read the call history: analysts; the
+-- launch's hold-back is the daemon's; a launch's refusals, reps' (ownership
+-- checked inside).
+GRANT EXECUTE ON FUNCTION
+    dialer.frequency_caps_in_force(), dialer._frequency_capped_section(text[], text[], text[], timestamptz)
+TO PUBLIC;
+GRANT EXECUTE ON FUNCTION dialer.frequency_capped(text[], text[], timestamptz) TO dialer_analyst;
+GRANT EXECUTE ON FUNCTION dialer.launch_refusals(bigint) TO dialer_rep;
+GRANT EXECUTE ON FUNCTION
+    dialer._launch_frequency_caps(bigint, text, dialer.list_verdict[]), dialer._count_launch_refusals(bigint, text)
+TO dialer_sync;

@@ -28,6 +28,7 @@
 
 #include "contact_reader.hpp"
 #include "cpp_boundary.hpp"
+#include "frequency_caps.hpp"
 #include "settings.hpp"
 
 extern "C" {
@@ -111,13 +112,15 @@ long list_size_limit() {
 struct Preview {
   MemoryContext state;
   PreviewBuilder* builder;
+  FrequencyCapLists* caps;  // nullptr: no frequency cap in force (or not asked)
+  TimestampTz as_of;
 };
 
 // A builder for one preview, in a new memory context under `parent` that
 // holds its whole state: options parsed and validated, settings captured
 // once. `what` (a string literal) names the SQL function in errors.
 Preview begin_preview(const char* options_json, MemoryContext parent, const char* what,
-                      bool size_guidance = true) {
+                      bool size_guidance = true, bool frequency_caps = true) {
   MemoryContext state = AllocSetContextCreate(parent, "dialer.preview state", ALLOCSET_DEFAULT_SIZES);
   // Never destroyed: it holds no resources, and its storage is the context's.
   auto* memory = new (MemoryContextAlloc(state, sizeof(ContextMemory)))
@@ -151,7 +154,8 @@ Preview begin_preview(const char* options_json, MemoryContext parent, const char
                              size_limit};
     return context_owned<PreviewBuilder>(state, std::move(settings), *options, memory, summary_memory);
   });
-  return Preview{state, builder};
+  FrequencyCapLists* caps = frequency_caps ? frequency_caps_begin(state) : nullptr;
+  return Preview{state, builder, caps, as_of};
 }
 
 // Frees a preview's state now rather than with its parent context, which may
@@ -160,13 +164,24 @@ void end_preview(Preview preview) { MemoryContextDelete(preview.state); }
 
 // Read one contact row and add it. Its strings live in `row_context`, which
 // is reset first, so memory stays flat however long the list.
-void add_row(FunctionCallInfo fcinfo, PreviewBuilder* builder, Datum value, MemoryContext row_context) {
+// A ready contact's number goes to the frequency caps' lists when there are.
+void add_row(FunctionCallInfo fcinfo, const Preview& preview, Datum value, MemoryContext row_context) {
   MemoryContextReset(row_context);
   MemoryContext old = MemoryContextSwitchTo(row_context);
   HeapTupleHeader row = DatumGetHeapTupleHeader(value);
   Contact contact;
   read_row(layout_for_row(fcinfo, row, ColumnSet::preview, "dialer.preview"), row, &contact);
-  cpp_call([&] { builder->add(contact); });
+  PreviewBuilder* builder = preview.builder;
+  bool want_number = preview.caps != nullptr;
+  char* e164 = cpp_call([&]() -> char* {
+    PreviewBuilder::Decision d = builder->add(contact);
+    return want_number && d.e164 ? pstrdup_noerr(*d.e164) : nullptr;
+  });
+  if (e164 != nullptr)
+    frequency_caps_add(preview.caps, contact.id ? contact.id->data() : nullptr,
+                       contact.id ? static_cast<int>(contact.id->size()) : 0, e164,
+                       static_cast<int>(strlen(e164)), contact.state ? contact.state->data() : nullptr,
+                       contact.state ? static_cast<int>(contact.state->size()) : 0);
   MemoryContextSwitchTo(old);
 }
 
@@ -188,7 +203,8 @@ std::string_view numeric_bytes(long n) {
 // jsonb's binary form itself (jsonb_encoding.hpp): parsing ~1 MB of JSON text
 // with jsonb_in cost more than classifying the contacts. Only its numbers
 // are made here, by numeric_in, so they are exactly what jsonb_in would store.
-Datum finish_preview(PreviewBuilder* builder) {
+Datum finish_preview(const Preview& preview) {
+  PreviewBuilder* builder = preview.builder;
   PreviewBuilder::Numbers n = cpp_call([&] { return builder->numbers(); });
   PreviewBuilder::EncodedNumbers encoded;
   encoded.total = numeric_bytes(n.total);
@@ -210,6 +226,9 @@ Datum finish_preview(PreviewBuilder* builder) {
   auto* result = static_cast<struct varlena*>(palloc(bytes->size()));
   memcpy(result, bytes->data(), bytes->size());
   SET_VARSIZE(result, bytes->size());
+  // The frequency caps' section, when a contact is capped: one query.
+  Datum capped = frequency_caps_section(preview.caps, preview.as_of);
+  if (capped != 0) return DirectFunctionCall2(jsonb_concat, PointerGetDatum(result), capped);
   PG_RETURN_POINTER(result);
 }
 
@@ -236,12 +255,12 @@ extern "C" Datum pgdialer_preview(PG_FUNCTION_ARGS) {
     bool isnull;
     while (array_iterate(it, &value, &isnull)) {
       CHECK_FOR_INTERRUPTS();
-      if (!isnull) add_row(fcinfo, preview.builder, value, row_context);
+      if (!isnull) add_row(fcinfo, preview, value, row_context);
     }
     array_free_iterator(it);
     MemoryContextDelete(row_context);
   }
-  Datum summary = finish_preview(preview.builder);
+  Datum summary = finish_preview(preview);
   end_preview(preview);
   return summary;
 }
@@ -270,7 +289,7 @@ extern "C" Datum pgdialer_preview_step(PG_FUNCTION_ARGS) {
     // The executor checks between input rows too; this also covers inputs
     // that come without a scan node (VALUES, a function's tuplestore).
     CHECK_FOR_INTERRUPTS();
-    add_row(fcinfo, state->preview.builder, PG_GETARG_DATUM(1), state->row_context);
+    add_row(fcinfo, state->preview, PG_GETARG_DATUM(1), state->row_context);
   }
   PG_RETURN_POINTER(state);
 }
@@ -279,7 +298,7 @@ extern "C" Datum pgdialer_preview_step(PG_FUNCTION_ARGS) {
 // aggregates over nothing do; wrap in coalesce() for an empty summary.
 extern "C" Datum pgdialer_preview_final(PG_FUNCTION_ARGS) {
   if (PG_ARGISNULL(0)) PG_RETURN_NULL();
-  return finish_preview(reinterpret_cast<PreviewAggState*>(PG_GETARG_POINTER(0))->preview.builder);
+  return finish_preview(reinterpret_cast<PreviewAggState*>(PG_GETARG_POINTER(0))->preview);
 }
 
 namespace {
@@ -308,7 +327,8 @@ extern "C" Datum pgdialer_classify_list(PG_FUNCTION_ARGS) {
   ArrayType* contacts = PG_GETARG_ARRAYTYPE_P(0);
   check_contact_array(fcinfo, contacts);
   MemoryContext call_context = CurrentMemoryContext;
-  Preview preview = begin_preview(jsonb_arg_text(fcinfo, 1), call_context, "dialer.classify_list", false);
+  Preview preview =
+      begin_preview(jsonb_arg_text(fcinfo, 1), call_context, "dialer.classify_list", false, false);
   PreviewBuilder* builder = preview.builder;
   const char* region = default_region();
   const std::vector<Deal>* deals = statement_deals();

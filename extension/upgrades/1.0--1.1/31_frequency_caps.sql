@@ -1,0 +1,1 @@
+../../sql/31_frequency_caps.sql
