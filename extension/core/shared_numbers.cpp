@@ -58,7 +58,9 @@ SharedNumbers::SharedNumbers(std::pmr::memory_resource* memory)
 
 std::optional<std::string_view> SharedNumbers::add(std::string_view e164, std::optional<std::string_view> id,
                                                    std::optional<std::string_view> name) {
-  std::string entry;
+  // Reused row to row: no allocation per contact once it is large enough.
+  std::string& entry = entry_;
+  entry.clear();
   encode_part(entry, id);
   entry += '\0';
   encode_part(entry, name);

@@ -64,6 +64,7 @@ class SharedNumbers {
   std::size_t group_count_ = 0;     // all groups
   long contacts_ = 0;               // contacts in all groups
   std::pmr::string scratch_;        // the kept contact's name, returned by add()
+  std::string entry_;               // add()'s encoded contact (one row's scratch, ordinary heap)
 };
 
 }  // namespace pgdialer
