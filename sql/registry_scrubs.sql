@@ -56,6 +56,10 @@ RESET client_min_messages;
 SELECT dialer.record_registry_scrub(now() - interval '1 day', 'contact_flags') > 0 AS recorded;
 SELECT dialer.push(array_agg(c ORDER BY id), 'All fresh') AS job FROM contacts c \gset
 SELECT * FROM jobs;
+-- The app reads the warning with the job's progress (only when there is one).
+SELECT dialer.push_status(id) ->> 'registry_warning' IS NOT NULL AS warned,
+       dialer.push_status(id) ? 'registry_scrubbed_at' AS dated
+FROM dialer.push_jobs WHERE id IN (4, 5) ORDER BY id;
 -- The launch of a session is a job too: it records the date. (The daemon
 -- simulated: the push reaches PhoneBurner; the earlier jobs are set aside.)
 UPDATE dialer.push_jobs SET status = 'cancelled', finished_at = now() WHERE id < :job;
