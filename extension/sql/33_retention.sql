@@ -18,7 +18,8 @@
 --                   newest registry data is older too; never a requested
 --                   opt-out younger than five years
 --   audit_log, session_changes  rows written before it
--- Sessions, contacts, links and the write-back tables are not records here.
+-- Sessions, contacts, links, the write-back tables and dialer.registry_scrubs
+-- are not records here.
 --
 -- Used by: admins.
 
