@@ -141,7 +141,7 @@ PreviewBuilder::PreviewBuilder(PreviewSettings settings, const PreviewOptions& o
       filters_(options.filters),
       memory_(memory),
       seen_ids_(memory),
-      name_by_number_(memory),
+      shared_numbers_(memory),
       exclusions_(memory),
       summary_(summary_memory != nullptr ? summary_memory : memory) {
   settings_.rules.region = region_;
@@ -169,7 +169,8 @@ PreviewBuilder::Decision PreviewBuilder::add(const Contact& c) {
   // twice; the later one is held back, and the rep may still include it.
   if (e164) {
     const std::optional<std::string> name = display_name(c);
-    if (auto first = name_by_number_.insert(*e164, name ? std::string_view(*name) : std::string_view())) {
+    if (auto first =
+            shared_numbers_.add(*e164, c.id, name ? std::optional<std::string_view>(*name) : std::nullopt)) {
       Exclusion duplicate{ExclusionCategory::invalid_phone, "Duplicate number of " + std::string(*first),
                           true};
       record_exclusion(c, duplicate);
@@ -250,7 +251,7 @@ const std::pmr::string& PreviewBuilder::finish_jsonb(const EncodedNumbers& numbe
 
   const std::string dial = dial_time(ready_, settings_.minutes_per_contact);
   const std::string name = names_.name(filters_.view(), settings_.year, settings_.month);
-  Member summary[9] = {
+  Member summary[10] = {
       {"total", Value::numeric(numbers.total)},
       {"ready", Value::numeric(numbers.ready)},
       {"excluded", Value::numeric(numbers.excluded)},
@@ -261,13 +262,14 @@ const std::pmr::string& PreviewBuilder::finish_jsonb(const EncodedNumbers& numbe
       {"suggested_session_name", Value::string(name)},
   };
   std::size_t count = 8;
+  summary[count++] = {"shared_numbers", Value::container(numbers.shared_numbers)};
   if (!numbers.size_guidance.empty()) {
     // A small object of its own (numbers inside): the glue made it with
     // jsonb_in from size_guidance_json(); placed as it is.
     summary[count++] = {"size_guidance", Value::container(numbers.size_guidance)};
   }
   summary_.clear();
-  summary_.reserve(exclusions_.size_bound() + numbers.size_guidance.size() +
+  summary_.reserve(exclusions_.size_bound() + numbers.size_guidance.size() + numbers.shared_numbers.size() +
                    4096);    // one allocation, not a doubling
   summary_.append(4, '\0');  // the varlena's length word, set by the caller
   jsonb::append_object(summary_, summary, count);
@@ -300,6 +302,9 @@ const std::pmr::string& PreviewBuilder::finish_json() {
   const std::string suggested = names_.name(filters_.view(), settings_.year, settings_.month);
   w.Key("suggested_session_name");
   write_string(w, suggested);
+  w.Key("shared_numbers");
+  const std::string shared = shared_numbers_json();
+  w.RawValue(shared.data(), shared.size(), rapidjson::kObjectType);
   if (wants_size_guidance()) {
     w.Key("size_guidance");
     write_size_guidance(w, ready_, settings_.size_limit, ready_by_tier_, settings_.minutes_per_contact,

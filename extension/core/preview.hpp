@@ -18,6 +18,7 @@
 #include "jsonb_encoding.hpp"
 #include "priority_tier.hpp"
 #include "session_name.hpp"
+#include "shared_numbers.hpp"
 
 namespace pgdialer {
 
@@ -100,10 +101,15 @@ class PreviewBuilder {
     // size_guidance_json() as a jsonb container (jsonb_in's, without its
     // length word); empty when there is none.
     std::string_view size_guidance;
+    // shared_numbers_json() as a jsonb container, the same way; always set.
+    std::string_view shared_numbers;
   };
 
   // The "size_guidance" object as JSON text, when the list calls for one.
   std::optional<std::string> size_guidance_json() const;
+
+  // The "shared_numbers" object as JSON text (shared_numbers.hpp).
+  std::string shared_numbers_json() const { return shared_numbers_.json(region_); }
 
   // {"total", "ready", "excluded", "excluded_by_category", "exclusions",
   //  "estimated_dial_minutes", "estimated_dial_time", "suggested_session_name"}
@@ -135,8 +141,8 @@ class PreviewBuilder {
   std::array<long, kExclusionCategoryCount> by_category_{};
   std::array<long, kTierCount> ready_by_tier_{};
   std::pmr::memory_resource* memory_;
-  CompactStringMap seen_ids_;        // ids, no values
-  CompactStringMap name_by_number_;  // ready contacts' numbers -> display name
+  CompactStringMap seen_ids_;     // ids, no values
+  SharedNumbers shared_numbers_;  // ready contacts' numbers, and who shares them
   SessionNameCollector names_;
   jsonb::ContainerArray exclusions_;  // the excluded rows, as jsonb objects
   std::pmr::string summary_;          // what finish_jsonb() or finish_json() returned last

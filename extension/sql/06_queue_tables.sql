@@ -81,6 +81,10 @@ CREATE TABLE dialer.push_jobs (
     -- dialer.push returned (the first tier's), shared by every tier's job.
     tier              integer CHECK (tier BETWEEN 1 AND 4),
     split_group       bigint REFERENCES dialer.push_jobs,
+    -- The registry data the job was made with (32_registry_scrubs.sql): its
+    -- date, and the warning given when it was stale or undated.
+    registry_scrubbed_at timestamptz,
+    registry_warning  text,
     CHECK ((status = 'running') = (lease_owner IS NOT NULL))
 );
 SELECT pg_catalog.pg_extension_config_dump('dialer.push_jobs', '');

@@ -329,12 +329,17 @@ AS $$
                               'link_ready', d.login_link IS NOT NULL AND d.link_expires_at > now(),
                               'error', d.error) ORDER BY d.batch)
                           FROM dialer.dial_sessions d WHERE d.job_id = j.id))
+           -- Only when the registry data was stale or undated (32_registry_scrubs.sql).
+           || CASE WHEN j.registry_warning IS NOT NULL
+                   THEN jsonb_build_object('registry_warning', j.registry_warning,
+                                           'registry_scrubbed_at', j.registry_scrubbed_at)
+                   ELSE '{}' END
     FROM dialer.push_jobs j JOIN dialer.sessions s ON s.id = j.session_id
     WHERE j.id = push_status.job_id
 $$;
 
 COMMENT ON FUNCTION dialer.push_status(bigint) IS
-'The progress modal: job_id, kind (push or launch), status, total, done, percent, step, counts (created, updated, skipped, failed, unknown, pending), excluded by category, session_id, session_name, error, launch_job_id (the launch a push''s auto_launch enqueued), dial_sessions (a launch''s batches). NULL for an unknown job.';
+'The progress modal: job_id, kind (push or launch), status, total, done, percent, step, counts (created, updated, skipped, failed, unknown, pending), excluded by category, session_id, session_name, error, launch_job_id (the launch a push''s auto_launch enqueued), dial_sessions (a launch''s batches); registry_warning and registry_scrubbed_at when the job was made with stale or undated registry data. NULL for an unknown job.';
 
 -- Cancel a push: a queued job stops at once; a running one stops at the
 -- daemon's next lease renewal, keeping what was already written.

@@ -21,7 +21,10 @@ CREATE TABLE dialer.suppressions (
     reason     text,
     added_by   text NOT NULL DEFAULT dialer.acting_user(),  -- the agent, for a call
     added_at   timestamptz NOT NULL DEFAULT now(),
-    call_id    text                                           -- the PhoneBurner call it came from
+    call_id    text,                                          -- the PhoneBurner call it came from
+    -- For a registry listing: the date of the newest registry data that
+    -- listed it (dialer.record_registry_scrub, 32_registry_scrubs.sql).
+    registry_scrubbed_at timestamptz
 );
 SELECT pg_catalog.pg_extension_config_dump('dialer.suppressions', '');
 

@@ -144,7 +144,10 @@ $$;
 -- "Callback Due Today"); without a date the next action is left as it is. wrong_number flags the phone invalid and do_not_call
 -- sets DNC (source requested) and suppresses the number, for the contact
 -- called and for every other contact with that number. The changes are
--- queued for the hook (13_write_back.sql).
+-- queued for the hook (13_write_back.sql). The suppression counts from the
+-- next statement on (the rules load the list once per statement); its audit
+-- row says when the call ended (called_at) and how many seconds after it the
+-- opt-out was recorded (seconds_after_call; NULL without call times).
 CREATE FUNCTION dialer._apply_call_effects(the_call dialer.call_activity, webhook_event_id bigint)
 RETURNS void
 LANGUAGE plpgsql
@@ -200,7 +203,11 @@ BEGIN
                 PERFORM dialer._audit('suppression_added', 'suppression', number, ARRAY[the_call.contact_id],
                                       'Asked not to be called',
                                       jsonb_build_object('source', 'requested', 'call_id', the_call.call_id,
-                                                         'agent', agent));
+                                                         'agent', agent,
+                                                         -- how long the opt-out took to take effect
+                                                         'called_at', coalesce(the_call.ended_at, the_call.started_at),
+                                                         'seconds_after_call', round(extract(epoch FROM
+                                                             now() - coalesce(the_call.ended_at, the_call.started_at)))));
             END IF;
         END IF;
     END IF;

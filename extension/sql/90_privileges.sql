@@ -216,3 +216,15 @@ GRANT EXECUTE ON FUNCTION dialer.launch_refusals(bigint) TO dialer_rep;
 GRANT EXECUTE ON FUNCTION
     dialer._launch_frequency_caps(bigint, text, dialer.list_verdict[]), dialer._count_launch_refusals(bigint, text)
 TO dialer_sync;
+-- Registry scrub dates (32_registry_scrubs.sql): the limit is public, the
+-- status no secret (whoever previews may see how fresh the registry data
+-- is); the loader (an admin) records refreshes; admins read the history.
+GRANT EXECUTE ON FUNCTION dialer.registry_max_age() TO PUBLIC;
+GRANT SELECT ON dialer.registry_scrub_status TO dialer_analyst;
+GRANT EXECUTE ON FUNCTION dialer.registry_data_date(), dialer.registry_warning(timestamptz) TO dialer_analyst;
+GRANT EXECUTE ON FUNCTION dialer.record_registry_scrub(timestamptz, text, text, bigint, text) TO dialer_admin;
+GRANT SELECT ON dialer.registry_scrubs TO dialer_admin;
+
+-- Retention (33_retention.sql): the period is public; purging is an admin's.
+GRANT EXECUTE ON FUNCTION dialer.retention_period() TO PUBLIC;
+GRANT EXECUTE ON FUNCTION dialer.purge_records(interval, boolean) TO dialer_admin;

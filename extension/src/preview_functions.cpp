@@ -199,6 +199,14 @@ std::string_view numeric_bytes(long n) {
   return numeric_bytes(text);
 }
 
+// The preview's shared_numbers section (always there) as a jsonb container,
+// made by jsonb_in from its JSON text: small (its lists are capped).
+std::string_view shared_numbers_jsonb(PreviewBuilder* builder) {
+  char* json = cpp_call([&] { return pstrdup_noerr(builder->shared_numbers_json()); });
+  Jsonb* made = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(json)));
+  return std::string_view(reinterpret_cast<const char*>(&made->root), VARSIZE(made) - VARHDRSZ);
+}
+
 // The summary as jsonb, in the caller's memory context. The builder writes
 // jsonb's binary form itself (jsonb_encoding.hpp): parsing ~1 MB of JSON text
 // with jsonb_in cost more than classifying the contacts. Only its numbers
@@ -222,6 +230,7 @@ Datum finish_preview(const Preview& preview) {
     encoded.size_guidance =
         std::string_view(reinterpret_cast<const char*>(&made->root), VARSIZE(made) - VARHDRSZ);
   }
+  encoded.shared_numbers = shared_numbers_jsonb(builder);
   const std::pmr::string* bytes = cpp_call([&] { return &builder->finish_jsonb(encoded); });
   auto* result = static_cast<struct varlena*>(palloc(bytes->size()));
   memcpy(result, bytes->data(), bytes->size());

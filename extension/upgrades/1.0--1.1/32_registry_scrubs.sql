@@ -1,0 +1,1 @@
+../../sql/32_registry_scrubs.sql
