@@ -33,6 +33,9 @@
 #                        clang build in build-fuzz/
 #   make bench           benchmarks (prints ratios; never fails on timings)
 #   make deps            install the Debian packages the project needs
+#   make deb             the Debian packages postgresql-15-pgdialer and pgdialer-sync
+#                        (dpkg-buildpackage on a copy of the tree, into build-deb/;
+#                        docs/install.md)
 #   make unit            build and run the GoogleTest suite only
 #   make demo-stop       stop the demo cluster, daemon and fake if any is left running
 #   make format          apply .clang-format to every C++ file (make test checks it)
@@ -190,6 +193,10 @@ test-sanitize: deps check-regress-list
 # FUZZ_SECONDS per target (default 60); `make fuzz FUZZ_SECONDS=600`.
 fuzz: deps
 	@scripts/fuzz.sh
+
+.PHONY: deb
+deb: deps
+	@scripts/build-deb.sh
 
 demo: deps
 	@scripts/demo.sh

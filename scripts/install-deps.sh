@@ -18,6 +18,7 @@ packages=(
   clang libclang-rt-14-dev                           # libFuzzer, ASan, UBSan (tests/fuzz)
   util-linux procps                                  # runuser, pkill for the cluster scripts
   locales                                            # a German locale for the lc_time tests
+  dpkg-dev debhelper postgresql-server-dev-all       # make deb: dpkg-buildpackage, dh, pg_buildext
 )
 
 # The regression tests check that session names stay English under another
