@@ -13,8 +13,9 @@
 #                        integration tests (daemon + fake PhoneBurner), the docs' SQL
 #                        examples, the fuzz targets (a few seconds each), the systemd
 #                        unit check, the docs' systemd recipe (in a scratch root), the
-#                        docs' file references and
-#                        the C++ formatting; prints the time of each suite
+#                        docs' file references,
+#                        the C++ formatting and, last, the Debian packages (built,
+#                        installed, used, purged); prints the time of each suite
 #   make test-pg-upgrade the upgrade and dump tests (scripts/test-upgrade.sh) and a
 #                        real pg_upgrade of a cluster holding pgdialer between two
 #                        private clusters (about a minute; not in make test)
