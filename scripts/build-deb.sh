@@ -33,6 +33,8 @@ if [[ -d /usr/lib/ccache ]] && command -v ccache >/dev/null; then
   export CCACHE_DIR=${CCACHE_DIR:-$(ccache -k cache_dir)}
   config=${XDG_CONFIG_HOME:-$HOME/.config}/ccache/ccache.conf
   [[ -z ${CCACHE_CONFIGPATH:-} && -f $config ]] && export CCACHE_CONFIGPATH=$config
+  export CCACHE_STATSLOG=$out/ccache-stats.log
+  rm -f "$CCACHE_STATSLOG"
 fi
 jobs=$(nproc)
 export DEB_BUILD_OPTIONS="${DEB_BUILD_OPTIONS:-nocheck} parallel=$jobs"
@@ -43,5 +45,10 @@ if ! (cd "$src" && dpkg-buildpackage -b -us -uc) >"$out/build.log" 2>&1; then
   exit 1
 fi
 rm -rf "$src"
-echo "built in $((SECONDS - started)) s (log: ${out#"$repo"/}/build.log):"
+hits=''
+if [[ -f ${CCACHE_STATSLOG:-} ]]; then
+  hits=$(ccache --show-log-stats 2>/dev/null | sed -n 's/^ *Hits: *\([0-9]* \/ *[0-9]*\).*/\1/p' | head -n1 | tr -s ' ')
+  [[ -n $hits ]] && hits=", ccache hits $hits compilations"
+fi
+echo "built in $((SECONDS - started)) s$hits (log: ${out#"$repo"/}/build.log):"
 for deb in "$out"/*.deb; do echo "  ${deb#"$repo"/}"; done

@@ -5,8 +5,9 @@
 # private cluster that is stopped again whatever happens, then the libFuzzer
 # targets for a few seconds each (scripts/fuzz.sh), the systemd
 # unit check, the docs' systemd install recipe run in a scratch root, the
-# check of file references in comments and docs, and the C++ formatting
-# check (.clang-format). Prints the time of each suite.
+# check of file references in comments and docs, the C++ formatting
+# check (.clang-format), and last the Debian packages, built, installed,
+# used and purged (scripts/test-deb.sh). Prints the time of each suite.
 # Exits non-zero on any failure and ends with one "N passed, N failed" line
 # that counts individual tests of every suite.
 set -uo pipefail
@@ -143,6 +144,11 @@ suite "tables generated from libphonenumber's metadata"
 if /usr/bin/python3 extension/gen/number_states.py --check; then passed=$((passed + 1)); else
   failed=$((failed + 1)); suite_failed=1
 fi
+
+# Last: installing the packages replaces the extension's installed files;
+# the script puts the tree's build back (make -s install) when it is done.
+suite "Debian packages (make deb, install, extension and daemon from them, purge)"
+if scripts/test-deb.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); suite_failed=1; fi
 
 # A suite that failed without naming a failing test (a crash, a build or
 # cluster error) still counts as one failure.
