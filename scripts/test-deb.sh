@@ -219,7 +219,7 @@ for db in pgdialer_deb pgdialer_deb_upgrade; do run_psql -d postgres -c "DROP DA
 echo "-- apt-get remove, then purge"
 # What an admin adds, and what the daemon keeps: purge must leave both, and say so.
 install -m 600 /dev/null /etc/pgdialer/phoneburner-token
-install -m 600 -o pgdialer -g pgdialer /dev/null /var/lib/pgdialer-sync/webhook-journal.test
+echo '{"stand-in": "a journaled webhook event"}' >/var/lib/pgdialer-sync/webhook-journal.test
 DEBIAN_FRONTEND=noninteractive apt-get "${apt_opts[@]}" remove $ext_pkg $sync_pkg >"$scratch/remove.log" 2>&1 ||
   { cat "$scratch/remove.log" >&2; fail "apt-get remove"; }
 [[ $(dpkg-query -W -f='${Status}' $sync_pkg) == "deinstall ok config-files" ]] || fail "$sync_pkg after remove: $(dpkg-query -W -f='${Status}' $sync_pkg)"
