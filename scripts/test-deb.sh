@@ -15,12 +15,14 @@
 #      state directory; no systemd: it cannot run here) against the fake
 #      PhoneBurner; the push must end succeeded with the three contacts in
 #      PhoneBurner;
-#   4. removes both (the conffile stays), then purges: the configuration goes
+#   4. reinstalls both (the maintainer scripts of an upgrade) and checks an
+#      admin's edit of sync.conf, the owners and modes and the state stay;
+#   5. removes both (the conffile stays), then purges: the configuration goes
 #      and purge says so; files an admin added to /etc/pgdialer and anything
 #      in /var/lib/pgdialer-sync (the webhook journal) stay and purge names
 #      them; no other file of either package is left.
 # Installing replaces the extension's files that `make install` put there,
-# so steps 2-4 hold the PostgreSQL lock (unless a parent process holds it
+# so steps 2-5 hold the PostgreSQL lock (unless a parent process holds it
 # already) and `make -s install` puts the tree's build back afterwards,
 # whatever happened. The test removes what it added (the admin's files, and
 # the user pgdialer when the machine had none before).
@@ -216,10 +218,21 @@ kill "$fake_pid" && wait "$fake_pid" 2>/dev/null || true
 fake_pid=''
 for db in pgdialer_deb pgdialer_deb_upgrade; do run_psql -d postgres -c "DROP DATABASE $db WITH (FORCE)"; done
 
-echo "-- apt-get remove, then purge"
-# What an admin adds, and what the daemon keeps: purge must leave both, and say so.
-install -m 600 /dev/null /etc/pgdialer/phoneburner-token
+# What the daemon keeps (a stand-in for a journaled event) and an admin adds:
+# an upgrade leaves both alone, purge must keep both and say so.
 echo '{"stand-in": "a journaled webhook event"}' >/var/lib/pgdialer-sync/webhook-journal.test
+install -m 600 /dev/null /etc/pgdialer/phoneburner-token
+echo "-- apt-get install --reinstall (an upgrade's maintainer scripts), with an admin's edit in sync.conf"
+echo 'PGDIALER_CONCURRENCY = 4   # the admin'"'"'s edit' >>/etc/pgdialer/sync.conf
+DEBIAN_FRONTEND=noninteractive apt-get "${apt_opts[@]}" install --reinstall "${debs[@]/#/./}" >"$scratch/reinstall.log" 2>&1 ||
+  { cat "$scratch/reinstall.log" >&2; fail "apt-get install --reinstall"; }
+grep -q "^PGDIALER_CONCURRENCY = 4" /etc/pgdialer/sync.conf || fail "the reinstall replaced the admin's sync.conf"
+check_stat /etc/pgdialer/sync.conf root:pgdialer 640
+check_stat /var/lib/pgdialer-sync pgdialer:pgdialer 700
+[[ -f /var/lib/pgdialer-sync/webhook-journal.test ]] || fail "the reinstall touched the state directory"
+ok "reinstall: the admin's sync.conf, owners, modes and the state directory kept"
+
+echo "-- apt-get remove, then purge"
 DEBIAN_FRONTEND=noninteractive apt-get "${apt_opts[@]}" remove $ext_pkg $sync_pkg >"$scratch/remove.log" 2>&1 ||
   { cat "$scratch/remove.log" >&2; fail "apt-get remove"; }
 [[ $(dpkg-query -W -f='${Status}' $sync_pkg) == "deinstall ok config-files" ]] || fail "$sync_pkg after remove: $(dpkg-query -W -f='${Status}' $sync_pkg)"
