@@ -79,7 +79,7 @@ fi
 user_existed=0
 getent passwd pgdialer >/dev/null && user_existed=1
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/pgdialer-deb-test.XXXXXX")
-fake_pid=''
+fake_pid='' cluster_started=0
 apt_opts=(-y -qq -o DPkg::Lock::Timeout=300)
 cleanup() {
   local rc=$?
@@ -91,7 +91,7 @@ cleanup() {
   rm -f /etc/pgdialer/phoneburner-token /var/lib/pgdialer-sync/webhook-journal.test
   rmdir /etc/pgdialer/credentials /etc/pgdialer /var/lib/pgdialer-sync 2>/dev/null
   if [[ $user_existed == 0 ]] && getent passwd pgdialer >/dev/null; then deluser --system pgdialer >/dev/null 2>&1; fi
-  if [[ -n ${PGHOST:-} ]]; then
+  if [[ $cluster_started == 1 ]]; then
     for db in pgdialer_deb pgdialer_deb_upgrade; do psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" 2>/dev/null; done
     scripts/pg-cluster.sh stop test
   fi
@@ -138,6 +138,7 @@ grep -qx 'User=pgdialer' "$unit" || fail "the unit does not run as pgdialer"
 ok "systemd-analyze verify $unit (ExecStart=${exec_start[*]})"
 
 echo "-- the extension from the package, in the test cluster"
+cluster_started=1
 scripts/pg-cluster.sh start test
 eval "$(scripts/pg-cluster.sh env test)"
 run_psql() { PGOPTIONS="-c client_min_messages=warning" psql -X -q -At -v ON_ERROR_STOP=1 "$@"; }
