@@ -193,3 +193,6 @@ GRANT EXECUTE ON FUNCTION
     dialer.filter_sql(jsonb, regclass),
     dialer.daemon_hello(text, text, text, text)
 TO dialer_sync;
+
+-- Calling windows (30_calling_windows.sql): a pure rule, like dialer.exclusion.
+GRANT EXECUTE ON FUNCTION dialer.calling_window(record, timestamptz), dialer._calling_window_data() TO PUBLIC;
