@@ -128,3 +128,32 @@ SELECT (cw('+12125550100', NULL, NULL, '2026-03-04 15:00+00')).status;
 RESET ROLE;
 DROP FUNCTION cw(text, text, text, timestamptz);
 DROP TABLE cw;
+
+-- dialer.preview's calling_window section, only when asked for: the ready
+-- contacts by status and by state, and the earliest time all are callable.
+CREATE TABLE cw_list (id int, first_name text, last_name text, phone text, zip text, state text);
+INSERT INTO cw_list VALUES
+    (1, 'Ann', 'Ny', '+12125550100', NULL, NULL),        -- New York: callable from 13:00 UTC
+    (2, 'Bo', 'Ca', '+13055550100', '90210', NULL),      -- Beverly Hills, FL number: 16:00 UTC
+    (3, 'Cy', 'La', '+15045550100', NULL, NULL),         -- New Orleans: 14:00 UTC
+    (4, 'Di', 'Dup', '+15045550100', NULL, NULL),        -- duplicate number: not ready, not counted
+    (5, 'Ed', 'None', NULL, NULL, NULL),                 -- no phone: excluded
+    (6, 'Fay', 'Ny', '+12125550101', NULL, 'NY');
+SELECT jsonb_pretty(dialer.preview(array_agg(c ORDER BY id),
+                                   '{"calling_window": true, "as_of": "2026-03-04 12:30+00"}')->'calling_window')
+FROM cw_list c;
+SELECT (dialer.preview_agg(c, '{"calling_window": true, "as_of": "2026-03-04 14:00+00"}')->'calling_window')
+           - 'by_state' AS at_14
+FROM cw_list c;
+-- A contact that is never callable (an international freephone number,
+-- valid but in no zone): no time for the whole list.
+INSERT INTO cw_list VALUES (7, 'Gus', 'Nowhere', '+80012345678', NULL, NULL);
+SELECT (dialer.preview(array_agg(c), '{"calling_window": true, "as_of": "2026-03-04 14:00+00"}')->'calling_window')
+           - 'by_state' AS with_blocked
+FROM cw_list c;
+-- Not asked (or false): no section; a wrong value is an error.
+SELECT dialer.preview(array_agg(c), '{"as_of": "2026-03-04 14:00+00"}') ? 'calling_window' AS default_off,
+       dialer.preview(array_agg(c), '{"calling_window": false}') ? 'calling_window' AS off
+FROM cw_list c;
+SELECT dialer.preview(array_agg(c), '{"calling_window": "yes"}') FROM cw_list c;
+DROP TABLE cw_list;

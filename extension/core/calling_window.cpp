@@ -371,6 +371,8 @@ WindowAnswer WindowChecker::compute(const WindowKey& key) const {
   }
 
   const std::vector<Interval>& open = *allowed;
+  for (const Interval& w : open)
+    if (at_ < w.second) out.windows.push_back(w);
   auto next = std::find_if(open.begin(), open.end(), [&](const Interval& w) { return at_ < w.second; });
   if (next == open.end()) {
     out.rule = "no time in the next " + std::to_string(kHorizonDays) +

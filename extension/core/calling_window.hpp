@@ -106,6 +106,9 @@ struct WindowAnswer {
   std::optional<std::int64_t> opens_at;  // unix seconds; later_today and next_day only
   std::string zone;                      // the zones, comma-separated; empty when unknown
   std::string rule;                      // the rule that decided, or why blocked
+  // When it is callable from `at` on, as [start, end) unix seconds, sorted:
+  // within the checker's horizon, empty when blocked.
+  std::vector<std::pair<std::int64_t, std::int64_t>> windows;
 };
 
 // What decides a contact's window.

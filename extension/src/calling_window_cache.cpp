@@ -154,6 +154,16 @@ const ZoneClock& postgres_zone_clock() {
   return *clock_instance;
 }
 
+void prepare_calling_windows() {
+  statement_calling_rules();
+  postgres_zone_clock();
+}
+
+std::shared_ptr<PreviewCallingWindows> make_preview_calling_windows(long long as_of) {
+  return std::make_shared<PreviewCallingWindows>(current_calling_rules_shared(), *clock_instance,
+                                                 unix_seconds_of(as_of));
+}
+
 std::int64_t unix_seconds_of(long long ts) {
   long long micros =
       ts + (static_cast<long long>(POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY * USECS_PER_SEC);

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "calling_window.hpp"
+#include "preview_calling_window.hpp"
 
 namespace pgdialer::glue {
 
@@ -24,6 +25,12 @@ std::shared_ptr<const CallingRules> current_calling_rules_shared() noexcept;
 // tables name is looked up on first use in a backend; may ereport then, so
 // call it outside cpp_call. The clock itself never ereports.
 const ZoneClock& postgres_zone_clock();
+
+// dialer.preview's calling_window section: prepare_calling_windows() loads the
+// rules and the clock (may ereport: outside cpp_call), then
+// make_preview_calling_windows() makes the section's tally (inside cpp_call).
+void prepare_calling_windows();
+std::shared_ptr<PreviewCallingWindows> make_preview_calling_windows(long long as_of_timestamptz);
 
 // A timestamptz as whole unix seconds (floor) and back.
 std::int64_t unix_seconds_of(long long timestamptz);

@@ -22,7 +22,8 @@
 #include "preview.hpp"
 
 #include "deals_cache.hpp"
-#include "suppression_cache.hpp"  // before postgres.h: it includes a core header
+#include "suppression_cache.hpp"     // before postgres.h: it includes a core header
+#include "calling_window_cache.hpp"  // likewise
 
 #include "context_memory.hpp"
 
@@ -142,6 +143,7 @@ Preview begin_preview(const char* options_json, MemoryContext parent, const char
   // The whole list is classified against one load of dialer.suppressions.
   statement_suppressions();
   long size_limit = size_guidance ? list_size_limit() : 0;
+  if (options->calling_window) prepare_calling_windows();
   PreviewBuilder* builder = cpp_call([&] {
     PreviewSettings settings{RuleSettings{min_days, as_of_unix, region},
                              minutes,
@@ -149,6 +151,7 @@ Preview begin_preview(const char* options_json, MemoryContext parent, const char
                              month,
                              current_suppressions_shared(),
                              size_limit};
+    if (options->calling_window) settings.calling_windows = make_preview_calling_windows(as_of);
     return context_owned<PreviewBuilder>(state, std::move(settings), *options, memory, summary_memory);
   });
   return Preview{state, builder};
@@ -165,7 +168,8 @@ void add_row(FunctionCallInfo fcinfo, PreviewBuilder* builder, Datum value, Memo
   MemoryContext old = MemoryContextSwitchTo(row_context);
   HeapTupleHeader row = DatumGetHeapTupleHeader(value);
   Contact contact;
-  read_row(layout_for_row(fcinfo, row, ColumnSet::preview, "dialer.preview"), row, &contact);
+  ColumnSet set = builder->reads_calling_window() ? ColumnSet::preview_calling_window : ColumnSet::preview;
+  read_row(layout_for_row(fcinfo, row, set, "dialer.preview"), row, &contact);
   cpp_call([&] { builder->add(contact); });
   MemoryContextSwitchTo(old);
 }
@@ -204,6 +208,16 @@ Datum finish_preview(PreviewBuilder* builder) {
   if (guidance != nullptr) {
     Jsonb* made = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(guidance)));
     encoded.size_guidance =
+        std::string_view(reinterpret_cast<const char*>(&made->root), VARSIZE(made) - VARHDRSZ);
+  }
+  // The calling_window section, when asked for: likewise.
+  char* windows = cpp_call([&]() -> char* {
+    auto json = builder->calling_window_json();
+    return json ? pstrdup_noerr(*json) : nullptr;
+  });
+  if (windows != nullptr) {
+    Jsonb* made = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(windows)));
+    encoded.calling_window =
         std::string_view(reinterpret_cast<const char*>(&made->root), VARSIZE(made) - VARHDRSZ);
   }
   const std::pmr::string* bytes = cpp_call([&] { return &builder->finish_jsonb(encoded); });
