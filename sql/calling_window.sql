@@ -157,3 +157,19 @@ SELECT dialer.preview(array_agg(c), '{"as_of": "2026-03-04 14:00+00"}') ? 'calli
 FROM cw_list c;
 SELECT dialer.preview(array_agg(c), '{"calling_window": "yes"}') FROM cw_list c;
 DROP TABLE cw_list;
+
+-- Business-number exemptions (for launches): admins only, documented, never
+-- for a number whose owner asked not to be called.
+SELECT dialer.set_calling_window_exemption('(310) 555-0105', 'Acme Corp switchboard', 'listed on its website');
+SELECT phone_e164, business, documentation FROM dialer.calling_window_exemptions;
+SELECT dialer.add_suppression('(310) 555-0199', 'requested', 'asked on a call');
+SELECT dialer.set_calling_window_exemption('(310) 555-0199', 'Acme Corp', 'listed');
+SELECT dialer.set_calling_window_exemption('not a number', 'Acme Corp', 'listed');
+SELECT dialer.set_calling_window_exemption('(310) 555-0106', 'Acme Corp', ' ');
+SET ROLE dialer_rep;
+SELECT dialer.set_calling_window_exemption('(310) 555-0107', 'Acme Corp', 'listed');
+RESET ROLE;
+SELECT dialer.remove_calling_window_exemption('+13105550105') AS removed,
+       dialer.remove_calling_window_exemption('+13105550105') AS again;
+SELECT action, object_id FROM dialer.audit_log WHERE action LIKE 'calling_window_exemption%' ORDER BY id;
+DELETE FROM dialer.suppressions;

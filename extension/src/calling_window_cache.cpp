@@ -8,6 +8,7 @@
 
 #include "calling_window_cache.hpp"
 #include "cpp_boundary.hpp"
+#include "settings.hpp"
 #include "statement_snapshot.hpp"
 
 extern "C" {
@@ -15,6 +16,7 @@ extern "C" {
 #include "executor/spi.h"
 #include "pgtime.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
 #include "utils/snapmgr.h"
 }
 
@@ -152,6 +154,19 @@ const ZoneClock& postgres_zone_clock() {
   }
   clock_instance = clock;  // kept for the backend's life
   return *clock_instance;
+}
+
+namespace {
+char* calling_window_clock_setting = nullptr;
+}  // namespace
+
+void define_calling_window_settings() {
+  DefineCustomStringVariable(
+      "dialer.calling_window_clock",
+      "The instant launches check calling windows at, instead of now (a timestamptz; empty: now).",
+      "For tests and rehearsals: a launch keeps out the contacts outside their calling window at this "
+      "instant. Superuser-only, so no rep can move a launch's clock.",
+      &calling_window_clock_setting, "", PGC_SUSET, 0, nullptr, nullptr, nullptr);
 }
 
 void prepare_calling_windows() {
