@@ -11,6 +11,8 @@
 #      with one kept by hand, and without the column; then
 #      bench/segments_bench.sql: segments (the filter language compiled to SQL)
 #      against the same filters written by hand, counts, plans and timings;
+#      then bench/calling_window_bench.sql: the calling-window check on top of
+#      the classification, and a 10,000-contact preview with windows;
 #   3. build/push_bench: the push queue end to end (a fresh database on the
 #      bench cluster, the real pgdialer-sync, the fake PhoneBurner): enqueue ->
 #      first contact over 100 small pushes, 1,000 and 10,000 contacts against
@@ -97,6 +99,12 @@ if [[ $only != push ]]; then
     echo "bench/segments_bench.sql failed" >&2
     exit 1
   fi
+  echo
+  echo "==> bench/calling_window_bench.sql (the calling-window check over the same $rows contacts)"
+  if ! psql -X -f bench/calling_window_bench.sql 2>&1 | tee "$tmp/calling_window_bench.out"; then
+    echo "bench/calling_window_bench.sql failed" >&2
+    exit 1
+  fi
 fi
 
 push_failed=0
@@ -118,6 +126,7 @@ echo "Done in $(( $(date +%s) - started )) s. Timings never fail the bench; rati
 echo "baselines measured in this run on this machine (SQL: one backend, no parallel workers, no JIT;"
 echo "push queue: one pgdialer-sync, the fake PhoneBurner on loopback)."
 if grep -qs 'DIFFERENT' "$tmp/rules_bench.out" "$tmp/messy_bench.out" "$tmp/segments_bench.out" \
+     "$tmp/calling_window_bench.out" \
    || [[ $differences -ne 0 ]]; then
   echo "Some answers differed (lines marked DIFFERENT above)." >&2
   exit 1
