@@ -16,7 +16,9 @@
 -- of the dial session.
 --
 -- Used by: apps and analysts (dialer.calling_window), dialer.preview,
--- dialer.launch.
+-- dialer.launch (through dialer.prepare_launch in 16_daemon_api_jobs.sql:
+-- dialer.launch_window_holds, dialer.calling_window_exemptions), admins
+-- (the exemptions).
 
 CREATE TYPE dialer.calling_window AS (
     status   text,         -- callable | later_today | next_day | blocked
