@@ -28,38 +28,41 @@ BEGIN;  -- one now() for every query
 \echo '== Calling windows over the whole table (a fixed instant: Wednesday 2026-03-04 18:00 UTC)'
 
 -- In the classification pipeline (the preview's builder): the same 1M
--- contacts with and without options.calling_window.
-SELECT bench.time_query('cw_agg_plain', 'dialer.preview_agg(c, ''{}'') over all contacts',
-    $q$SELECT dialer.preview_agg(c, '{"as_of": "2026-03-04 18:00+00"}') ->> 'ready' || ' ready'
-       FROM bench.contacts c$q$, 2);
-SELECT bench.time_query('cw_agg_windows', 'the same with "calling_window": true',
-    $q$SELECT (p ->> 'ready') || ' ready, ' || (p -> 'calling_window' ->> 'callable') || ' callable'
-       FROM (SELECT dialer.preview_agg(c, '{"as_of": "2026-03-04 18:00+00", "calling_window": true}') AS p
-             FROM bench.contacts c) x$q$, 2);
-
--- Per row in SQL: dialer.calling_window(c) beside dialer.exclusion(c).
-SELECT bench.time_query('cw_sql_plain', 'dialer.exclusion(c) IS NULL',
-    $q$SELECT count(*) FROM bench.contacts c WHERE dialer.exclusion(c) IS NULL$q$, 2);
-SELECT bench.time_query('cw_sql_both', '... AND (dialer.calling_window(c, at)).status = ''callable''',
-    $q$SELECT count(*) FROM bench.contacts c
-       WHERE dialer.exclusion(c) IS NULL
-         AND (dialer.calling_window(c, '2026-03-04 18:00+00')).status = 'callable'$q$, 2);
+-- contacts with and without options.calling_window; then per row in SQL,
+-- dialer.calling_window(c) beside dialer.exclusion(c). Each pair runs
+-- interleaved, three rounds, best of each, so a busy machine's drift does
+-- not land on one side.
+SELECT bench.time_query('cw_agg_plain_' || r, 'dialer.preview_agg(c, ''{}'') over all contacts',
+           $q$SELECT dialer.preview_agg(c, '{"as_of": "2026-03-04 18:00+00"}') ->> 'ready' || ' ready'
+              FROM bench.contacts c$q$, 1, r = 1)
+       || E'\n' ||
+       bench.time_query('cw_agg_windows_' || r, 'the same with "calling_window": true',
+           $q$SELECT (p ->> 'ready') || ' ready, ' || (p -> 'calling_window' ->> 'callable') || ' callable'
+              FROM (SELECT dialer.preview_agg(c, '{"as_of": "2026-03-04 18:00+00", "calling_window": true}') AS p
+                    FROM bench.contacts c) x$q$, 1, r = 1)
+FROM generate_series(1, 3) r;
+SELECT bench.time_query('cw_sql_plain_' || r, 'dialer.exclusion(c) IS NULL',
+           $q$SELECT count(*) FROM bench.contacts c WHERE dialer.exclusion(c) IS NULL$q$, 1, r = 1)
+       || E'\n' ||
+       bench.time_query('cw_sql_both_' || r, '... AND (dialer.calling_window(c, at)).status = ''callable''',
+           $q$SELECT count(*) FROM bench.contacts c
+              WHERE dialer.exclusion(c) IS NULL
+                AND (dialer.calling_window(c, '2026-03-04 18:00+00')).status = 'callable'$q$, 1, r = 1)
+FROM generate_series(1, 3) r;
 
 \echo
-SELECT format('   %-56s %10s ns/contact (target: at most 150)', 'window check in the preview pipeline',
-              to_char((w.ms - p.ms) * 1e6 / :rows, 'FM9999990'))
-FROM bench.results w, bench.results p WHERE w.key = 'cw_agg_windows' AND p.key = 'cw_agg_plain';
-SELECT format('   %-56s %10s ns/contact', 'dialer.calling_window(c) per row in SQL (reference)',
-              to_char((w.ms - p.ms) * 1e6 / :rows, 'FM9999990'))
-FROM bench.results w, bench.results p WHERE w.key = 'cw_sql_both' AND p.key = 'cw_sql_plain';
-
--- The two forms must agree: the preview's callable count is the count of
--- ready contacts that dialer.calling_window calls callable.
-SELECT format('   %-56s %s', 'preview callable vs calling_window(c) callable',
-              CASE WHEN split_part(split_part(w.result, ', ', 2), ' ', 1) = s.result
-                   THEN 'same count (' || s.result || ')'
-                   ELSE 'DIFFERENT: ' || w.result || ' vs ' || s.result END)
-FROM bench.results w, bench.results s WHERE w.key = 'cw_agg_windows' AND s.key = 'cw_sql_both';
+SELECT format('   %-56s %10s ns/contact (target: at most 150; best of 3: %s vs %s ms)',
+              'window check in the preview pipeline',
+              to_char((min(w.ms) - min(p.ms)) * 1e6 / :rows, 'FM9999990'),
+              to_char(min(w.ms), 'FM9999990'), to_char(min(p.ms), 'FM9999990'))
+FROM (SELECT ms FROM bench.results WHERE key LIKE 'cw\_agg\_windows\_%') w,
+     (SELECT ms FROM bench.results WHERE key LIKE 'cw\_agg\_plain\_%') p;
+SELECT format('   %-56s %10s ns/contact (best of 3: %s vs %s ms)',
+              'dialer.calling_window(c) per row in SQL (reference)',
+              to_char((min(w.ms) - min(p.ms)) * 1e6 / :rows, 'FM9999990'),
+              to_char(min(w.ms), 'FM9999990'), to_char(min(p.ms), 'FM9999990'))
+FROM (SELECT ms FROM bench.results WHERE key LIKE 'cw\_sql\_both\_%') w,
+     (SELECT ms FROM bench.results WHERE key LIKE 'cw\_sql\_plain\_%') p;
 COMMIT;
 
 -- The push modal with windows: a 10,000-contact list.
@@ -76,6 +79,19 @@ SELECT bench.time_query('cw_preview10k', 'the same with "calling_window": true',
            -> 'calling_window' ->> 'all_callable_at'
     FROM bench.contacts c WHERE c.id BETWEEN %s AND %s
 $q$, :lo, :hi));
+-- The two forms agree: the preview's callable count is the number of
+-- contacts classify_list keeps (it drops duplicate numbers, as the preview
+-- does) that dialer.calling_window calls callable.
+SELECT format('   %-56s %s', 'preview callable vs calling_window(c) callable',
+              CASE WHEN p.n = s.n THEN 'same count (' || p.n || ')' ELSE 'DIFFERENT: ' || p.n || ' vs ' || s.n END)
+FROM (SELECT dialer.preview(array_agg(c), '{"as_of": "2026-03-04 13:30+00", "calling_window": true}')
+             -> 'calling_window' ->> 'callable' AS n
+      FROM bench.contacts c WHERE c.id BETWEEN :lo AND :hi) p,
+     (SELECT count(*)::text AS n
+      FROM (SELECT dialer.classify_list(array_agg(c), '{"as_of": "2026-03-04 13:30+00"}') AS v
+            FROM bench.contacts c WHERE c.id BETWEEN :lo AND :hi) l
+      JOIN bench.contacts c ON c.id = (l.v).contact_id::bigint AND c.id BETWEEN :lo AND :hi
+      WHERE (l.v).category IS NULL AND (dialer.calling_window(c, '2026-03-04 13:30+00')).status = 'callable') s;
 SELECT format('   %-56s %10s ms (target: under 100)', '10,000-contact preview with windows',
               to_char(ms, 'FM9999990.0'))
 FROM bench.results WHERE key = 'cw_preview10k';
