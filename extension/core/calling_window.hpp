@@ -32,7 +32,10 @@ namespace pgdialer {
 
 // ---- zones -----------------------------------------------------------------
 
-// Every zone the tables name, numbered 0..zone_count()-1.
+// Every zone the tables name, numbered 0..zone_count()-1. The first call
+// builds the lookup tables (it may throw std::bad_alloc): call it before the
+// noexcept lookups below, as the glue does inside its exception boundary
+// (postgres_zone_clock), so that they never allocate.
 int zone_count();
 std::string_view zone_name(int zone);
 
