@@ -48,6 +48,11 @@ MODULE_big = pgdialer
 CORE_SRCS = $(sort $(wildcard extension/core/*.cpp))
 GLUE_SRCS = $(sort $(wildcard extension/src/*.cpp))
 OBJS = $(CORE_SRCS:.cpp=.o) $(GLUE_SRCS:.cpp=.o)
+# The time zones of number prefixes (calling windows), generated from
+# python3-phonenumbers; the script fails the build unless its release is the
+# linked libphonenumber's.
+OBJS += extension/gen/number_zones_data.o
+EXTRA_CLEAN = extension/gen/number_zones_data.cpp
 
 MODULEDIR = extension
 # Versions (docs/upgrades.md). The newest version's install script is
@@ -67,7 +72,8 @@ REGRESS = e164 phone_info settings exclusion is_dialable contact_rows planner_su
           session_name dial_time payload talking_points preview preview_jsonb preview_limits push_queue launch call_events \
           session_manage session_stats no_crash suppressions roles \
           list_size deals writeback_fields metrics filters lists segments entry_points smart_lists templates \
-          daemon_versions calling_rules number_states frequency_caps shared_numbers registry_scrubs retention
+          daemon_versions calling_rules number_states frequency_caps shared_numbers registry_scrubs retention \
+          calling_window
 REGRESS_OPTS = --load-extension=pgdialer
 # installcheck first checks that REGRESS names exactly the files in sql/.
 REGRESS_PREP = check-regress-list
@@ -145,6 +151,9 @@ extension/pgdialer--1.0--1.1.sql: $(UPGRADE_1_0_SQL) Makefile
 	     cat "$$f"; \
 	   done; } >$@.tmp
 	@mv $@.tmp $@
+
+extension/gen/number_zones_data.cpp: extension/gen/number_zones.py
+	/usr/bin/python3 extension/gen/number_zones.py $@
 
 # REGRESS is an explicit list because the order matters; this keeps it equal
 # to the set of files in sql/ (a test left out, or listed without its file,

@@ -13,6 +13,8 @@
 #      against the same filters written by hand, counts, plans and timings;
 #      bench/frequency_caps_bench.sql: the preview's frequency_capped section
 #      on 10,000 contacts against 300,000 calls, with and without a cap;
+#      bench/calling_window_bench.sql: the calling-window check on top of
+#      the classification, and a 10,000-contact preview with windows;
 #   3. build/push_bench: the push queue end to end (a fresh database on the
 #      bench cluster, the real pgdialer-sync, the fake PhoneBurner): enqueue ->
 #      first contact over 100 small pushes, 1,000 and 10,000 contacts against
@@ -105,6 +107,12 @@ if [[ $only != push ]]; then
     echo "bench/frequency_caps_bench.sql failed" >&2
     exit 1
   fi
+  echo
+  echo "==> bench/calling_window_bench.sql (the calling-window check over the same $rows contacts)"
+  if ! psql -X -f bench/calling_window_bench.sql 2>&1 | tee "$tmp/calling_window_bench.out"; then
+    echo "bench/calling_window_bench.sql failed" >&2
+    exit 1
+  fi
 fi
 
 push_failed=0
@@ -127,6 +135,7 @@ echo "baselines measured in this run on this machine (SQL: one backend, no paral
 echo "push queue: one pgdialer-sync, the fake PhoneBurner on loopback)."
 if grep -qs 'DIFFERENT' "$tmp/rules_bench.out" "$tmp/messy_bench.out" "$tmp/segments_bench.out" \
      "$tmp/frequency_caps_bench.out" \
+     "$tmp/calling_window_bench.out" \
    || [[ $differences -ne 0 ]]; then
   echo "Some answers differed (lines marked DIFFERENT above)." >&2
   exit 1

@@ -8,6 +8,9 @@ SET search_path TO test_caps;
 \set VERBOSITY terse
 \i sql/include/reset.sql
 TRUNCATE dialer.launch_refusals;
+-- Launches also check calling windows; at a fixed instant inside every
+-- window (Wednesday 13:00 in New York), so only the caps hold contacts back.
+SET dialer.calling_window_clock = '2026-03-04 18:00+00';
 DELETE FROM dialer.calling_rules WHERE NOT builtin;  -- only the shipped rules
 SELECT state, max_calls, cap_hours FROM dialer.calling_rules_in_force WHERE max_calls IS NOT NULL;
 SELECT dialer.frequency_caps_in_force();

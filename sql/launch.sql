@@ -5,6 +5,9 @@ SET search_path TO test_launch;
 \set VERBOSITY terse
 -- Start from an empty queue (earlier files leave jobs queued).
 \i sql/include/reset.sql
+-- Launches check calling windows at a fixed instant (Wednesday 13:00 in New
+-- York), so this file does not depend on the time of day it runs at.
+SET dialer.calling_window_clock = '2026-03-04 18:00+00';
 CREATE TABLE contacts (
     id bigint PRIMARY KEY, contact_type text, first_name text, last_name text, phone text,
     do_not_call boolean DEFAULT false, do_not_call_source text, last_call_attempt_at timestamptz

@@ -6,6 +6,7 @@ CREATE SCHEMA test_roles;
 SET search_path TO test_roles;
 \set VERBOSITY terse
 \i sql/include/reset.sql
+SET dialer.calling_window_clock = '2026-03-04 18:00+00';  -- launches: a fixed instant
 CREATE ROLE roles_nobody LOGIN;
 CREATE ROLE roles_analyst LOGIN IN ROLE dialer_analyst;
 CREATE ROLE roles_sarah LOGIN IN ROLE dialer_rep;

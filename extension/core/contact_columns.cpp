@@ -75,6 +75,9 @@ constexpr std::array<std::string_view, 5> kDialableColumns{"do_not_call", "suppr
 constexpr std::array<std::string_view, 6> kPreviewExtraColumns{
     "id", "company", "contact_type", "buyer_type", "engagement_score", "state"};
 
+// What the calling window reads (calling_window.hpp).
+constexpr std::array<std::string_view, 4> kCallingWindowColumns{"phone", "phone_e164", "state", "zip"};
+
 template <std::size_t N>
 bool contains(const std::array<std::string_view, N>& names, std::string_view name) {
   for (auto n : names)
@@ -101,6 +104,10 @@ bool column_in_set(int index, ColumnSet set) {
       return contains(kExclusionColumns, kColumns[index].name) ||
              contains(kPreviewExtraColumns, kColumns[index].name);
     case ColumnSet::everything: return true;
+    case ColumnSet::calling_window: return contains(kCallingWindowColumns, kColumns[index].name);
+    case ColumnSet::preview_calling_window:
+      return column_in_set(index, ColumnSet::preview) ||
+             contains(kCallingWindowColumns, kColumns[index].name);
   }
   return false;
 }

@@ -34,7 +34,9 @@ int column_index(std::string_view name);
 
 // Which columns a function needs. The planner support function rewrites
 // `dialer.exclusion(c)` to pass only these columns instead of the whole row.
-enum class ColumnSet { exclusion, dialable, preview, everything };
+// calling_window: what the window check reads (calling_window.hpp);
+// preview_calling_window: preview's plus those, for options.calling_window.
+enum class ColumnSet { exclusion, dialable, preview, everything, calling_window, preview_calling_window };
 bool column_in_set(int index, ColumnSet set);
 
 }  // namespace pgdialer

@@ -118,9 +118,13 @@ PreviewOptions parse_preview_options(std::string_view json) {
     } else if (key == "filters") {
       if (v.IsNull()) continue;
       out.filters = filters_from(v);
+    } else if (key == "calling_window") {
+      if (v.IsNull()) continue;
+      if (!v.IsBool()) throw invalid_argument("options.calling_window must be true or false");
+      out.calling_window = v.GetBool();
     } else {
       throw invalid_argument("unknown option \"" + std::string(key) + "\"",
-                             "Valid options are min_days, filters and as_of.");
+                             "Valid options are min_days, filters, as_of and calling_window.");
     }
   }
   return out;
@@ -179,6 +183,7 @@ PreviewBuilder::Decision PreviewBuilder::add(const Contact& c) {
   }
   ++ready_;
   ++ready_by_tier_[priority_tier(c.engagement_score) - 1];
+  if (settings_.calling_windows) settings_.calling_windows->add(c, e164);
   return {Decision::Kind::ready, std::nullopt, std::move(e164)};
 }
 
@@ -224,6 +229,11 @@ std::optional<std::string> PreviewBuilder::size_guidance_json() const {
   return std::string(out.GetString(), out.GetSize());
 }
 
+std::optional<std::string> PreviewBuilder::calling_window_json() {
+  if (!settings_.calling_windows) return std::nullopt;
+  return settings_.calling_windows->json();
+}
+
 PreviewBuilder::Numbers PreviewBuilder::numbers() const {
   Numbers n{};
   n.total = total_;
@@ -251,7 +261,7 @@ const std::pmr::string& PreviewBuilder::finish_jsonb(const EncodedNumbers& numbe
 
   const std::string dial = dial_time(ready_, settings_.minutes_per_contact);
   const std::string name = names_.name(filters_.view(), settings_.year, settings_.month);
-  Member summary[10] = {
+  Member summary[11] = {
       {"total", Value::numeric(numbers.total)},
       {"ready", Value::numeric(numbers.ready)},
       {"excluded", Value::numeric(numbers.excluded)},
@@ -268,8 +278,11 @@ const std::pmr::string& PreviewBuilder::finish_jsonb(const EncodedNumbers& numbe
     // jsonb_in from size_guidance_json(); placed as it is.
     summary[count++] = {"size_guidance", Value::container(numbers.size_guidance)};
   }
+  if (!numbers.calling_window.empty())
+    summary[count++] = {"calling_window", Value::container(numbers.calling_window)};
   summary_.clear();
   summary_.reserve(exclusions_.size_bound() + numbers.size_guidance.size() + numbers.shared_numbers.size() +
+                   numbers.calling_window.size() +
                    4096);    // one allocation, not a doubling
   summary_.append(4, '\0');  // the varlena's length word, set by the caller
   jsonb::append_object(summary_, summary, count);
@@ -309,6 +322,10 @@ const std::pmr::string& PreviewBuilder::finish_json() {
     w.Key("size_guidance");
     write_size_guidance(w, ready_, settings_.size_limit, ready_by_tier_, settings_.minutes_per_contact,
                         suggested);
+  }
+  if (auto windows = calling_window_json()) {
+    w.Key("calling_window");
+    w.RawValue(windows->data(), windows->size(), rapidjson::kObjectType);
   }
   w.EndObject();
 

@@ -16,6 +16,7 @@
 #include "contact.hpp"
 #include "exclusion.hpp"
 #include "jsonb_encoding.hpp"
+#include "preview_calling_window.hpp"
 #include "priority_tier.hpp"
 #include "session_name.hpp"
 #include "shared_numbers.hpp"
@@ -37,6 +38,7 @@ struct PreviewOptions {
   std::optional<int> min_days;       // 0..365
   std::optional<std::string> as_of;  // timestamptz text, parsed by the caller
   OwnedFilters filters;              // from options.filters
+  bool calling_window = false;       // the calling_window section (preview_calling_window.hpp)
 };
 PreviewOptions parse_preview_options(std::string_view json);
 
@@ -53,6 +55,8 @@ struct PreviewSettings {
   // than this and the summary says so and proposes a split by priority tier.
   // 0: no guidance.
   long size_limit = 0;
+  // options.calling_window: the ready contacts' calling windows at as_of.
+  std::shared_ptr<PreviewCallingWindows> calling_windows = nullptr;
 };
 
 // Builds the summary one contact at a time, in array order, so a very large
@@ -103,7 +107,14 @@ class PreviewBuilder {
     std::string_view size_guidance;
     // shared_numbers_json() as a jsonb container, the same way; always set.
     std::string_view shared_numbers;
+    // calling_window_json() as a jsonb container, likewise; empty when not asked.
+    std::string_view calling_window;
   };
+
+  // The "calling_window" object as JSON text, when options.calling_window.
+  std::optional<std::string> calling_window_json();
+  // Whether contacts must be read with their address (options.calling_window).
+  bool reads_calling_window() const { return settings_.calling_windows != nullptr; }
 
   // The "size_guidance" object as JSON text, when the list calls for one.
   std::optional<std::string> size_guidance_json() const;

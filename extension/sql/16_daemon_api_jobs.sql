@@ -513,6 +513,7 @@ DECLARE
     relation regclass;
     verdicts dialer.list_verdict[];
     stored   integer;
+    holds    dialer.launch_window_holds[];
 BEGIN
     SELECT * INTO plan FROM dialer._launch_plan(job_id, worker);
     IF plan.leased_job IS NULL OR plan.prepared IS NOT NULL THEN
@@ -528,6 +529,15 @@ BEGIN
     USING plan.contact_ids, plan.link_order, plan.classify_options;
     -- Contacts whose number a frequency cap holds now stay out (31_frequency_caps.sql).
     verdicts := dialer._launch_frequency_caps(job_id, worker, verdicts);
+    -- Contacts outside their calling window now stay out (30_calling_windows.sql).
+    EXECUTE format(
+        'SELECT coalesce(array_agg(ROW(0, c.id::text, w.status, w.opens_at, w.zone, w.rule, NULL)::dialer.launch_window_holds), ''{}'')
+         FROM %s c JOIN unnest($1::text[]) AS l(id) ON l.id = c.id::text, dialer.calling_window(c, $2) w
+         WHERE w.status <> ''callable''', relation)
+    INTO holds
+    USING plan.contact_ids,
+          coalesce(nullif(current_setting('dialer.calling_window_clock', true), '')::timestamptz, now());
+    PERFORM dialer._hold_outside_window(job_id, worker, verdicts, holds);
     stored := dialer._store_launch(job_id, worker, verdicts);
     PERFORM dialer._count_launch_refusals(job_id, worker);
     RETURN stored;
@@ -535,7 +545,7 @@ END
 $$;
 
 COMMENT ON FUNCTION dialer.prepare_launch(bigint, text) IS
-'Daemon: re-check a launch job''s contacts against the rules, reading the contact relation with the caller''s rights, and split those that pass into batches of at most 500. Returns the number to launch, or NULL when the lease was lost.';
+'Daemon: re-check a launch job''s contacts against the rules and their calling windows (those outside stay out, dialer.launch_window_holds, unless a business-number exemption applies), reading the contact relation with the caller''s rights, and split those that pass into batches of at most 500. Returns the number to launch, or NULL when the lease was lost.';
 
 -- The launch's session contacts with the order they were linked in (equal
 -- for one push's contacts, which then go by id), and the rules' options; or
@@ -589,11 +599,13 @@ BEGIN
     WITH kept AS (
         SELECT v.*, row_number() OVER (ORDER BY v.list_position)::integer AS position
         FROM unnest(verdicts) v
-        WHERE v.category IS NULL
-           OR (v.overridable AND EXISTS (
-                   SELECT FROM dialer.overrides o JOIN dialer.push_jobs p ON p.id = o.job_id
-                   WHERE p.session_id = job.session_id AND o.contact_id = v.contact_id
-                     AND o.category = v.category))
+        WHERE (v.category IS NULL
+               OR (v.overridable AND EXISTS (
+                       SELECT FROM dialer.overrides o JOIN dialer.push_jobs p ON p.id = o.job_id
+                       WHERE p.session_id = job.session_id AND o.contact_id = v.contact_id
+                         AND o.category = v.category)))
+          AND NOT EXISTS (SELECT FROM dialer.launch_window_holds h  -- outside its calling window
+                          WHERE h.job_id = job.id AND h.contact_id = v.contact_id AND h.exempted_by IS NULL)
     )
     INSERT INTO dialer.push_items (job_id, list_position, contact_id, payload, exclusion, phoneburner_contact_id)
     SELECT job.id, k.position, k.contact_id,
@@ -613,7 +625,10 @@ BEGIN
     SET total = n,
         excluded = dialer._excluded_by_category(
                        verdicts, ARRAY(SELECT i.contact_id FROM dialer.push_items i WHERE i.job_id = job.id))
-                   || jsonb_build_object('not_found', linked - cardinality(verdicts))
+                   || jsonb_build_object('not_found', linked - cardinality(verdicts),
+                                         'outside_calling_window',
+                                         (SELECT count(*) FROM dialer.launch_window_holds h
+                                          WHERE h.job_id = job.id AND h.exempted_by IS NULL))
     WHERE j.id = job.id;
     RETURN n;
 END

@@ -228,3 +228,15 @@ GRANT SELECT ON dialer.registry_scrubs TO dialer_admin;
 -- Retention (33_retention.sql): the period is public; purging is an admin's.
 GRANT EXECUTE ON FUNCTION dialer.retention_period() TO PUBLIC;
 GRANT EXECUTE ON FUNCTION dialer.purge_records(interval, boolean) TO dialer_admin;
+-- Calling windows (30_calling_windows.sql): a pure rule, like dialer.exclusion.
+GRANT EXECUTE ON FUNCTION dialer.calling_window(record, timestamptz), dialer._calling_window_data() TO PUBLIC;
+-- Calling windows at launch (30_calling_windows.sql): who was held back is
+-- every rep's to read (like dialer.push_status); exemptions are admins' to set.
+GRANT SELECT ON dialer.launch_window_holds TO dialer_rep, dialer_analyst;
+GRANT SELECT ON dialer.calling_window_exemptions TO dialer_analyst;
+GRANT EXECUTE ON FUNCTION
+    dialer.set_calling_window_exemption(text, text, text), dialer.remove_calling_window_exemption(text)
+TO dialer_admin;
+GRANT EXECUTE ON FUNCTION
+    dialer._hold_outside_window(bigint, text, dialer.list_verdict[], dialer.launch_window_holds[])
+TO dialer_sync;

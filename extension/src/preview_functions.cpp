@@ -22,7 +22,8 @@
 #include "preview.hpp"
 
 #include "deals_cache.hpp"
-#include "suppression_cache.hpp"  // before postgres.h: it includes a core header
+#include "suppression_cache.hpp"     // before postgres.h: it includes a core header
+#include "calling_window_cache.hpp"  // likewise
 
 #include "context_memory.hpp"
 
@@ -145,6 +146,7 @@ Preview begin_preview(const char* options_json, MemoryContext parent, const char
   // The whole list is classified against one load of dialer.suppressions.
   statement_suppressions();
   long size_limit = size_guidance ? list_size_limit() : 0;
+  if (options->calling_window) prepare_calling_windows();
   PreviewBuilder* builder = cpp_call([&] {
     PreviewSettings settings{RuleSettings{min_days, as_of_unix, region},
                              minutes,
@@ -152,6 +154,7 @@ Preview begin_preview(const char* options_json, MemoryContext parent, const char
                              month,
                              current_suppressions_shared(),
                              size_limit};
+    if (options->calling_window) settings.calling_windows = make_preview_calling_windows(as_of);
     return context_owned<PreviewBuilder>(state, std::move(settings), *options, memory, summary_memory);
   });
   FrequencyCapLists* caps = frequency_caps ? frequency_caps_begin(state) : nullptr;
@@ -170,8 +173,9 @@ void add_row(FunctionCallInfo fcinfo, const Preview& preview, Datum value, Memor
   MemoryContext old = MemoryContextSwitchTo(row_context);
   HeapTupleHeader row = DatumGetHeapTupleHeader(value);
   Contact contact;
-  read_row(layout_for_row(fcinfo, row, ColumnSet::preview, "dialer.preview"), row, &contact);
   PreviewBuilder* builder = preview.builder;
+  ColumnSet set = builder->reads_calling_window() ? ColumnSet::preview_calling_window : ColumnSet::preview;
+  read_row(layout_for_row(fcinfo, row, set, "dialer.preview"), row, &contact);
   bool want_number = preview.caps != nullptr;
   char* e164 = cpp_call([&]() -> char* {
     PreviewBuilder::Decision d = builder->add(contact);
@@ -231,6 +235,16 @@ Datum finish_preview(const Preview& preview) {
         std::string_view(reinterpret_cast<const char*>(&made->root), VARSIZE(made) - VARHDRSZ);
   }
   encoded.shared_numbers = shared_numbers_jsonb(builder);
+  // The calling_window section, when asked for: small, so jsonb_in makes it.
+  char* windows = cpp_call([&]() -> char* {
+    auto json = builder->calling_window_json();
+    return json ? pstrdup_noerr(*json) : nullptr;
+  });
+  if (windows != nullptr) {
+    Jsonb* made = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(windows)));
+    encoded.calling_window =
+        std::string_view(reinterpret_cast<const char*>(&made->root), VARSIZE(made) - VARHDRSZ);
+  }
   const std::pmr::string* bytes = cpp_call([&] { return &builder->finish_jsonb(encoded); });
   auto* result = static_cast<struct varlena*>(palloc(bytes->size()));
   memcpy(result, bytes->data(), bytes->size());

@@ -97,6 +97,7 @@ void define_settings() {
       "growing the backend.",
       &preview_memory_limit_kb, 256 * 1024, 1024, MAX_KILOBYTES, PGC_SUSET, GUC_UNIT_KB, nullptr, nullptr,
       nullptr);
+  define_calling_window_settings();
   MarkGUCPrefixReserved("dialer");
 }
 

@@ -142,6 +142,9 @@ TestDatabase::TestDatabase(const std::string& name) : name_(name) {
   conn_ = std::make_unique<sync::PgConnection>(url_, "pgdialer-tests");
   conn_->exec("SET client_min_messages = warning");
   conn_->exec("CREATE EXTENSION pgdialer");
+  // Launches keep out contacts outside their calling window: check them at a
+  // fixed instant (Wednesday 13:00 in New York), not at the time the tests run.
+  conn_->exec("ALTER DATABASE " + name_ + " SET dialer.calling_window_clock = '2026-03-04 18:00+00'");
   conn_->exec(R"(CREATE TABLE contacts (
       id bigint PRIMARY KEY, contact_type text DEFAULT 'buyer', buyer_type text DEFAULT 'PE Firm',
       first_name text, last_name text, company text, title text, email text, phone text,

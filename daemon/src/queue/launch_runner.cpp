@@ -65,7 +65,8 @@ void LaunchRunner::run(const ClaimedJob& job) {
     return;
   }
   if (*contacts == 0) {
-    queue.finish(job.id, std::string("no contact of the session passes the rules now"));
+    queue.finish(job.id, std::string("no contact of the session passes the rules and is inside its calling "
+                                     "window now (dialer.launch_window_holds)"));
     log::info("finished launch" + tag + " status=failed (no contact passes the rules now)");
     return;
   }
