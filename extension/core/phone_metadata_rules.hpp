@@ -89,6 +89,12 @@ class RegionRules {
     return length <= kMaxNationalLength ? any_type_by_length_[length] : nullptr;
   }
 
+  // The compiled patterns themselves, for phone_digit_dfa (null: none), and
+  // whether the general desc admits a national number of this length.
+  const re2::RE2* general_pattern() const { return general_.get(); }
+  const re2::RE2* leading_digits_pattern() const { return leading_digits_.get(); }
+  bool admits_length(std::size_t length) const { return general_lengths_.admits(length); }
+
   // For GetRegionCodeForNumberFromRegionList: do the region's leading_digits
   // match the start of the number? nullopt when the region has none.
   std::optional<bool> claims_by_leading_digits(std::string_view number) const;
