@@ -65,9 +65,10 @@ bool certainly_ready(const Contact& contact, const RuleSettings& settings) noexc
 
 // "Dialable Only": not DNC or suppressed, and a phone that is present, not
 // flagged, normalizes and is not on `suppressions` (may be nullptr). Recency
-// and names do not matter.
+// and names do not matter. A `memo` (borrowed, may be nullptr) remembers
+// parses as in RuleSettings::phone_memo.
 bool is_dialable(const Contact& contact, std::string_view region,
-                 const SuppressionList* suppressions = nullptr);
+                 const SuppressionList* suppressions = nullptr, PhoneMemo* memo = nullptr);
 
 // "Called today", "Called 1 day ago", "Called N days ago".
 std::string called_days_ago(long days);
