@@ -119,14 +119,14 @@ bool is_valid(const MetadataRules& rules, const Parsed& number) {
 Answer::Kind answer_into(std::string_view raw, std::string_view region, E164Buffer* out) {
   const MetadataRules* rules = MetadataRules::instance();
   if (!rules) return Answer::Kind::unsure;
-  const std::optional<ScannedNumber> scanned = scan(raw);
-  if (!scanned) return Answer::Kind::unsure;
+  ScannedNumber scanned;
+  if (!scan_into(raw, &scanned)) return Answer::Kind::unsure;
 
   std::optional<Parsed> parsed;
-  if (scanned->plus) {
-    parsed = parse_international(*rules, scanned->digits());
+  if (scanned.plus) {
+    parsed = parse_international(*rules, scanned.digits());
   } else if (const RegionRules* home = rules->region(region)) {
-    parsed = parse_national(*rules, *home, scanned->digits());
+    parsed = parse_national(*rules, *home, scanned.digits());
   }
   if (!parsed) return Answer::Kind::unsure;
   // The parse succeeded exactly as libphonenumber's would, so its validity

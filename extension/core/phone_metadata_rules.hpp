@@ -16,6 +16,7 @@
 #include "phone_util.hpp"
 
 #include <array>
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -193,6 +194,10 @@ class MetadataRules {
 
   std::unique_ptr<i18n::phonenumbers::PhoneMetadataCollection> collection_;
   std::array<const i18n::phonenumbers::PhoneMetadata*, phone_detail::kRegionCodeSlots> by_region_{};
+  // region()'s answers once their calling code is compiled (set under its
+  // once_flag), so that a call for the default region of every number is one
+  // load instead of a search of the code's regions.
+  mutable std::array<std::atomic<const RegionRules*>, phone_detail::kRegionCodeSlots> compiled_regions_{};
   std::array<Slot, kCountryCodes> countries_;
 };
 
