@@ -17,16 +17,12 @@ std::string str(std::string_view v) { return std::string(v); }
 // and so is an unknown source.
 std::optional<Exclusion> check_do_not_call(const Contact& c) {
   if (!is_true(c.do_not_call) && !is_true(c.suppressed)) return std::nullopt;
-  std::string reason;
-  if (auto r = present(c.do_not_call_reason))
-    reason = str(*r);
-  else if (is_true(c.suppressed) && !is_true(c.do_not_call))
-    reason = "Suppressed";
-  else
-    reason = "Do not call";
   auto source = present(c.do_not_call_source);
   bool internal = source && *source == "internal";
-  return Exclusion{ExclusionCategory::do_not_call, std::move(reason), internal};
+  if (auto r = present(c.do_not_call_reason))
+    return Exclusion{ExclusionCategory::do_not_call, str(*r), internal};
+  const char* reason = is_true(c.suppressed) && !is_true(c.do_not_call) ? "Suppressed" : "Do not call";
+  return Exclusion{ExclusionCategory::do_not_call, ReasonText::fixed(reason), internal};
 }
 
 // Between checks 1 and 2: a number on dialer.suppressions is legal
@@ -43,13 +39,15 @@ bool has_phone(const Contact& c) { return present(c.phone) || present(c.phone_e1
 // Check 2: missing, flagged or unrecognized number. Only a flagged number that
 // still normalizes may be overridden (the rep may know the flag is stale).
 std::optional<Exclusion> check_phone(const Contact& c, bool normalizes) {
-  if (!has_phone(c)) return Exclusion{ExclusionCategory::invalid_phone, "Missing phone number", false};
+  if (!has_phone(c))
+    return Exclusion{ExclusionCategory::invalid_phone, ReasonText::fixed("Missing phone number"), false};
   if (is_true(c.phone_number_invalid)) {
     std::string reason = "Flagged as invalid";
     if (auto r = present(c.phone_invalid_reason)) reason += ": " + str(*r);
     return Exclusion{ExclusionCategory::invalid_phone, std::move(reason), normalizes};
   }
-  if (!normalizes) return Exclusion{ExclusionCategory::invalid_phone, "Unrecognized phone number", false};
+  if (!normalizes)
+    return Exclusion{ExclusionCategory::invalid_phone, ReasonText::fixed("Unrecognized phone number"), false};
   return std::nullopt;
 }
 
@@ -68,7 +66,7 @@ std::optional<Exclusion> check_names(const Contact& c) {
   const char* reason = !first && !last ? "Missing first and last name"
                        : !first        ? "Missing first name"
                                        : "Missing last name";
-  return Exclusion{ExclusionCategory::missing_required_fields, reason, true};
+  return Exclusion{ExclusionCategory::missing_required_fields, ReasonText::fixed(reason), true};
 }
 
 }  // namespace
