@@ -58,10 +58,12 @@ REGRESS = e164 phone_info settings exclusion is_dialable contact_rows planner_su
           session_name dial_time payload talking_points preview preview_jsonb preview_limits push_queue launch call_events \
           session_manage session_stats no_crash suppressions roles \
           list_size deals writeback_fields metrics filters lists segments entry_points smart_lists templates \
-          daemon_versions calling_rules number_states exclusion_results
+          daemon_versions calling_rules number_states
 REGRESS_OPTS = --load-extension=pgdialer
 # installcheck first checks that REGRESS names exactly the files in sql/.
 REGRESS_PREP = check-regress-list
+# dialer.exclusion's per-call-site result cache (issue 12)
+REGRESS += exclusion_results
 
 PG_CPPFLAGS = -Iextension/core -Iextension/src
 PG_CXXFLAGS = -std=c++17 -fvisibility-inlines-hidden -Wno-missing-field-initializers \
