@@ -77,6 +77,8 @@ REGRESS = e164 phone_info settings exclusion is_dialable contact_rows planner_su
 REGRESS_OPTS = --load-extension=pgdialer
 # installcheck first checks that REGRESS names exactly the files in sql/.
 REGRESS_PREP = check-regress-list
+# dialer.exclusion's per-call-site result cache (issue 12)
+REGRESS += exclusion_results
 
 PG_CPPFLAGS = -Iextension/core -Iextension/src
 PG_CXXFLAGS = -std=c++17 -fvisibility-inlines-hidden -Wno-missing-field-initializers \

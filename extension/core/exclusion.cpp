@@ -17,16 +17,12 @@ std::string str(std::string_view v) { return std::string(v); }
 // and so is an unknown source.
 std::optional<Exclusion> check_do_not_call(const Contact& c) {
   if (!is_true(c.do_not_call) && !is_true(c.suppressed)) return std::nullopt;
-  std::string reason;
-  if (auto r = present(c.do_not_call_reason))
-    reason = str(*r);
-  else if (is_true(c.suppressed) && !is_true(c.do_not_call))
-    reason = "Suppressed";
-  else
-    reason = "Do not call";
   auto source = present(c.do_not_call_source);
   bool internal = source && *source == "internal";
-  return Exclusion{ExclusionCategory::do_not_call, std::move(reason), internal};
+  if (auto r = present(c.do_not_call_reason))
+    return Exclusion{ExclusionCategory::do_not_call, str(*r), internal};
+  const char* reason = is_true(c.suppressed) && !is_true(c.do_not_call) ? "Suppressed" : "Do not call";
+  return Exclusion{ExclusionCategory::do_not_call, ReasonText::fixed(reason), internal};
 }
 
 // Between checks 1 and 2: a number on dialer.suppressions is legal
@@ -43,13 +39,15 @@ bool has_phone(const Contact& c) { return present(c.phone) || present(c.phone_e1
 // Check 2: missing, flagged or unrecognized number. Only a flagged number that
 // still normalizes may be overridden (the rep may know the flag is stale).
 std::optional<Exclusion> check_phone(const Contact& c, bool normalizes) {
-  if (!has_phone(c)) return Exclusion{ExclusionCategory::invalid_phone, "Missing phone number", false};
+  if (!has_phone(c))
+    return Exclusion{ExclusionCategory::invalid_phone, ReasonText::fixed("Missing phone number"), false};
   if (is_true(c.phone_number_invalid)) {
     std::string reason = "Flagged as invalid";
     if (auto r = present(c.phone_invalid_reason)) reason += ": " + str(*r);
     return Exclusion{ExclusionCategory::invalid_phone, std::move(reason), normalizes};
   }
-  if (!normalizes) return Exclusion{ExclusionCategory::invalid_phone, "Unrecognized phone number", false};
+  if (!normalizes)
+    return Exclusion{ExclusionCategory::invalid_phone, ReasonText::fixed("Unrecognized phone number"), false};
   return std::nullopt;
 }
 
@@ -68,7 +66,7 @@ std::optional<Exclusion> check_names(const Contact& c) {
   const char* reason = !first && !last ? "Missing first and last name"
                        : !first        ? "Missing first name"
                                        : "Missing last name";
-  return Exclusion{ExclusionCategory::missing_required_fields, reason, true};
+  return Exclusion{ExclusionCategory::missing_required_fields, ReasonText::fixed(reason), true};
 }
 
 }  // namespace
@@ -114,22 +112,28 @@ std::optional<Exclusion> classify(const Contact& c, const RuleSettings& s,
   // A stored number is trusted and only copied when the caller wants it: this
   // is the per-row hot path of `WHERE dialer.exclusion(c) IS NULL`. So is a
   // blank one that pgdialer maintains: the number did not normalize.
+  // A parsed one lands in a buffer on the stack: no string is built unless
+  // the caller asks for the number.
   bool normalizes = false;
   std::string_view number;
-  std::optional<std::string> parsed;
+  phone_fast::E164Buffer parsed;
   if (auto stored = present(c.phone_e164)) {
     normalizes = true;
     number = *stored;
   } else if (auto raw = c.phone_e164_maintained ? std::nullopt : present(c.phone)) {
-    parsed = s.phone_memo ? s.phone_memo->to_e164(*raw, s.region) : to_e164(*raw, s.region);
-    normalizes = parsed.has_value();
-    if (parsed) number = *parsed;
+    if (s.phone_memo) {
+      normalizes = s.phone_memo->normalize(*raw, s.region, &parsed);
+    } else if (std::optional<std::string> e164 = to_e164(*raw, s.region)) {
+      parsed.assign(*e164);
+      normalizes = true;
+    }
+    if (normalizes) number = parsed.view();
   }
   if (normalizes) {
     if (auto listed = check_suppression_list(number, s.suppressions)) return listed;
   }
   if (dnc) return dnc;
-  if (e164_out && normalizes) *e164_out = parsed ? std::move(parsed) : std::optional(str(number));
+  if (e164_out && normalizes) *e164_out = str(number);
   if (auto phone = check_phone(c, normalizes)) return phone;
   if (auto recent = check_recency(c, s)) return recent;
   return check_names(c);
@@ -150,12 +154,20 @@ bool certainly_ready(const Contact& c, const RuleSettings& s) noexcept {
   }
 }
 
-bool is_dialable(const Contact& c, std::string_view region, const SuppressionList* suppressions) {
+bool is_dialable(const Contact& c, std::string_view region, const SuppressionList* suppressions,
+                 PhoneMemo* memo) {
   if (is_true(c.do_not_call) || is_true(c.suppressed)) return false;
   if (!has_phone(c) || is_true(c.phone_number_invalid)) return false;
   if (auto stored = present(c.phone_e164)) return !check_suppression_list(*stored, suppressions);
-  auto parsed = normalized_phone(c, region);
-  return parsed && !check_suppression_list(*parsed, suppressions);
+  if (memo == nullptr) {
+    auto parsed = normalized_phone(c, region);
+    return parsed && !check_suppression_list(*parsed, suppressions);
+  }
+  if (c.phone_e164_maintained) return false;  // kept by pgdialer: blank means invalid
+  auto raw = present(c.phone);
+  phone_fast::E164Buffer parsed;
+  return raw && memo->normalize(*raw, region, &parsed) &&
+         !check_suppression_list(parsed.view(), suppressions);
 }
 
 }  // namespace pgdialer

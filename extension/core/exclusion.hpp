@@ -20,9 +20,36 @@ inline constexpr int kExclusionCategoryCount = 4;
 // "do_not_call", "invalid_phone", ... (the keys analysts see).
 std::string_view category_name(ExclusionCategory category);
 
+// An exclusion's reason: one of the rules' fixed texts, kept as a view of
+// static storage, or a text built for the contact ("Called 3 days ago", the
+// row's own do-not-call reason), owned. Most excluded rows have a fixed reason,
+// so classifying them allocates nothing.
+class ReasonText {
+ public:
+  // `text` must have static storage (a string literal).
+  static ReasonText fixed(const char* text) {
+    ReasonText r;
+    r.fixed_ = text;
+    return r;
+  }
+  ReasonText(std::string text) : owned_(std::move(text)), is_owned_(true) {}
+
+  std::string_view view() const { return is_owned_ ? std::string_view(owned_) : fixed_; }
+  operator std::string_view() const { return view(); }
+  std::size_t size() const { return view().size(); }
+  const char* data() const { return view().data(); }
+  friend bool operator==(const ReasonText& a, std::string_view b) { return a.view() == b; }
+
+ private:
+  ReasonText() = default;
+  std::string owned_;
+  std::string_view fixed_;
+  bool is_owned_ = false;
+};
+
 struct Exclusion {
   ExclusionCategory category;
-  std::string reason;
+  ReasonText reason;
   bool overridable;
 };
 
@@ -65,9 +92,10 @@ bool certainly_ready(const Contact& contact, const RuleSettings& settings) noexc
 
 // "Dialable Only": not DNC or suppressed, and a phone that is present, not
 // flagged, normalizes and is not on `suppressions` (may be nullptr). Recency
-// and names do not matter.
+// and names do not matter. A `memo` (borrowed, may be nullptr) remembers
+// parses as in RuleSettings::phone_memo.
 bool is_dialable(const Contact& contact, std::string_view region,
-                 const SuppressionList* suppressions = nullptr);
+                 const SuppressionList* suppressions = nullptr, PhoneMemo* memo = nullptr);
 
 // "Called today", "Called 1 day ago", "Called N days ago".
 std::string called_days_ago(long days);

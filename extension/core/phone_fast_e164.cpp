@@ -1,5 +1,6 @@
 #include "phone_fast_e164.hpp"
 
+#include "phone_digit_dfa.hpp"
 #include "phone_metadata_rules.hpp"
 #include "phone_scan.hpp"
 
@@ -115,28 +116,55 @@ bool is_valid(const MetadataRules& rules, const Parsed& number) {
 
 }  // namespace
 
-Answer answer(std::string_view raw, std::string_view region) {
-  const Answer unsure{Answer::Kind::unsure, {}};
+Answer::Kind answer_into(std::string_view raw, std::string_view region, E164Buffer* out) {
   const MetadataRules* rules = MetadataRules::instance();
-  if (!rules) return unsure;
-  const std::optional<ScannedNumber> scanned = scan(raw);
-  if (!scanned) return unsure;
+  if (!rules) return Answer::Kind::unsure;
+  ScannedNumber scanned;
+  if (!scan_into(raw, &scanned)) return Answer::Kind::unsure;
 
   std::optional<Parsed> parsed;
-  if (scanned->plus) {
-    parsed = parse_international(*rules, scanned->digits());
+  if (scanned.plus) {
+    parsed = parse_international(*rules, scanned.digits());
   } else if (const RegionRules* home = rules->region(region)) {
-    parsed = parse_national(*rules, *home, scanned->digits());
+    parsed = parse_national(*rules, *home, scanned.digits());
   }
-  if (!parsed) return unsure;
+  if (!parsed) return Answer::Kind::unsure;
   // The parse succeeded exactly as libphonenumber's would, so its validity
   // check decides both ways; this spares libphonenumber's slowest case
-  // (rejecting a number) for invalid numbers in plain shapes.
-  if (!is_valid(*rules, *parsed)) return Answer{Answer::Kind::invalid, {}};
+  // (rejecting a number) for invalid numbers in plain shapes. A North
+  // American number is one walk of the digit automaton.
+  bool valid;
+  const NanpDigitDfa* nanp = nullptr;
+  if (parsed->country_code == 1 && parsed->national.size() == NanpDigitDfa::kDigits &&
+      (nanp = NanpDigitDfa::instance()) != nullptr) {
+    valid = nanp->valid(parsed->national);
+  } else {
+    valid = is_valid(*rules, *parsed);
+  }
+  if (!valid) return Answer::Kind::invalid;
 
-  std::string e164 = "+" + std::to_string(parsed->country_code);
-  e164.append(parsed->national);
-  return Answer{Answer::Kind::valid, std::move(e164)};
+  // "+", the calling code (1 to 3 digits), the national number (at most 17).
+  char* p = out->data;
+  *p++ = '+';
+  const int code = parsed->country_code;
+  if (code >= 100) *p++ = static_cast<char>('0' + code / 100);
+  if (code >= 10) *p++ = static_cast<char>('0' + code / 10 % 10);
+  *p++ = static_cast<char>('0' + code % 10);
+  for (const char c : parsed->national) *p++ = c;
+  out->size = static_cast<std::size_t>(p - out->data);
+  return Answer::Kind::valid;
+}
+
+Answer answer(std::string_view raw, std::string_view region) {
+  E164Buffer e164;
+  const Answer::Kind kind = answer_into(raw, region, &e164);
+  if (kind != Answer::Kind::valid) return Answer{kind, {}};
+  return Answer{kind, std::string(e164.view())};
+}
+
+bool valid_by_rules(int country_code, std::string_view national) {
+  const MetadataRules* rules = MetadataRules::instance();
+  return rules && is_valid(*rules, Parsed{country_code, national});
 }
 
 std::optional<std::string> to_e164(std::string_view raw, std::string_view region) {

@@ -22,8 +22,30 @@ struct Answer {
   std::string e164;  // set when valid
 };
 
+// An E.164 number without a heap allocation: '+', a calling code of up to
+// three digits and a national number of up to 17 (kMaxNationalLength).
+struct E164Buffer {
+  char data[24];
+  std::size_t size = 0;
+
+  std::string_view view() const { return {data, size}; }
+  void assign(std::string_view s) {
+    size = s.size() < sizeof data ? s.size() : sizeof data;
+    for (std::size_t i = 0; i < size; ++i) data[i] = s[i];
+  }
+};
+
 // `region` must be an upper-case region code libphonenumber supports.
 Answer answer(std::string_view raw, std::string_view region);
+
+// The same answer with no allocation: the E.164 number goes to `out` when
+// the kind is valid. North American numbers (ten national digits after +1)
+// are validated by NanpDigitDfa in one table walk, the rest by RE2.
+Answer::Kind answer_into(std::string_view raw, std::string_view region, E164Buffer* out);
+
+// IsValidNumber by the RE2 walk over the calling code's regions, never the
+// digit automaton: what NanpDigitDfa must agree with (its tests).
+bool valid_by_rules(int country_code, std::string_view national);
 
 // The E.164 number when the answer is "valid", else nullopt.
 std::optional<std::string> to_e164(std::string_view raw, std::string_view region);

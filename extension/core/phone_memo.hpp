@@ -15,6 +15,8 @@
 #pragma once
 #include "pg_free.hpp"
 
+#include "phone_fast_e164.hpp"
+
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -30,6 +32,17 @@ class PhoneMemo {
 
   // Exactly to_e164(raw, region), remembered.
   std::optional<std::string> to_e164(std::string_view raw, std::string_view region);
+
+  // The same answer without building a string: true when the number
+  // normalizes, with the E.164 number in `out`. No allocation for the plain
+  // shapes the fast path answers, nor for a remembered answer.
+  bool normalize(std::string_view raw, std::string_view region, phone_fast::E164Buffer* out);
+
+  // Does the number normalize? (is_dialable's question.)
+  bool normalizes(std::string_view raw, std::string_view region) {
+    phone_fast::E164Buffer unused;
+    return normalize(raw, region, &unused);
+  }
 
   std::size_t size() const { return answers_.size(); }
 

@@ -279,7 +279,15 @@ bool MetadataRules::is_country_code(int country_code) const {
 const CountryRules* MetadataRules::country(int country_code) const {
   if (!is_country_code(country_code)) return nullptr;
   const Slot& slot = countries_[country_code];
-  std::call_once(slot.once, [&] { slot.rules = compile(country_code); });
+  std::call_once(slot.once, [&] {
+    slot.rules = compile(country_code);
+    if (!slot.rules) return;
+    for (const auto& region : slot.rules->regions) {
+      if (const int i = phone_detail::region_code_slot(region->code()); i >= 0) {
+        compiled_regions_[i].store(region.get(), std::memory_order_release);
+      }
+    }
+  });
   return slot.rules.get();
 }
 
@@ -300,6 +308,7 @@ std::unique_ptr<CountryRules> MetadataRules::compile(int country_code) const {
 const RegionRules* MetadataRules::region(std::string_view region_code) const {
   const int i = phone_detail::region_code_slot(region_code);
   if (i < 0 || !by_region_[i]) return nullptr;
+  if (const RegionRules* compiled = compiled_regions_[i].load(std::memory_order_acquire)) return compiled;
   const CountryRules* rules = country(by_region_[i]->country_code());
   return rules ? rules->find(region_code) : nullptr;
 }

@@ -16,6 +16,7 @@
 #include "phone_util.hpp"
 
 #include <array>
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -88,6 +89,12 @@ class RegionRules {
   const re2::RE2* any_type_for_length(std::size_t length) const {
     return length <= kMaxNationalLength ? any_type_by_length_[length] : nullptr;
   }
+
+  // The compiled patterns themselves, for phone_digit_dfa (null: none), and
+  // whether the general desc admits a national number of this length.
+  const re2::RE2* general_pattern() const { return general_.get(); }
+  const re2::RE2* leading_digits_pattern() const { return leading_digits_.get(); }
+  bool admits_length(std::size_t length) const { return general_lengths_.admits(length); }
 
   // For GetRegionCodeForNumberFromRegionList: do the region's leading_digits
   // match the start of the number? nullopt when the region has none.
@@ -187,6 +194,10 @@ class MetadataRules {
 
   std::unique_ptr<i18n::phonenumbers::PhoneMetadataCollection> collection_;
   std::array<const i18n::phonenumbers::PhoneMetadata*, phone_detail::kRegionCodeSlots> by_region_{};
+  // region()'s answers once their calling code is compiled (set under its
+  // once_flag), so that a call for the default region of every number is one
+  // load instead of a search of the code's regions.
+  mutable std::array<std::atomic<const RegionRules*>, phone_detail::kRegionCodeSlots> compiled_regions_{};
   std::array<Slot, kCountryCodes> countries_;
 };
 

@@ -11,45 +11,62 @@ constexpr std::size_t kMaxScannedLength = 64;
 // else is written); shorter inputs are never valid numbers anyway.
 constexpr std::size_t kMinDigits = 3;
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+// One table lookup per character instead of a chain of comparisons: scan
+// runs for every number the rules parse.
+enum CharClass : unsigned char { kOther = 0, kDigit = 1, kSeparator = 2, kEdgeFiller = 4 };
 
 // Characters libphonenumber discards around a number: anything before the
 // first digit or plus sign (ExtractPossibleNumber) and anything but digits and
 // '#' after the last digit (TrimUnwantedEndChars). Only these harmless ones
-// are accepted here.
-bool is_edge_filler(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '(' || c == ')';
-}
+// are accepted here: ' ', '\t', '\r', '\n', '(' and ')'.
+//
+// Separators between digits: ' ', '-', '.', '(' and ')'. All are in
+// libphonenumber's kValidPunctuation and none can start an extension ("x",
+// "#", "~", ";", ",", "ext") or a second number ("/", "\\"), so
+// normalisation simply drops them.
+struct CharClasses {
+  unsigned char of[256] = {};
+  constexpr CharClasses() {
+    for (char c = '0'; c <= '9'; ++c) of[static_cast<unsigned char>(c)] = kDigit;
+    for (const char c : {' ', '-', '.', '(', ')'}) of[static_cast<unsigned char>(c)] |= kSeparator;
+    for (const char c : {' ', '\t', '\r', '\n', '(', ')'}) of[static_cast<unsigned char>(c)] |= kEdgeFiller;
+  }
+};
+constexpr CharClasses kClasses;
 
-// Separators between digits. All are in libphonenumber's kValidPunctuation and
-// none can start an extension ("x", "#", "~", ";", ",", "ext") or a second
-// number ("/", "\\"), so normalisation simply drops them.
-bool is_separator(char c) { return c == ' ' || c == '-' || c == '.' || c == '(' || c == ')'; }
+unsigned char class_of(char c) { return kClasses.of[static_cast<unsigned char>(c)]; }
 
 }  // namespace
 
-std::optional<ScannedNumber> scan(std::string_view raw) {
-  if (raw.size() > kMaxScannedLength) return std::nullopt;
+bool scan_into(std::string_view raw, ScannedNumber* scanned) {
+  if (raw.size() > kMaxScannedLength) return false;
 
   std::size_t begin = 0;
   std::size_t end = raw.size();
-  while (begin < end && is_edge_filler(raw[begin])) ++begin;
-  while (end > begin && is_edge_filler(raw[end - 1])) --end;
+  while (begin < end && (class_of(raw[begin]) & kEdgeFiller)) ++begin;
+  while (end > begin && (class_of(raw[end - 1]) & kEdgeFiller)) --end;
 
-  ScannedNumber scanned;
-  scanned.plus = begin < end && raw[begin] == '+';
-  if (scanned.plus) ++begin;
+  scanned->plus = begin < end && raw[begin] == '+';
+  if (scanned->plus) ++begin;
 
+  std::size_t count = 0;
   for (std::size_t i = begin; i < end; ++i) {
     const char c = raw[i];
-    if (is_digit(c)) {
-      if (scanned.count == scanned.buffer.size()) return std::nullopt;
-      scanned.buffer[scanned.count++] = c;
-    } else if (!is_separator(c)) {
-      return std::nullopt;
+    const unsigned char k = class_of(c);
+    if (k == kDigit) {
+      if (count == scanned->buffer.size()) return false;
+      scanned->buffer[count++] = c;
+    } else if (!(k & kSeparator)) {
+      return false;
     }
   }
-  if (scanned.count < kMinDigits) return std::nullopt;
+  scanned->count = count;
+  return count >= kMinDigits;
+}
+
+std::optional<ScannedNumber> scan(std::string_view raw) {
+  ScannedNumber scanned;
+  if (!scan_into(raw, &scanned)) return std::nullopt;
   return scanned;
 }
 

@@ -23,8 +23,8 @@ struct ScannedNumber {
   // inputs are never valid and are left to libphonenumber.
   static constexpr std::size_t kMaxDigits = 20;
 
-  bool plus = false;  // the number started with "+"
-  std::array<char, kMaxDigits> buffer{};
+  bool plus = false;                    // the number started with "+"
+  std::array<char, kMaxDigits> buffer;  // the first `count` are set
   std::size_t count = 0;
 
   std::string_view digits() const { return {buffer.data(), count}; }
@@ -33,5 +33,9 @@ struct ScannedNumber {
 // The digits of `raw`, or nullopt when `raw` is not one of the plain shapes.
 // Says nothing about validity.
 std::optional<ScannedNumber> scan(std::string_view raw);
+
+// The same into `scanned` (false: not a plain shape; `scanned` then holds
+// nothing useful).
+bool scan_into(std::string_view raw, ScannedNumber* scanned);
 
 }  // namespace pgdialer::phone_fast

@@ -1,6 +1,7 @@
 // fmgr glue for the per-contact functions: dialer.exclusion, dialer.is_dialable,
 // dialer.payload, dialer.talking_points, and the column-argument forms the
 // planner support function rewrites exclusion and is_dialable into.
+#include <cstring>
 #include <optional>
 #include <string>
 
@@ -43,8 +44,9 @@ namespace {
 struct ClassifyResult {
   bool excluded;
   ExclusionCategory category;
-  text* reason;
+  text* reason;  // nullptr when cached
   bool overridable;
+  int cached;  // index into CallSite::results, or -1
 };
 
 // min_days argument (NULL means the setting), validated.
@@ -61,6 +63,57 @@ TimestampTz as_of_argument(FunctionCallInfo fcinfo, int arg) {
   return PG_ARGISNULL(arg) ? GetCurrentTransactionStartTimestamp() : PG_GETARG_TIMESTAMPTZ(arg);
 }
 
+// What one call site of exclusion or is_dialable keeps across rows (in its
+// fn_mcxt): the phone memo, made when a row first needs a parse, and the
+// results it built for excluded rows. Most excluded rows of a table share a
+// handful of results ("Unrecognized phone number", "Do not call", ...), and
+// forming the same row again cost each of them three pallocs and a
+// heap_form_tuple. A cached result is returned as is: callers never write to
+// a function's result, and whoever keeps it past the call copies it.
+struct CallSite {
+  static constexpr int kCachedResults = 8;
+  static constexpr std::size_t kMaxCachedReason = 64;
+
+  struct Result {
+    ExclusionCategory category;
+    bool overridable;
+    std::size_t reason_length;
+    char reason[kMaxCachedReason];
+    Datum row;
+  };
+
+  PhoneMemo* memo;
+  int cached;
+  Result results[kCachedResults];
+
+  // The cached result equal to `e`, or -1. Plain C++, no allocation.
+  int find(const Exclusion& e) const noexcept {
+    for (int i = 0; i < cached; i++) {
+      const Result& r = results[i];
+      if (r.category == e.category && r.overridable == e.overridable && r.reason_length == e.reason.size() &&
+          std::memcmp(r.reason, e.reason.data(), r.reason_length) == 0)
+        return i;
+    }
+    return -1;
+  }
+};
+
+CallSite* call_site(FunctionCallInfo fcinfo) {
+  void** slot = call_site_extra(fcinfo);
+  if (*slot == nullptr) *slot = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(CallSite));
+  return static_cast<CallSite*>(*slot);
+}
+
+// The memo for a row that is going to parse its phone (no stored phone_e164,
+// not maintained, a phone to parse), made on first need; else the site's
+// memo as it is (possibly nullptr: the row does not parse). C++ only.
+PhoneMemo* memo_for(CallSite* site, MemoryContext context, const Contact& contact) {
+  if (site->memo == nullptr && !contact.phone_e164_maintained && !present(contact.phone_e164) &&
+      present(contact.phone))
+    site->memo = context_owned<PhoneMemo>(context);
+  return site->memo;
+}
+
 Datum exclusion_datum(FunctionCallInfo fcinfo, const Contact* contact, int min_days, TimestampTz as_of) {
   RuleSettings settings;
   settings.min_days = min_days;
@@ -71,33 +124,49 @@ Datum exclusion_datum(FunctionCallInfo fcinfo, const Contact* contact, int min_d
   if (certainly_ready(*contact, settings)) PG_RETURN_NULL();
 
   settings.region = default_region();
-  void** memo_slot = call_site_extra(fcinfo);
-  MemoryContext memo_context = fcinfo->flinfo->fn_mcxt;
+  CallSite* site = call_site(fcinfo);
+  MemoryContext site_context = fcinfo->flinfo->fn_mcxt;
   ClassifyResult r = cpp_call([&] {
-    // Only rows without a stored phone_e164 parse; make the memo for them.
-    auto* memo = static_cast<PhoneMemo*>(*memo_slot);
-    if (memo == nullptr && !contact->phone_e164_maintained && !present(contact->phone_e164) &&
-        present(contact->phone))
-      *memo_slot = memo = context_owned<PhoneMemo>(memo_context);
-    settings.phone_memo = memo;
+    settings.phone_memo = memo_for(site, site_context, *contact);
     auto exclusion = classify(*contact, settings);
-    if (!exclusion) return ClassifyResult{false, ExclusionCategory::do_not_call, nullptr, false};
-    return ClassifyResult{true, exclusion->category, text_noerr(exclusion->reason), exclusion->overridable};
+    if (!exclusion) return ClassifyResult{false, ExclusionCategory::do_not_call, nullptr, false, -1};
+    if (int hit = site->find(*exclusion); hit >= 0)
+      return ClassifyResult{true, exclusion->category, nullptr, exclusion->overridable, hit};
+    return ClassifyResult{true, exclusion->category, text_noerr(exclusion->reason), exclusion->overridable,
+                          -1};
   });
   if (!r.excluded) PG_RETURN_NULL();
+  if (r.cached >= 0) PG_RETURN_DATUM(site->results[r.cached].row);
 
   std::string_view category = category_name(r.category);  // static storage
+  std::size_t reason_length = VARSIZE_ANY_EXHDR(r.reason);
+  bool keep = site->cached < CallSite::kCachedResults && reason_length <= CallSite::kMaxCachedReason;
+  // A result worth keeping is formed where the call site lives.
+  MemoryContext old = MemoryContextSwitchTo(keep ? site_context : CurrentMemoryContext);
   Datum values[3] = {PointerGetDatum(cstring_to_text_with_len(category.data(), category.size())),
                      PointerGetDatum(r.reason), BoolGetDatum(r.overridable)};
   bool nulls[3] = {false, false, false};
   HeapTuple tuple = heap_form_tuple(result_descriptor(fcinfo), values, nulls);
-  PG_RETURN_DATUM(HeapTupleGetDatum(tuple));
+  MemoryContextSwitchTo(old);
+  Datum row = HeapTupleGetDatum(tuple);
+  if (keep) {
+    CallSite::Result& kept = site->results[site->cached++];
+    kept.category = r.category;
+    kept.overridable = r.overridable;
+    kept.reason_length = reason_length;
+    std::memcpy(kept.reason, VARDATA_ANY(r.reason), reason_length);
+    kept.row = row;
+  }
+  PG_RETURN_DATUM(row);
 }
 
-bool dialable(const Contact* contact) {
+bool dialable(FunctionCallInfo fcinfo, const Contact* contact) {
   const char* region = default_region();
   const SuppressionList* suppressions = statement_suppressions();
-  return cpp_call([&] { return is_dialable(*contact, region, suppressions); });
+  CallSite* site = call_site(fcinfo);
+  MemoryContext site_context = fcinfo->flinfo->fn_mcxt;
+  return cpp_call(
+      [&] { return is_dialable(*contact, region, suppressions, memo_for(site, site_context, *contact)); });
 }
 
 void read_contact_arg(FunctionCallInfo fcinfo, ColumnSet set, const char* function, Contact* contact) {
@@ -130,7 +199,7 @@ extern "C" Datum pgdialer_exclusion_columns(PG_FUNCTION_ARGS) {
 extern "C" Datum pgdialer_is_dialable(PG_FUNCTION_ARGS) {
   Contact contact;
   read_contact_arg(fcinfo, ColumnSet::dialable, "dialer.is_dialable", &contact);
-  PG_RETURN_BOOL(dialable(&contact));
+  PG_RETURN_BOOL(dialable(fcinfo, &contact));
 }
 
 // dialer._is_dialable_columns(columns text[], phone_e164_maintained boolean, VARIADIC "any")
@@ -139,7 +208,7 @@ extern "C" Datum pgdialer_is_dialable_columns(PG_FUNCTION_ARGS) {
   if (layout == nullptr)
     layout = layout_for_arguments(fcinfo, PG_GETARG_ARRAYTYPE_P(0), 2, !PG_ARGISNULL(1) && PG_GETARG_BOOL(1),
                                   "dialer.is_dialable");
-  PG_RETURN_BOOL(dialable(read_arguments_into_scratch(layout, fcinfo)));
+  PG_RETURN_BOOL(dialable(fcinfo, read_arguments_into_scratch(layout, fcinfo)));
 }
 
 // dialer.payload(contact record) RETURNS jsonb

@@ -72,6 +72,21 @@ TEST(FastPath, PhoneMemoAnswersAsToE164) {
       for (const auto& raw : inputs)
         EXPECT_EQ(memo.to_e164(raw, region), to_e164(raw, region)) << raw << " " << region;
   EXPECT_LE(memo.size(), inputs.size());
+  // normalize and normalizes give the same answers without a string, from
+  // the fast path and from what the memo remembers alike.
+  inputs.push_back("+1 (919) 555-0199 ext. 12");  // libphonenumber: a remembered valid answer
+  for (int round = 0; round < 2; round++)
+    for (const auto& raw : inputs) {
+      const std::optional<std::string> expected = to_e164(raw, "US");
+      phone_fast::E164Buffer out;
+      out.size = 3;  // an earlier answer's length must not survive
+      const bool normalizes = memo.normalize(raw, "US", &out);
+      EXPECT_EQ(normalizes, expected.has_value()) << raw;
+      if (expected) {
+        EXPECT_EQ(out.view(), *expected) << raw;
+      }
+      EXPECT_EQ(memo.normalizes(raw, "US"), expected.has_value()) << raw;
+    }
   EXPECT_EQ(memo.to_e164("(919) 555-0123", "us"), to_e164("(919) 555-0123", "us"));
   EXPECT_EQ(memo.to_e164(std::string(1001, '5'), "US"), std::nullopt);
   EXPECT_THROW(memo.to_e164("(919) 555-0123", "XX"), Error);
