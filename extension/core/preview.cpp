@@ -282,9 +282,8 @@ const std::pmr::string& PreviewBuilder::finish_jsonb(const EncodedNumbers& numbe
     summary[count++] = {"calling_window", Value::container(numbers.calling_window)};
   summary_.clear();
   summary_.reserve(exclusions_.size_bound() + numbers.size_guidance.size() + numbers.shared_numbers.size() +
-                   numbers.calling_window.size() +
-                   4096);    // one allocation, not a doubling
-  summary_.append(4, '\0');  // the varlena's length word, set by the caller
+                   numbers.calling_window.size() + 4096);  // one allocation, not a doubling
+  summary_.append(4, '\0');                                // the varlena's length word, set by the caller
   jsonb::append_object(summary_, summary, count);
   return summary_;
 }
