@@ -24,28 +24,12 @@ namespace pgdialer::glue {
 
 namespace {
 
-std::shared_ptr<const CallingRules> cached;
-SnapshotKey cached_key;
-bool cached_valid = false;
-bool callback_registered = false;
+StatementCache<std::shared_ptr<const CallingRules>> cache;
 
-void forget(XactEvent event, void*) {
-  switch (event) {
-    case XACT_EVENT_COMMIT:
-    case XACT_EVENT_PARALLEL_COMMIT:
-    case XACT_EVENT_ABORT:
-    case XACT_EVENT_PARALLEL_ABORT:
-    case XACT_EVENT_PREPARE:
-      cached_valid = false;
-      cached.reset();
-      break;
-    default: break;
-  }
-}
-
-// Loads the rules under the active snapshot into `*into`, which a memory
-// context owns until the load is complete (an error mid-load frees it).
-void load(std::shared_ptr<const CallingRules>* into) {
+// Loads the rules under the active snapshot into `*into`: built in a memory
+// context that owns them until the load is complete (an error mid-load frees
+// it), then assigned.
+void load_rules(std::shared_ptr<const CallingRules>* into) {
   if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "dialer: SPI_connect failed");
   int rc = SPI_execute(
       "SELECT kind, state, a, b, sunday_calls, holiday_calls, note FROM dialer._calling_window_data()", true,
@@ -87,20 +71,6 @@ void load(std::shared_ptr<const CallingRules>* into) {
   SPI_finish();
 }
 
-// Loads and caches the rules for `key` (nullptr: do not cache).
-void reload(const SnapshotKey* key) {
-  MemoryContext load_context =
-      AllocSetContextCreate(CurrentMemoryContext, "dialer calling rules load", ALLOCSET_SMALL_SIZES);
-  MemoryContext old = MemoryContextSwitchTo(load_context);
-  auto* building = cpp_call([&] { return context_owned<std::shared_ptr<const CallingRules>>(load_context); });
-  load(building);
-  MemoryContextSwitchTo(old);
-  cached = *building;
-  cached_valid = key != nullptr;
-  if (key != nullptr) cached_key = *key;
-  MemoryContextDelete(load_context);
-}
-
 class PostgresZoneClock final : public ZoneClock {
  public:
   std::vector<const pg_tz*> zones;
@@ -119,22 +89,20 @@ PostgresZoneClock* clock_instance = nullptr;
 }  // namespace
 
 const CallingRules* statement_calling_rules() {
-  if (!callback_registered) {
-    RegisterXactCallback(forget, nullptr);
-    callback_registered = true;
-  }
-  if (ActiveSnapshotSet()) {
-    SnapshotKey key = key_of(GetActiveSnapshot());
-    if (!(cached_valid && key == cached_key)) reload(&key);
-  } else {
-    PushActiveSnapshot(GetTransactionSnapshot());
-    reload(nullptr);
-    PopActiveSnapshot();
-  }
-  return cached.get();
+  return cache.get([](std::shared_ptr<const CallingRules>* into) {
+    MemoryContext load_context =
+        AllocSetContextCreate(CurrentMemoryContext, "dialer calling rules load", ALLOCSET_SMALL_SIZES);
+    MemoryContext old = MemoryContextSwitchTo(load_context);
+    auto* building =
+        cpp_call([&] { return context_owned<std::shared_ptr<const CallingRules>>(load_context); });
+    load_rules(building);
+    MemoryContextSwitchTo(old);
+    *into = *building;
+    MemoryContextDelete(load_context);
+  });
 }
 
-std::shared_ptr<const CallingRules> current_calling_rules_shared() noexcept { return cached; }
+std::shared_ptr<const CallingRules> current_calling_rules_shared() noexcept { return cache.value(); }
 
 const ZoneClock& postgres_zone_clock() {
   if (clock_instance != nullptr) return *clock_instance;

@@ -26,24 +26,7 @@ namespace {
 
 constexpr const char* kLoadQuery = "SELECT name, sector, geography, ebitda FROM dialer._active_deals()";
 
-std::unique_ptr<std::vector<Deal>> cached;
-SnapshotKey cached_key;
-bool cached_valid = false;
-bool callback_registered = false;
-
-void forget(XactEvent event, void*) {
-  switch (event) {
-    case XACT_EVENT_COMMIT:
-    case XACT_EVENT_PARALLEL_COMMIT:
-    case XACT_EVENT_ABORT:
-    case XACT_EVENT_PARALLEL_ABORT:
-    case XACT_EVENT_PREPARE:
-      cached_valid = false;
-      cached.reset();
-      break;
-    default: break;
-  }
-}
+StatementCache<std::unique_ptr<const std::vector<Deal>>> cache;
 
 // One text column of the current SPI row, or "" when NULL (palloc'd in the
 // SPI context, freed by SPI_finish).
@@ -52,8 +35,8 @@ const char* column(HeapTuple tuple, TupleDesc desc, int n) {
   return v ? v : "";
 }
 
-// Runs the query under the active snapshot and replaces the cache.
-void reload() {
+// Runs the query under the active snapshot into `*into`.
+void load(std::unique_ptr<const std::vector<Deal>>* into) {
   if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "dialer: SPI_connect failed");
   int rc = SPI_execute(kLoadQuery, true, 0);
   if (rc != SPI_OK_SELECT) elog(ERROR, "dialer: reading the deals failed: %s", SPI_result_code_string(rc));
@@ -79,32 +62,13 @@ void reload() {
       if (rows[i].has_ebitda) ebitda = std::strtod(rows[i].ebitda, nullptr);
       deals->push_back(Deal{rows[i].name, rows[i].sector, rows[i].geography, ebitda});
     }
-    cached = std::move(deals);
+    *into = std::move(deals);
   });
   SPI_finish();
 }
 
 }  // namespace
 
-const std::vector<Deal>* statement_deals() {
-  if (!callback_registered) {
-    RegisterXactCallback(forget, nullptr);
-    callback_registered = true;
-  }
-  if (ActiveSnapshotSet()) {
-    SnapshotKey key = key_of(GetActiveSnapshot());
-    if (cached_valid && key == cached_key) return cached.get();
-    cached_valid = false;
-    reload();
-    cached_key = key;
-    cached_valid = true;
-  } else {
-    PushActiveSnapshot(GetTransactionSnapshot());
-    reload();
-    PopActiveSnapshot();
-    cached_valid = false;
-  }
-  return cached.get();
-}
+const std::vector<Deal>* statement_deals() { return cache.get(load); }
 
 }  // namespace pgdialer::glue

@@ -61,27 +61,10 @@ namespace {
 
 constexpr const char* kLoadQuery = "SELECT phone_e164, source FROM dialer._suppressed_numbers()";
 
-// The backend's one cached list. A static shared_ptr: builders that copied
-// it keep their list alive when the cache moves on to the next statement.
-std::shared_ptr<const SuppressionList> cached;
-SnapshotKey cached_key;
-bool cached_valid = false;
+// The backend's one cached list. A shared_ptr: builders that copied it keep
+// their list alive when the cache moves on to the next statement.
+StatementCache<std::shared_ptr<const SuppressionList>> cache;
 SPIPlanPtr load_plan = nullptr;  // saved: parsed and planned once per backend
-bool callback_registered = false;
-
-void forget(XactEvent event, void*) {
-  switch (event) {
-    case XACT_EVENT_COMMIT:
-    case XACT_EVENT_PARALLEL_COMMIT:
-    case XACT_EVENT_ABORT:
-    case XACT_EVENT_PARALLEL_ABORT:
-    case XACT_EVENT_PREPARE:
-      cached_valid = false;
-      cached.reset();
-      break;
-    default: break;
-  }
-}
 
 // Streams the query's rows into a list: 50,000 numbers never become a tuple
 // store first.
@@ -138,47 +121,24 @@ void load_into(SuppressionList* list) {
   SPI_finish();
 }
 
-// Loads the list for `key` and caches it. The list under construction is
-// owned by a memory context until it is complete, so an error (or a cancel)
-// mid-load frees it and leaves the previous cache entry untouched.
-void reload(const SnapshotKey* key) {
+// Loads the list into `*into`. The list under construction is owned by a
+// memory context until it is complete, so an error (or a cancel) mid-load
+// frees it and leaves the previous list untouched.
+void load(std::shared_ptr<const SuppressionList>* into) {
   MemoryContext load_context =
       AllocSetContextCreate(CurrentMemoryContext, "dialer suppression list load", ALLOCSET_SMALL_SIZES);
   auto* building = cpp_call([&] {
     return context_owned<std::shared_ptr<SuppressionList>>(load_context, std::make_shared<SuppressionList>());
   });
   load_into(building->get());
-  cached = *building;  // noexcept; the old list goes unless a builder holds it
-  if (key != nullptr) {
-    cached_key = *key;
-    cached_valid = true;
-  } else {
-    cached_valid = false;
-  }
+  *into = *building;                  // noexcept; the old list goes unless a builder holds it
   MemoryContextDelete(load_context);  // drops the loader's reference only
 }
 
 }  // namespace
 
-const SuppressionList* statement_suppressions() {
-  if (!callback_registered) {
-    RegisterXactCallback(forget, nullptr);
-    callback_registered = true;
-  }
-  if (ActiveSnapshotSet()) {
-    SnapshotKey key = key_of(GetActiveSnapshot());
-    if (cached_valid && key == cached_key) return cached.get();
-    reload(&key);
-  } else {
-    // Outside any statement (not reached from SQL): load under a fresh
-    // snapshot and do not cache, since nothing says when it goes stale.
-    PushActiveSnapshot(GetTransactionSnapshot());
-    reload(nullptr);
-    PopActiveSnapshot();
-  }
-  return cached.get();
-}
+const SuppressionList* statement_suppressions() { return cache.get(load); }
 
-std::shared_ptr<const SuppressionList> current_suppressions_shared() noexcept { return cached; }
+std::shared_ptr<const SuppressionList> current_suppressions_shared() noexcept { return cache.value(); }
 
 }  // namespace pgdialer::glue
